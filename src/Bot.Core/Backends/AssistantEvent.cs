@@ -1,0 +1,53 @@
+using Bot.Core.Channels;
+
+namespace Bot.Core.Backends;
+
+/// <summary>One thing that happened while the assistant answered a turn.</summary>
+public abstract record AssistantEvent;
+
+/// <summary>The backend started a remote response or run (its id is recorded with the turn).</summary>
+public sealed record ResponseStarted(string ResponseId) : AssistantEvent;
+
+/// <summary>
+/// Text appended to one text part of the answer. <paramref name="PartId"/> names the part so that
+/// citation positions can refer to it.
+/// </summary>
+public sealed record TextDelta(string PartId, string Text) : AssistantEvent;
+
+/// <summary>
+/// The authoritative text of a finished part. The renderer replaces what the deltas built, so that
+/// citation indexes line up with the text they were computed on.
+/// </summary>
+public sealed record TextPartCompleted(string PartId, string Text) : AssistantEvent;
+
+/// <summary>A citation of an uploaded file at a character position within a text part.</summary>
+public sealed record FileCitation(string PartId, int Index, string FileId, string FileName) : AssistantEvent;
+
+/// <summary>A tool started or finished working.</summary>
+public sealed record ToolActivity(ToolKind Tool, bool Running, string? FunctionName = null) : AssistantEvent;
+
+/// <summary>A generated file, downloaded and ready to deliver.</summary>
+public sealed record OutputFileReady(OutputFile File, string RemoteFileId) : AssistantEvent;
+
+/// <summary>Token usage of one remote response; a turn with function calls reports several.</summary>
+public sealed record UsageReported(TokenUsage Usage) : AssistantEvent;
+
+/// <summary>The turn ended. An incomplete answer carries the reason it stopped.</summary>
+public sealed record TurnFinished(bool Incomplete = false, string? IncompleteReason = null) : AssistantEvent;
+
+/// <summary>Kinds of assistant tools whose progress is shown to the user.</summary>
+public enum ToolKind
+{
+    CodeInterpreter,
+    FileSearch,
+    Function,
+}
+
+/// <summary>Tokens used by a response.</summary>
+public readonly record struct TokenUsage(long InputTokens, long OutputTokens)
+{
+    public long TotalTokens => InputTokens + OutputTokens;
+
+    public static TokenUsage operator +(TokenUsage a, TokenUsage b) =>
+        new(a.InputTokens + b.InputTokens, a.OutputTokens + b.OutputTokens);
+}

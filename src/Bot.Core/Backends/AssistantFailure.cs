@@ -1,0 +1,32 @@
+namespace Bot.Core.Backends;
+
+/// <summary>Why a turn could not be answered, in categories the user can be told about.</summary>
+public enum FailureKind
+{
+    /// <summary>Rate limited or overloaded, still after the client's retries.</summary>
+    Busy,
+    /// <summary>The service failed (5xx, a failed response, an error event).</summary>
+    ServiceError,
+    /// <summary>The stream ended without a terminal event.</summary>
+    StreamCut,
+    /// <summary>The service could not be reached or did not answer in time.</summary>
+    Unreachable,
+    /// <summary>Credentials or permissions were rejected.</summary>
+    Unauthorized,
+    /// <summary>The request was refused as invalid (too long, bad file, ...).</summary>
+    Rejected,
+    /// <summary>The quota or billing limit is exhausted.</summary>
+    QuotaExceeded,
+}
+
+/// <summary>
+/// Thrown by a backend when a turn fails. <see cref="Exception.Message"/> holds the technical detail for
+/// the log; the user is told one sentence chosen by <see cref="Kind"/>.
+/// </summary>
+public sealed class AssistantFailureException : Exception
+{
+    public AssistantFailureException(FailureKind kind, string detail, Exception? inner = null)
+        : base(detail, inner) => Kind = kind;
+
+    public FailureKind Kind { get; }
+}

@@ -1,0 +1,38 @@
+using Bot.Core.Attachments;
+
+namespace Bot.Core.Backends;
+
+/// <summary>
+/// An assistant service: remote conversations, file uploads, and a turn as a stream of
+/// <see cref="AssistantEvent"/>s. Implemented by the Responses and the Assistants backends.
+/// </summary>
+public interface IAssistantBackend
+{
+    /// <summary>The backend kind stored with each conversation ("Responses", "Assistants").</summary>
+    string Kind { get; }
+
+    /// <summary>Longest user input, in characters, that one turn may send.</summary>
+    int MaxInputCharacters { get; }
+
+    /// <summary>
+    /// Uploads one attachment for the given tool and records what it created on <paramref name="thread"/>
+    /// (the file, and a vector store when it is the conversation's first document).
+    /// </summary>
+    Task<UploadedFile> UploadAsync(RemoteThread thread, AttachmentUpload upload, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs one turn: creates the remote conversation on first use, sends the input and files, calls
+    /// function tools as the assistant asks, and yields what happens. Ends with <see cref="TurnFinished"/>
+    /// or throws <see cref="AssistantFailureException"/>.
+    /// </summary>
+    IAsyncEnumerable<AssistantEvent> RunTurnAsync(TurnRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes one remote object the bot created. Deleting something already gone succeeds.</summary>
+    Task DeleteAsync(RemoteObjectKind kind, string remoteId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The input of one turn.</summary>
+/// <param name="Thread">The conversation's remote state.</param>
+/// <param name="Text">The user's text (several coalesced messages, with author names where needed).</param>
+/// <param name="Files">Attachments uploaded for this turn.</param>
+public sealed record TurnRequest(RemoteThread Thread, string Text, IReadOnlyList<UploadedFile> Files);

@@ -1,0 +1,74 @@
+using Bot.Core.Backends;
+using Bot.Core.Conversations;
+
+namespace Bot.Core.Storage;
+
+/// <summary>The mapping of one chat conversation to its remote conversation or thread.</summary>
+public sealed record ConversationRecord(
+    long Id,
+    ConversationKey Key,
+    string BackendKind,
+    string? RemoteConversationId,
+    string? VectorStoreId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastActiveAt,
+    DateTimeOffset? ArchivedAt);
+
+/// <summary>Where an accepted message is in its life.</summary>
+public enum InboxStatus
+{
+    /// <summary>Stored and waiting in its lane.</summary>
+    Accepted,
+    /// <summary>Part of a turn that is running.</summary>
+    Processing,
+    /// <summary>Its turn delivered an answer.</summary>
+    Answered,
+    /// <summary>Its turn failed and the user was told.</summary>
+    Failed,
+    /// <summary>Dropped by a reset or stopped by the user.</summary>
+    Cancelled,
+}
+
+/// <summary>An accepted incoming message and its state.</summary>
+public sealed record InboxRecord(long Id, IncomingMessage Message, InboxStatus Status, long? TurnId);
+
+/// <summary>How a turn ended.</summary>
+public enum TurnStatus
+{
+    Running,
+    Completed,
+    /// <summary>The answer stopped early (length limit, content filter) but what there was got delivered.</summary>
+    Incomplete,
+    Failed,
+    Cancelled,
+    /// <summary>The process stopped while the turn ran.</summary>
+    Interrupted,
+}
+
+/// <summary>The end state of a turn, written once when it finishes.</summary>
+public sealed record TurnOutcome(
+    TurnStatus Status,
+    IReadOnlyList<string> ResponseIds,
+    TokenUsage Usage,
+    DateTimeOffset? FirstTokenAt,
+    DateTimeOffset FinishedAt,
+    string? Error = null);
+
+/// <summary>A turn as stored.</summary>
+public sealed record TurnRecord(
+    long Id,
+    long ConversationId,
+    TurnStatus Status,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FirstTokenAt,
+    DateTimeOffset? FinishedAt,
+    IReadOnlyList<string> ResponseIds,
+    TokenUsage Usage,
+    string? Error);
+
+/// <summary>A remote object the bot created (a conversation, a file, a vector store).</summary>
+/// <param name="Kind">What it is.</param>
+/// <param name="RemoteId">The provider's id.</param>
+/// <param name="Label">A name for people (a file name).</param>
+/// <param name="Purpose">For files: what they were uploaded for (<see cref="RemoteFilePurposes"/>).</param>
+public sealed record RemoteObjectRecord(RemoteObjectKind Kind, string RemoteId, string? Label = null, string? Purpose = null);
