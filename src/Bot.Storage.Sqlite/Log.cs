@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Storage.Sqlite;
+
+/// <summary>Source-generated log messages of the SQLite store (EventId block 3000–3999).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information,
+        Message = "SQLite store ready at {Path}, schema version {Version}")]
+    public static partial void StoreReady(ILogger logger, string path, int version);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
+        Message = "Applied SQLite migration {Version} to {Path}")]
+    public static partial void MigrationApplied(ILogger logger, int version, string path);
+}

@@ -1,0 +1,96 @@
+using Bot.Core.Conversations;
+using Bot.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Bot.Storage.Sqlite;
+
+/// <summary>Conversation mappings.</summary>
+public sealed partial class SqliteConversationStore
+{
+    /// <inheritdoc />
+    public Task<ConversationRecord?> FindConversationAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
+        ReadAsync(connection =>
+        {
+            using var command = ReaderCommand(connection, StoreSql.FindActiveConversation);
+            return FindActiveConversation(command, key);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ConversationRecord> GetOrCreateConversationAsync(ConversationKey key, string backendKind, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(backendKind);
+        // Nearly every call finds the mapping: look without queueing behind the writer first.
+        var existing = await FindConversationAsync(key, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+            return existing;
+
+        // Look again under the write lock: a concurrent caller may have created it since.
+        return await WriteAsync(_ =>
+        {
+            var found = FindActiveConversation(WriterCommand(StoreSql.FindActiveConversation, null), key);
+            if (found is not null)
+                return found;
+
+            var insert = WriterCommand(StoreSql.InsertConversation, null);
+            insert.Parameters.AddValue("$channel", key.Channel);
+            insert.Parameters.AddValue("$chat_conversation_id", key.ConversationId);
+            insert.Parameters.AddValue("$backend_kind", backendKind);
+            insert.Parameters.AddValue("$now", now);
+            using var reader = insert.ExecuteReader();
+            reader.Read();
+            return ReadConversation(reader);
+        }, inTransaction: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task SetRemoteIdsAsync(long conversationId, string? remoteConversationId, string? vectorStoreId,
+        CancellationToken cancellationToken = default) =>
+        WriteAsync(_ =>
+        {
+            var command = WriterCommand(StoreSql.SetRemoteIds, null);
+            command.Parameters.AddValue("$id", conversationId);
+            command.Parameters.AddValue("$remote_conversation_id", remoteConversationId);
+            command.Parameters.AddValue("$vector_store_id", vectorStoreId);
+            ThrowIfNoConversation(command.ExecuteNonQuery(), conversationId);
+            return true;
+        }, inTransaction: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ArchiveConversationAsync(long conversationId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        WriteAsync(_ =>
+        {
+            var command = WriterCommand(StoreSql.ArchiveConversation, null);
+            command.Parameters.AddValue("$id", conversationId);
+            command.Parameters.AddValue("$now", now);
+            ThrowIfNoConversation(command.ExecuteNonQuery(), conversationId);
+            return true;
+        }, inTransaction: false, cancellationToken);
+
+    private static ConversationRecord? FindActiveConversation(SqliteCommand command, ConversationKey key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key.Channel, nameof(key));
+        ArgumentException.ThrowIfNullOrEmpty(key.ConversationId, nameof(key));
+        command.Parameters.AddValue("$channel", key.Channel);
+        command.Parameters.AddValue("$chat_conversation_id", key.ConversationId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadConversation(reader) : null;
+    }
+
+    // Column order of StoreSql.ConversationColumns.
+    private static ConversationRecord ReadConversation(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        new ConversationKey(reader.GetString(1), reader.GetString(2)),
+        reader.GetString(3),
+        reader.GetStringOrNull(4),
+        reader.GetStringOrNull(5),
+        reader.GetTime(6),
+        reader.GetTime(7),
+        reader.GetTimeOrNull(8));
+
+    private static void ThrowIfNoConversation(int changedRows, long conversationId)
+    {
+        if (changedRows == 0)
+            throw new InvalidOperationException($"The store has no conversation with id {conversationId}.");
+    }
+}

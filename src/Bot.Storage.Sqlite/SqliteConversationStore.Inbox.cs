@@ -1,0 +1,87 @@
+using Bot.Core.Conversations;
+using Bot.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Bot.Storage.Sqlite;
+
+/// <summary>The inbox of accepted messages.</summary>
+public sealed partial class SqliteConversationStore
+{
+    /// <inheritdoc />
+    public Task<long?> TryAcceptAsync(IncomingMessage message, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(message.Author);
+        ArgumentException.ThrowIfNullOrEmpty(message.MessageId, nameof(message));
+        // Serialize before queueing for the writer: the lock is held only for the insert.
+        var attachments = SqliteValues.ToJson(message.Attachments ?? []);
+        return WriteAsync<long?>(_ =>
+        {
+            var command = WriterCommand(StoreSql.AcceptMessage, null);
+            var parameters = command.Parameters;
+            parameters.AddValue("$channel", message.Conversation.Channel);
+            parameters.AddValue("$chat_conversation_id", message.Conversation.ConversationId);
+            parameters.AddValue("$message_id", message.MessageId);
+            parameters.AddValue("$author_id", message.Author.Id);
+            parameters.AddValue("$author_name", message.Author.DisplayName);
+            parameters.AddValue("$text", message.Text);
+            parameters.AddValue("$attachments", attachments);
+            parameters.AddValue("$reply_address", message.ReplyAddress);
+            parameters.AddValue("$is_shared", message.IsShared);
+            parameters.AddValue("$received_at_ms", message.ReceivedAt);
+            parameters.AddValue("$now", now);
+            parameters.AddValue("$status", nameof(InboxStatus.Accepted));
+            // A duplicate inserts nothing and so returns no row.
+            return command.ExecuteScalar() is long id ? id : null;
+        }, inTransaction: false, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SetInboxStatusAsync(IReadOnlyList<long> inboxIds, InboxStatus status, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inboxIds);
+        if (inboxIds.Count == 0)
+            return Task.CompletedTask;
+        var ids = SqliteValues.ToJson(inboxIds);
+        return WriteAsync(_ =>
+        {
+            var command = WriterCommand(StoreSql.SetInboxStatus, null);
+            command.Parameters.AddValue("$ids", ids);
+            command.Parameters.AddValue("$status", status.ToString());
+            command.Parameters.AddValue("$now", now);
+            return command.ExecuteNonQuery();
+        }, inTransaction: false, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<InboxRecord>> GetUnfinishedInboxAsync(string channel, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channel);
+        return ReadAsync<IReadOnlyList<InboxRecord>>(connection =>
+        {
+            using var command = ReaderCommand(connection, StoreSql.SelectUnfinishedInbox);
+            command.Parameters.AddValue("$channel", channel);
+            using var reader = command.ExecuteReader();
+            var records = new List<InboxRecord>();
+            while (reader.Read())
+                records.Add(ReadInbox(reader));
+            return records;
+        }, cancellationToken);
+    }
+
+    // Column order of StoreSql.SelectUnfinishedInbox.
+    private static InboxRecord ReadInbox(SqliteDataReader reader)
+    {
+        var message = new IncomingMessage(
+            new ConversationKey(reader.GetString(1), reader.GetString(2)),
+            reader.GetString(3),
+            new MessageAuthor(reader.GetString(4), reader.GetString(5)),
+            reader.GetString(6),
+            SqliteValues.AttachmentsFromJson(reader.GetString(7)),
+            reader.GetTime(10),
+            reader.GetString(8),
+            reader.GetBoolean(9));
+        return new InboxRecord(reader.GetInt64(0), message, reader.GetEnum<InboxStatus>(11), reader.GetInt64OrNull(12));
+    }
+}

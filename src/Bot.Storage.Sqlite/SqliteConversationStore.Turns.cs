@@ -1,0 +1,98 @@
+using Bot.Core.Backends;
+using Bot.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Bot.Storage.Sqlite;
+
+/// <summary>Turns and the inbox messages they answer.</summary>
+public sealed partial class SqliteConversationStore
+{
+    /// <inheritdoc />
+    public Task<long> StartTurnAsync(long conversationId, IReadOnlyList<long> inboxIds, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inboxIds);
+        var ids = SqliteValues.ToJson(inboxIds);
+        return WriteAsync(transaction =>
+        {
+            var touch = WriterCommand(StoreSql.TouchConversation, transaction);
+            touch.Parameters.AddValue("$id", conversationId);
+            touch.Parameters.AddValue("$now", now);
+            ThrowIfNoConversation(touch.ExecuteNonQuery(), conversationId);
+
+            var insert = WriterCommand(StoreSql.InsertTurn, transaction);
+            insert.Parameters.AddValue("$conversation_id", conversationId);
+            insert.Parameters.AddValue("$status", nameof(TurnStatus.Running));
+            insert.Parameters.AddValue("$now", now);
+            var turnId = (long)insert.ExecuteScalar()!;
+
+            var move = WriterCommand(StoreSql.MoveInboxIntoTurn, transaction);
+            move.Parameters.AddValue("$ids", ids);
+            move.Parameters.AddValue("$status", nameof(InboxStatus.Processing));
+            move.Parameters.AddValue("$turn_id", turnId);
+            move.Parameters.AddValue("$now", now);
+            move.ExecuteNonQuery();
+            return turnId;
+        }, inTransaction: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task FinishTurnAsync(long turnId, TurnOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var inboxStatus = InboxStatusAfter(outcome.Status);
+        var responseIds = SqliteValues.ToJson(outcome.ResponseIds ?? []);
+        return WriteAsync(transaction =>
+        {
+            var finish = WriterCommand(StoreSql.FinishTurn, transaction);
+            var parameters = finish.Parameters;
+            parameters.AddValue("$id", turnId);
+            parameters.AddValue("$status", outcome.Status.ToString());
+            parameters.AddValue("$first_token_at_ms", outcome.FirstTokenAt);
+            parameters.AddValue("$finished_at_ms", outcome.FinishedAt);
+            parameters.AddValue("$response_ids", responseIds);
+            parameters.AddValue("$input_tokens", outcome.Usage.InputTokens);
+            parameters.AddValue("$output_tokens", outcome.Usage.OutputTokens);
+            parameters.AddValue("$error", outcome.Error);
+            if (finish.ExecuteNonQuery() == 0)
+                throw new InvalidOperationException($"The store has no turn with id {turnId}.");
+
+            var inbox = WriterCommand(StoreSql.SetInboxStatusOfTurn, transaction);
+            inbox.Parameters.AddValue("$status", inboxStatus.ToString());
+            inbox.Parameters.AddValue("$now", outcome.FinishedAt);
+            inbox.Parameters.AddValue("$turn_id", turnId);
+            return inbox.ExecuteNonQuery();
+        }, inTransaction: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<TurnRecord?> GetTurnAsync(long turnId, CancellationToken cancellationToken = default) =>
+        ReadAsync(connection =>
+        {
+            using var command = ReaderCommand(connection, StoreSql.SelectTurn);
+            command.Parameters.AddValue("$id", turnId);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadTurn(reader) : null;
+        }, cancellationToken);
+
+    /// <summary>What the inbox messages of a turn become when it ends with the given status.</summary>
+    internal static InboxStatus InboxStatusAfter(TurnStatus status) => status switch
+    {
+        TurnStatus.Completed or TurnStatus.Incomplete => InboxStatus.Answered,
+        TurnStatus.Failed or TurnStatus.Interrupted => InboxStatus.Failed,
+        TurnStatus.Cancelled => InboxStatus.Cancelled,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A turn cannot finish as Running."),
+    };
+
+    // Column order of StoreSql.SelectTurn.
+    private static TurnRecord ReadTurn(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetInt64(1),
+        reader.GetEnum<TurnStatus>(2),
+        reader.GetTime(3),
+        reader.GetTimeOrNull(4),
+        reader.GetTimeOrNull(5),
+        SqliteValues.StringsFromJson(reader.GetString(6)),
+        new TokenUsage(reader.GetInt64(7), reader.GetInt64(8)),
+        reader.GetStringOrNull(9));
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Bot.Core.Conversations;
+using Microsoft.Data.Sqlite;
+
+namespace Bot.Storage.Sqlite;
+
+/// <summary>How .NET values become column values and back: unix milliseconds, enum names, JSON arrays.</summary>
+internal static class SqliteValues
+{
+    public static long ToUnixMs(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset FromUnixMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+
+    public static void AddValue(this SqliteParameterCollection parameters, string name, object? value) =>
+        parameters.AddWithValue(name, value ?? DBNull.Value);
+
+    public static void AddValue(this SqliteParameterCollection parameters, string name, DateTimeOffset? value) =>
+        parameters.AddWithValue(name, value is { } time ? ToUnixMs(time) : DBNull.Value);
+
+    public static string? GetStringOrNull(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static long? GetInt64OrNull(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    public static DateTimeOffset GetTime(this SqliteDataReader reader, int ordinal) => FromUnixMs(reader.GetInt64(ordinal));
+
+    public static DateTimeOffset? GetTimeOrNull(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : FromUnixMs(reader.GetInt64(ordinal));
+
+    public static TEnum GetEnum<TEnum>(this SqliteDataReader reader, int ordinal)
+        where TEnum : struct, Enum => Enum.Parse<TEnum>(reader.GetString(ordinal));
+
+    public static string ToJson(IReadOnlyList<long> ids) =>
+        JsonSerializer.Serialize(ids, StoreJsonContext.Default.IReadOnlyListInt64);
+
+    public static string ToJson(IReadOnlyList<string> strings) =>
+        JsonSerializer.Serialize(strings, StoreJsonContext.Default.IReadOnlyListString);
+
+    public static string[] StringsFromJson(string json) =>
+        JsonSerializer.Deserialize(json, StoreJsonContext.Default.StringArray) ?? [];
+
+    public static string ToJson(IReadOnlyList<IncomingAttachment> attachments)
+    {
+        var stored = new StoredAttachment[attachments.Count];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            var attachment = attachments[i];
+            stored[i] = new StoredAttachment(attachment.FileName, attachment.ContentType, attachment.SizeBytes, attachment.Source);
+        }
+
+        return JsonSerializer.Serialize(stored, StoreJsonContext.Default.StoredAttachmentArray);
+    }
+
+    public static IncomingAttachment[] AttachmentsFromJson(string json)
+    {
+        var stored = JsonSerializer.Deserialize(json, StoreJsonContext.Default.StoredAttachmentArray) ?? [];
+        return Array.ConvertAll(stored, a => new IncomingAttachment(a.Name, a.ContentType, a.Size, a.Source));
+    }
+}
+
+/// <summary>An attachment as the inbox stores it: its own shape, so that renaming a Core property leaves old rows readable.</summary>
+internal sealed record StoredAttachment(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("contentType")] string? ContentType,
+    [property: JsonPropertyName("size")] long? Size,
+    [property: JsonPropertyName("source")] string Source);
+
+/// <summary>Source-generated JSON for the store's JSON columns.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StoredAttachment[]))]
+[JsonSerializable(typeof(IReadOnlyList<long>))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(string[]))]
+internal sealed partial class StoreJsonContext : JsonSerializerContext;

@@ -1,0 +1,84 @@
+namespace Bot.Storage.Sqlite;
+
+/// <summary>
+/// Every statement the store runs after migration, in one place so that a test can check each one's query
+/// plan: all of them find their rows through a key or an index, never by scanning a table.
+/// </summary>
+internal static class StoreSql
+{
+    private const string ConversationColumns =
+        "id, channel, chat_conversation_id, backend_kind, remote_conversation_id, vector_store_id, " +
+        "created_at_ms, last_active_at_ms, archived_at_ms";
+
+    public const string FindActiveConversation =
+        $"SELECT {ConversationColumns} FROM conversations " +
+        "WHERE channel = $channel AND chat_conversation_id = $chat_conversation_id AND archived_at_ms IS NULL;";
+
+    public const string InsertConversation =
+        "INSERT INTO conversations (channel, chat_conversation_id, backend_kind, created_at_ms, last_active_at_ms) " +
+        $"VALUES ($channel, $chat_conversation_id, $backend_kind, $now, $now) RETURNING {ConversationColumns};";
+
+    public const string SetRemoteIds =
+        "UPDATE conversations SET remote_conversation_id = $remote_conversation_id, vector_store_id = $vector_store_id " +
+        "WHERE id = $id;";
+
+    // Archiving twice keeps the first time.
+    public const string ArchiveConversation =
+        "UPDATE conversations SET archived_at_ms = coalesce(archived_at_ms, $now) WHERE id = $id;";
+
+    public const string TouchConversation =
+        "UPDATE conversations SET last_active_at_ms = $now WHERE id = $id;";
+
+    public const string AcceptMessage =
+        "INSERT INTO inbox (channel, chat_conversation_id, message_id, author_id, author_name, text, attachments, " +
+        "reply_address, is_shared, received_at_ms, accepted_at_ms, status, updated_at_ms) " +
+        "VALUES ($channel, $chat_conversation_id, $message_id, $author_id, $author_name, $text, $attachments, " +
+        "$reply_address, $is_shared, $received_at_ms, $now, $status, $now) " +
+        "ON CONFLICT (channel, message_id) DO NOTHING RETURNING id;";
+
+    // $ids is a JSON array of inbox ids: one statement for any number of messages.
+    public const string SetInboxStatus =
+        "UPDATE inbox SET status = $status, updated_at_ms = $now WHERE id IN (SELECT value FROM json_each($ids));";
+
+    public const string MoveInboxIntoTurn =
+        "UPDATE inbox SET status = $status, turn_id = $turn_id, updated_at_ms = $now " +
+        "WHERE id IN (SELECT value FROM json_each($ids));";
+
+    public const string SetInboxStatusOfTurn =
+        "UPDATE inbox SET status = $status, updated_at_ms = $now WHERE turn_id = $turn_id;";
+
+    // The status condition is written exactly as in the partial index ix_inbox_unfinished so that the index serves it.
+    public const string SelectUnfinishedInbox =
+        "SELECT id, channel, chat_conversation_id, message_id, author_id, author_name, text, attachments, reply_address, " +
+        "is_shared, received_at_ms, status, turn_id FROM inbox " +
+        "WHERE channel = $channel AND status IN ('Accepted', 'Processing') ORDER BY id;";
+
+    public const string InsertTurn =
+        "INSERT INTO turns (conversation_id, status, started_at_ms) VALUES ($conversation_id, $status, $now) RETURNING id;";
+
+    public const string FinishTurn =
+        "UPDATE turns SET status = $status, first_token_at_ms = $first_token_at_ms, finished_at_ms = $finished_at_ms, " +
+        "response_ids = $response_ids, input_tokens = $input_tokens, output_tokens = $output_tokens, error = $error " +
+        "WHERE id = $id;";
+
+    public const string SelectTurn =
+        "SELECT id, conversation_id, status, started_at_ms, first_token_at_ms, finished_at_ms, response_ids, " +
+        "input_tokens, output_tokens, error FROM turns WHERE id = $id;";
+
+    // Recording the same object twice keeps the first record.
+    public const string InsertRemoteObject =
+        "INSERT INTO remote_objects (conversation_id, kind, remote_id, label, purpose, created_at_ms) " +
+        "VALUES ($conversation_id, $kind, $remote_id, $label, $purpose, $now) ON CONFLICT (kind, remote_id) DO NOTHING;";
+
+    public const string SelectLiveRemoteObjects =
+        "SELECT kind, remote_id, label, purpose FROM remote_objects " +
+        "WHERE conversation_id = $conversation_id AND deleted_at_ms IS NULL ORDER BY id;";
+
+    public const string MarkRemoteObjectDeleted =
+        "UPDATE remote_objects SET deleted_at_ms = coalesce(deleted_at_ms, $now) WHERE kind = $kind AND remote_id = $remote_id;";
+
+    public const string SelectValue = "SELECT value FROM kv WHERE key = $key;";
+
+    public const string UpsertValue =
+        "INSERT INTO kv (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
+}

@@ -1,0 +1,61 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace Bot.Storage.Sqlite.Tests;
+
+public sealed partial class QueryPlanTests : StoreTestBase
+{
+    public static TheoryData<string> Statements()
+    {
+        var data = new TheoryData<string>();
+        foreach (var field in typeof(StoreSql).GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            if (field.IsLiteral)
+                data.Add(field.Name);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Statements))]
+    public async Task Statement_finds_its_rows_through_a_key_or_an_index_never_a_table_scan(string statement)
+    {
+        await Db.OpenStoreAsync();
+
+        var plan = Plan((string)typeof(StoreSql).GetField(statement)!.GetValue(null)!);
+
+        Assert.DoesNotContain(plan, line => TableScan().IsMatch(line));
+    }
+
+    [Fact]
+    public async Task The_unfinished_inbox_and_the_messages_of_a_turn_are_read_through_their_partial_indexes()
+    {
+        await Db.OpenStoreAsync();
+
+        Assert.Contains(Plan(StoreSql.SelectUnfinishedInbox), line => line.Contains("ix_inbox_unfinished", StringComparison.Ordinal));
+        Assert.Contains(Plan(StoreSql.SetInboxStatusOfTurn), line => line.Contains("ix_inbox_turn", StringComparison.Ordinal));
+        Assert.Contains(Plan(StoreSql.FindActiveConversation), line => line.Contains("ux_conversations_active_key", StringComparison.Ordinal));
+        Assert.Contains(Plan(StoreSql.SelectLiveRemoteObjects), line => line.Contains("ix_remote_objects_conversation", StringComparison.Ordinal));
+    }
+
+    private List<string> Plan(string sql)
+    {
+        using var connection = Db.OpenRawConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var name in Parameter().Matches(sql).Select(m => m.Value).Distinct())
+            command.Parameters.AddWithValue(name, DBNull.Value);
+        var lines = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+            lines.Add(reader.GetString(3));
+        return lines;
+    }
+
+    [GeneratedRegex(@"^SCAN (conversations|inbox|turns|remote_objects|kv)\b")]
+    private static partial Regex TableScan();
+
+    [GeneratedRegex(@"\$[a-z_]+")]
+    private static partial Regex Parameter();
+}
