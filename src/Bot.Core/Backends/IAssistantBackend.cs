@@ -14,6 +14,12 @@ public interface IAssistantBackend
     /// <summary>Longest user input, in characters, that one turn may send.</summary>
     int MaxInputCharacters { get; }
 
+    /// <summary>Whether the code interpreter is switched on (data files are accepted only then).</summary>
+    bool CodeInterpreterEnabled { get; }
+
+    /// <summary>Whether file search is switched on (documents go to a vector store only then).</summary>
+    bool FileSearchEnabled { get; }
+
     /// <summary>
     /// Uploads one attachment for the given tool and records what it created on <paramref name="thread"/>
     /// (the file, and a vector store when it is the conversation's first document).

@@ -1,0 +1,216 @@
+using Bot.Core.Attachments;
+using Bot.Core.Backends;
+using Bot.Core.Channels;
+using Bot.Core.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Core.Conversations;
+
+/// <summary>The outcome of <see cref="ConversationService.AcceptAsync"/>.</summary>
+public enum AcceptStatus
+{
+    /// <summary>Stored and queued; it will be answered.</summary>
+    Accepted,
+    /// <summary>Seen before (a platform re-delivery); ignored.</summary>
+    Duplicate,
+}
+
+/// <summary>An accepted message and a task that completes with its turn's status once it is answered.</summary>
+public sealed record AcceptResult(AcceptStatus Status, Task<TurnStatus> Answered);
+
+/// <summary>What a reset did.</summary>
+/// <param name="HadConversation">False when there was nothing to reset.</param>
+/// <param name="StoppedTurn">True when a running answer was stopped.</param>
+/// <param name="DroppedMessages">Queued messages that will not be answered.</param>
+/// <param name="DeletedRemoteObjects">Remote objects deleted.</param>
+/// <param name="FailedDeletes">Remote objects that could not be deleted (kept in the registry).</param>
+public sealed record ResetResult(bool HadConversation, bool StoppedTurn, int DroppedMessages, int DeletedRemoteObjects, int FailedDeletes);
+
+/// <summary>
+/// The core's front door for adapters: accept a message (stored first, deduplicated, then queued in its
+/// conversation's lane), stop a running answer, reset a conversation, recover a channel after a restart.
+/// </summary>
+public sealed class ConversationService : IHostedService, IAsyncDisposable
+{
+    private readonly IConversationStore _store;
+    private readonly BackendCatalog _backends;
+    private readonly ChannelRegistry _channels;
+    private readonly ConversationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ConversationService> _logger;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly LaneScheduler _lanes;
+    private int _running;
+
+    public ConversationService(IConversationStore store, BackendCatalog backends, ChannelRegistry channels, AttachmentPolicy policy,
+        IOptions<ConversationOptions> options, TimeProvider time, ILogger<ConversationService> logger)
+    {
+        _store = store;
+        _backends = backends;
+        _channels = channels;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        var runner = new TurnRunner(store, backends, channels, new AttachmentIntake(policy, logger), _options, time, logger, _shutdown.Token);
+        _lanes = new LaneScheduler(
+            async (key, batch, control) =>
+            {
+                Interlocked.Increment(ref _running);
+                try
+                {
+                    return await runner.RunAsync(key, batch, control).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _running);
+                }
+            },
+            _options.MaxConcurrentTurns, _options.MaxMessagesPerTurn, logger, _shutdown.Token);
+    }
+
+    /// <summary>Number of turns running now.</summary>
+    public int RunningTurns => Volatile.Read(ref _running);
+
+    /// <summary>
+    /// Accepts a message: records it in the inbox (a message id seen before is a duplicate and ignored),
+    /// then queues it in its conversation's lane. Returns once it is stored, before it is answered.
+    /// </summary>
+    public async Task<AcceptResult> AcceptAsync(IncomingMessage message, CancellationToken cancellationToken = default)
+    {
+        var inboxId = await _store.TryAcceptAsync(message, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (inboxId is null)
+        {
+            Log.DuplicateMessage(_logger, message.MessageId, message.Conversation.Channel);
+            return new AcceptResult(AcceptStatus.Duplicate, Task.FromResult(TurnStatus.Cancelled));
+        }
+
+        var pending = new PendingMessage(inboxId.Value, message);
+        _lanes.Enqueue(pending);
+        return new AcceptResult(AcceptStatus.Accepted, pending.Completion);
+    }
+
+    /// <summary>Stops the conversation's running answer. Returns false when nothing was running.</summary>
+    public bool Stop(ConversationKey key) => _lanes.CancelRunning(key, CancelReason.Stop);
+
+    /// <summary>
+    /// Resets a conversation: stops its running answer, drops its queued messages, archives the mapping
+    /// and (unless configured otherwise) deletes the remote conversation, files and vector store.
+    /// </summary>
+    public async Task<ResetResult> ResetAsync(ConversationKey key, CancellationToken cancellationToken = default)
+    {
+        var stopped = _lanes.CancelRunning(key, CancelReason.Reset);
+        var dropped = _lanes.DropQueued(key);
+        if (dropped.Count > 0)
+            await _store.SetInboxStatusAsync([.. dropped.Select(d => d.InboxId)], InboxStatus.Cancelled, _time.GetUtcNow(), cancellationToken)
+                .ConfigureAwait(false);
+        foreach (var message in dropped)
+            message.Complete(TurnStatus.Cancelled);
+
+        ResetResult? result = null;
+        await _lanes.RunInLaneAsync(key, async _ =>
+        {
+            var (had, deleted, failed) = await ArchiveAndDeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            result = new ResetResult(had, stopped, dropped.Count, deleted, failed);
+        }).WaitAsync(cancellationToken).ConfigureAwait(false);
+        Log.ConversationReset(_logger, key, result!.DeletedRemoteObjects, result.FailedDeletes, result.DroppedMessages);
+        return result;
+    }
+
+    /// <summary>
+    /// Called by a channel when it starts, after it registered itself: messages it had accepted but not
+    /// answered are queued again; turns a crash interrupted are closed and their conversations told.
+    /// </summary>
+    public async Task RecoverAsync(string channelName, CancellationToken cancellationToken = default)
+    {
+        var unfinished = await _store.GetUnfinishedInboxAsync(channelName, cancellationToken).ConfigureAwait(false);
+        var interrupted = unfinished.Where(r => r.Status == InboxStatus.Processing).ToList();
+        foreach (var turn in interrupted.GroupBy(r => r.TurnId))
+        {
+            var outcome = new TurnOutcome(TurnStatus.Interrupted, [], default, null, _time.GetUtcNow(), "The process stopped during the turn.");
+            if (turn.Key is { } turnId)
+                await _store.FinishTurnAsync(turnId, outcome, cancellationToken).ConfigureAwait(false);
+            else
+                await _store.SetInboxStatusAsync([.. turn.Select(r => r.Id)], InboxStatus.Failed, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await NotifyAsync(turn.Last().Message, UserMessages.Interrupted, cancellationToken).ConfigureAwait(false);
+        }
+
+        var waiting = unfinished.Where(r => r.Status == InboxStatus.Accepted).ToList();
+        foreach (var record in waiting)
+            _lanes.Enqueue(new PendingMessage(record.Id, record.Message));
+        Log.Recovered(_logger, channelName, waiting.Count, interrupted.Count);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => _store.InitializeAsync(cancellationToken);
+
+    /// <summary>Stops running turns (their users are told) and waits for them to finish writing.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            while (RunningTurns > 0)
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _shutdown.Dispose();
+    }
+
+    private async Task<(bool Had, int Deleted, int Failed)> ArchiveAndDeleteAsync(ConversationKey key, CancellationToken cancellationToken)
+    {
+        var record = await _store.FindConversationAsync(key, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+            return (false, 0, 0);
+        await _store.ArchiveConversationAsync(record.Id, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (!_options.DeleteRemoteObjectsOnReset)
+            return (true, 0, 0);
+
+        var backend = _backends.Find(record.BackendKind) ?? _backends.Current;
+        var objects = await _store.GetRemoteObjectsAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        int deleted = 0, failed = 0;
+        // Vector stores before their files, the conversation last.
+        foreach (var item in objects.OrderBy(o => o.Kind switch { RemoteObjectKind.VectorStore => 0, RemoteObjectKind.File => 1, _ => 2 }))
+        {
+            try
+            {
+                await backend.DeleteAsync(item.Kind, item.RemoteId, cancellationToken).ConfigureAwait(false);
+                await _store.MarkRemoteObjectDeletedAsync(item.Kind, item.RemoteId, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                deleted++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.RemoteDeleteFailed(_logger, item.Kind.ToString(), item.RemoteId, key, ex);
+                failed++;
+            }
+        }
+
+        return (true, deleted, failed);
+    }
+
+    private async Task NotifyAsync(IncomingMessage message, string text, CancellationToken cancellationToken)
+    {
+        var channel = _channels.Find(message.Conversation.Channel);
+        if (channel is null)
+        {
+            Log.ChannelMissing(_logger, message.Conversation.Channel, message.Conversation);
+            return;
+        }
+
+        try
+        {
+            await channel.CreateReplyWriter(message.ReplyAddress).PostAsync(text, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.WriteFailed(_logger, 0, ex);
+        }
+    }
+}

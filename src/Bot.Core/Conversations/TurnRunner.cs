@@ -1,0 +1,201 @@
+using System.Text;
+using Bot.Core.Attachments;
+using Bot.Core.Backends;
+using Bot.Core.Channels;
+using Bot.Core.Replies;
+using Bot.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Core.Conversations;
+
+/// <summary>
+/// Runs one turn: resolves the conversation's mapping, checks and uploads the attachments, streams the
+/// backend's answer into a progressive reply, and records the outcome. Every failure ends here: it is
+/// logged with the conversation and message ids, the user gets one sentence, the lane goes on.
+/// </summary>
+internal sealed class TurnRunner(
+    IConversationStore store,
+    BackendCatalog backends,
+    ChannelRegistry channels,
+    AttachmentIntake intake,
+    ConversationOptions options,
+    TimeProvider time,
+    ILogger logger,
+    CancellationToken shutdown)
+{
+    public async Task<TurnStatus> RunAsync(ConversationKey key, IReadOnlyList<PendingMessage> batch, TurnControl control)
+    {
+        var messages = batch.Select(p => p.Message).ToList();
+        var channel = channels.Find(key.Channel);
+        if (channel is null)
+        {
+            Log.ChannelMissing(logger, key.Channel, key);
+            return TurnStatus.Failed;
+        }
+
+        var backend = backends.Current;
+        var conversation = await ResolveConversationAsync(key, backend, shutdown).ConfigureAwait(false);
+        var turnId = await store.StartTurnAsync(conversation.Record.Id, [.. batch.Select(p => p.InboxId)], time.GetUtcNow(), shutdown)
+            .ConfigureAwait(false);
+
+        var writer = channel.CreateReplyWriter(messages[^1].ReplyAddress);
+        var draft = new ReplyDraft(inlineMarkers: !writer.Limits.AppendOnly);
+        if (conversation.Notice is not null)
+            draft.AddNotice(conversation.Notice);
+        var reply = new ProgressiveReply(writer, () => Snapshot(draft, final: false), time, logger, shutdown);
+        reply.Start();
+
+        var turn = new TurnProgress(time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(control.Token);
+        timeout.CancelAfter(options.TurnTimeout);
+        try
+        {
+            await AnswerAsync(channel, backend, conversation.Record, messages, draft, reply, turn, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            (turn.Status, draft.Ending) = control.Reason switch
+            {
+                CancelReason.Stop => (TurnStatus.Cancelled, UserMessages.Stopped),
+                CancelReason.Reset => (TurnStatus.Cancelled, UserMessages.StoppedByReset),
+                _ when shutdown.IsCancellationRequested => (TurnStatus.Interrupted, UserMessages.ShuttingDown),
+                _ => (TurnStatus.Failed, UserMessages.TimedOut),
+            };
+            Log.TurnCancelled(logger, turnId, key, turn.Status == TurnStatus.Failed ? "timeout" : control.Reason.ToString());
+        }
+        catch (AssistantFailureException ex)
+        {
+            Log.TurnFailed(logger, turnId, key, MessageIds(messages), ex.Kind.ToString(), ex);
+            (turn.Status, turn.Error, draft.Ending) = (TurnStatus.Failed, ex.Message, UserMessages.Failure(ex.Kind));
+        }
+        catch (Exception ex)
+        {
+            Log.TurnFailed(logger, turnId, key, MessageIds(messages), "Unexpected", ex);
+            (turn.Status, turn.Error, draft.Ending) = (TurnStatus.Failed, ex.Message, UserMessages.Unexpected);
+        }
+
+        lock (draft)
+            draft.ClearStatus();
+        await reply.CompleteAsync(Snapshot(draft, final: true), draft.Files).ConfigureAwait(false);
+        await reply.DisposeAsync().ConfigureAwait(false);
+
+        await store.FinishTurnAsync(turnId, turn.Outcome(time.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+        return turn.Status;
+    }
+
+    private async Task AnswerAsync(IChatChannel channel, IAssistantBackend backend, ConversationRecord record,
+        IReadOnlyList<IncomingMessage> messages, ReplyDraft draft, ProgressiveReply reply, TurnProgress turn, CancellationToken cancellationToken)
+    {
+        var text = ComposeText(messages);
+        var hasFiles = messages.Any(m => m.Attachments.Count > 0);
+        if (text.Length == 0 && !hasFiles)
+        {
+            Finish(draft, turn, TurnStatus.Failed, UserMessages.Empty);
+            return;
+        }
+
+        if (text.Length > backend.MaxInputCharacters)
+        {
+            Finish(draft, turn, TurnStatus.Failed, UserMessages.TooLong(text.Length, backend.MaxInputCharacters));
+            return;
+        }
+
+        var thread = new RemoteThread(record, store, await CodeInterpreterFilesAsync(record, cancellationToken).ConfigureAwait(false));
+        IReadOnlyList<UploadedFile> files = [];
+        if (hasFiles)
+        {
+            var notices = new List<string>();
+            files = await intake.UploadAsync(channel, backend, thread, messages, notices, cancellationToken).ConfigureAwait(false);
+            lock (draft)
+                notices.ForEach(draft.AddNotice);
+            reply.Invalidate();
+            if (text.Length == 0 && files.Count == 0)
+            {
+                Finish(draft, turn, TurnStatus.Failed, UserMessages.NothingLeft);
+                return;
+            }
+        }
+
+        if (files.Count > 0)
+            text = (text.Length == 0 ? "" : text + "\n\n") + "(Attached: " + string.Join(", ", files.Select(f => f.FileName)) + ")";
+
+        await foreach (var assistantEvent in backend.RunTurnAsync(new TurnRequest(thread, text, files), cancellationToken).ConfigureAwait(false))
+        {
+            turn.Observe(assistantEvent);
+            if (assistantEvent is TurnFinished finished)
+            {
+                if (finished.Incomplete)
+                    Finish(draft, turn, TurnStatus.Incomplete, UserMessages.Incomplete(finished.IncompleteReason));
+                else
+                    turn.Status = TurnStatus.Completed;
+                return;
+            }
+
+            bool changed;
+            lock (draft)
+                changed = draft.Apply(assistantEvent);
+            if (changed)
+                reply.Invalidate();
+        }
+
+        throw new AssistantFailureException(FailureKind.StreamCut, "The backend's event stream ended without a TurnFinished event.");
+    }
+
+    private async Task<ResolvedConversation> ResolveConversationAsync(ConversationKey key, IAssistantBackend backend, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var record = await store.GetOrCreateConversationAsync(key, backend.Kind, now, cancellationToken).ConfigureAwait(false);
+        if (string.Equals(record.BackendKind, backend.Kind, StringComparison.OrdinalIgnoreCase))
+            return new ResolvedConversation(record, null);
+
+        // Remote ids of another backend mean nothing to this one: keep the old mapping archived
+        // (its remote objects stay in the registry) and start afresh.
+        Log.BackendSwitched(logger, key, record.BackendKind, backend.Kind);
+        await store.ArchiveConversationAsync(record.Id, now, cancellationToken).ConfigureAwait(false);
+        var fresh = await store.GetOrCreateConversationAsync(key, backend.Kind, now, cancellationToken).ConfigureAwait(false);
+        return new ResolvedConversation(fresh, UserMessages.BackendSwitched(record.BackendKind, backend.Kind));
+    }
+
+    private async Task<IEnumerable<string>> CodeInterpreterFilesAsync(ConversationRecord record, CancellationToken cancellationToken)
+    {
+        if (record.RemoteConversationId is null)
+            return [];
+        var objects = await store.GetRemoteObjectsAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        return objects.Where(o => o.Kind == RemoteObjectKind.File && o.Purpose == RemoteFilePurposes.CodeInterpreter).Select(o => o.RemoteId);
+    }
+
+    /// <summary>One message is sent as it is; several (or a shared conversation) go with their authors' names.</summary>
+    internal static string ComposeText(IReadOnlyList<IncomingMessage> messages)
+    {
+        var withText = messages.Where(m => !string.IsNullOrWhiteSpace(m.Text)).ToList();
+        if (withText.Count == 1 && !withText[0].IsShared && messages.Count == 1)
+            return withText[0].Text.Trim();
+
+        var text = new StringBuilder();
+        foreach (var message in withText)
+        {
+            if (text.Length > 0)
+                text.Append("\n\n");
+            text.Append(message.Author.DisplayName).Append(": ").Append(message.Text.Trim());
+        }
+
+        return text.ToString();
+    }
+
+    private static void Finish(ReplyDraft draft, TurnProgress turn, TurnStatus status, string ending)
+    {
+        lock (draft)
+            draft.Ending = ending;
+        turn.Status = status;
+    }
+
+    private static ReplyView Snapshot(ReplyDraft draft, bool final)
+    {
+        lock (draft)
+            return new ReplyView(draft.Render(final), draft.Status);
+    }
+
+    private static string MessageIds(IEnumerable<IncomingMessage> messages) => string.Join(",", messages.Select(m => m.MessageId));
+
+    private sealed record ResolvedConversation(ConversationRecord Record, string? Notice);
+}

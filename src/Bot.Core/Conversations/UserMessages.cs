@@ -1,0 +1,47 @@
+using Bot.Core.Backends;
+
+namespace Bot.Core.Conversations;
+
+/// <summary>The short sentences the bot says when something goes wrong. Details go to the log, never here.</summary>
+internal static class UserMessages
+{
+    public const string Empty = "I got an empty message. Send me some text or a file and I'll answer.";
+
+    public const string NothingLeft = "None of the attached files could be used, so there was nothing to answer.";
+
+    public const string Stopped = "⏹️ Stopped.";
+
+    public const string StoppedByReset = "⏹️ Stopped: the conversation was reset.";
+
+    public const string ShuttingDown = "⚠️ The bot is restarting, so this answer was cut short. Please send your message again in a moment.";
+
+    public const string TimedOut = "⚠️ This answer took too long and was stopped. Please try again, perhaps with a smaller request.";
+
+    public const string Unexpected = "⚠️ Something went wrong while answering. Please try again.";
+
+    public const string Interrupted = "⚠️ I was restarted while answering your last message and couldn't finish it. Please send it again.";
+
+    public static string TooLong(int length, int limit) =>
+        $"⚠️ Your message is {length:N0} characters long, over the {limit:N0} I can send to the assistant. Please shorten it, or attach it as a .txt file.";
+
+    public static string BackendSwitched(string oldKind, string newKind) =>
+        $"ℹ️ This conversation was on the {oldKind} backend; the bot now uses {newKind}, so it starts a new conversation.";
+
+    public static string Incomplete(string? reason) => reason switch
+    {
+        "max_output_tokens" or "max_tokens" or "max_completion_tokens" => "⚠️ The answer stopped early: it reached the length limit.",
+        "content_filter" => "⚠️ The answer stopped early: the content filter ended it.",
+        _ => "⚠️ The answer stopped early and is incomplete.",
+    };
+
+    public static string Failure(FailureKind kind) => kind switch
+    {
+        FailureKind.Busy => "⚠️ The assistant service is busy right now. Please try again in a minute.",
+        FailureKind.StreamCut => "⚠️ The answer was interrupted before it finished, so it may be incomplete. Please ask again.",
+        FailureKind.Unreachable => "⚠️ I couldn't reach the assistant service. Please try again in a moment.",
+        FailureKind.Unauthorized => "⚠️ The assistant service refused the bot's credentials. An operator needs to check the configuration.",
+        FailureKind.Rejected => "⚠️ The assistant service refused this request. Please rephrase it or try different files.",
+        FailureKind.QuotaExceeded => "⚠️ The bot has used up its assistant quota. An operator needs to check the billing.",
+        _ => "⚠️ The assistant ran into an error and couldn't finish this answer. Please try again.",
+    };
+}

@@ -1,0 +1,48 @@
+using Bot.Core.Attachments;
+using Bot.Core.Backends;
+using Bot.Core.Channels;
+using Bot.Core.Configuration;
+using Bot.Core.Conversations;
+using Bot.Core.Tools;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Core.DependencyInjection;
+
+/// <summary>Registers the core: conversation lanes and turns, attachment policy, function tools, channel registry.</summary>
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the core services. A backend (which registers <see cref="BackendCatalog"/>) and a store
+    /// (<see cref="Storage.IConversationStore"/>) must be added too.
+    /// </summary>
+    public static IServiceCollection AddBotCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<ConversationOptions>(configuration, ConversationOptions.SectionName);
+        services.AddValidatedOptions<AttachmentOptions>(configuration, AttachmentOptions.SectionName);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ChannelRegistry>();
+        services.TryAddSingleton<FunctionToolRegistry>();
+        services.TryAddSingleton(sp =>
+        {
+            var backend = sp.GetRequiredService<BackendCatalog>().Current;
+            return new AttachmentPolicy(sp.GetRequiredService<IOptions<AttachmentOptions>>().Value,
+                backend.CodeInterpreterEnabled, backend.FileSearchEnabled);
+        });
+        services.TryAddSingleton<ConversationService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConversationService>());
+        return services;
+    }
+
+    /// <summary>Binds a configuration section to options validated at start, failures named by key.</summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+    {
+        services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(section));
+        return services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+    }
+}

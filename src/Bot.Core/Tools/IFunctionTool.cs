@@ -1,0 +1,20 @@
+namespace Bot.Core.Tools;
+
+/// <summary>
+/// A function the assistant may call during a turn. Register implementations in DI; the backends
+/// offer every registered tool to the model and send back what <see cref="InvokeAsync"/> returns.
+/// </summary>
+public interface IFunctionTool
+{
+    /// <summary>The function name the model uses (letters, digits, underscores, dashes).</summary>
+    string Name { get; }
+
+    /// <summary>What the function does, for the model.</summary>
+    string Description { get; }
+
+    /// <summary>The JSON schema of the arguments object.</summary>
+    string ParametersJsonSchema { get; }
+
+    /// <summary>Runs the function with the model's JSON arguments and returns its output (usually JSON).</summary>
+    Task<string> InvokeAsync(string argumentsJson, CancellationToken cancellationToken = default);
+}

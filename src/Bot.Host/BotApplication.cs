@@ -1,0 +1,42 @@
+using Bot.Core.DependencyInjection;
+using Bot.Host.Terminal;
+using Bot.OpenAI.DependencyInjection;
+using Bot.Storage.Sqlite.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Bot.Host;
+
+/// <summary>Composition of the bot: the same core, backend and store for every way of running it.</summary>
+public static class BotApplication
+{
+    /// <summary>The terminal chat: one conversation on stdin/stdout, logs on stderr.</summary>
+    public static async Task<int> RunChatAsync(string[] args, TextReader? input = null, TextWriter? output = null)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(args);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddBot(builder.Configuration);
+        builder.Services.AddTerminalChat(builder.Configuration, input ?? Console.In, output ?? Console.Out);
+        using var host = builder.Build();
+        return await StartupErrors.RunAsync(host).ConfigureAwait(false);
+    }
+
+    /// <summary>The server: chat channels that have credentials, and <c>/healthz</c>.</summary>
+    public static async Task<int> RunServerAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddBot(builder.Configuration);
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        builder.Services.AddHostedService<ChannelCheck>();
+
+        var app = builder.Build();
+        app.MapHealthChecks("/healthz");
+        return await StartupErrors.RunAsync(app).ConfigureAwait(false);
+    }
+
+    /// <summary>The services every mode shares: core, OpenAI backend, store.</summary>
+    public static IServiceCollection AddBot(this IServiceCollection services, IConfiguration configuration) => services
+        .AddSqliteStorage(configuration)
+        .AddOpenAIBackend(configuration)
+        .AddBotCore(configuration);
+}

@@ -1,0 +1,21 @@
+using Bot.Core.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Bot.Host;
+
+/// <summary>Healthy when the store answers a read.</summary>
+internal sealed class StoreHealthCheck(IConversationStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await store.GetValueAsync("health", cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex)
+        {
+            return HealthCheckResult.Unhealthy("The store does not answer.", ex);
+        }
+    }
+}

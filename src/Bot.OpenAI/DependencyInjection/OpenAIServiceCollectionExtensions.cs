@@ -1,0 +1,37 @@
+using Bot.Core.Backends;
+using Bot.OpenAI.Responses;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Bot.OpenAI.DependencyInjection;
+
+/// <summary>Registers the OpenAI backend chosen by <c>OpenAI:Api</c>.</summary>
+public static class OpenAIServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the OpenAI options (section <c>OpenAI</c>, with <c>OPENAI_API_KEY</c> and <c>OPENAI_BASE_URL</c>
+    /// as fallbacks), the SDK clients and the backend catalog.
+    /// </summary>
+    public static IServiceCollection AddOpenAIBackend(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OpenAIOptions>()
+            .Bind(configuration.GetSection(OpenAIOptions.SectionName))
+            .PostConfigure(options =>
+            {
+                if (string.IsNullOrWhiteSpace(options.ApiKey))
+                    options.ApiKey = configuration["OPENAI_API_KEY"];
+                if (string.IsNullOrWhiteSpace(options.Endpoint))
+                    options.Endpoint = NullIfEmpty(configuration["OPENAI_BASE_URL"]);
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OpenAIOptions>, OpenAIOptionsValidator>();
+
+        services.AddSingleton(sp => new OpenAIClients(sp.GetRequiredService<IOptions<OpenAIOptions>>().Value));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ResponsesBackend>(sp, sp.GetRequiredService<IOptions<OpenAIOptions>>().Value));
+        services.AddSingleton(sp => new BackendCatalog(sp.GetRequiredService<ResponsesBackend>()));
+        return services;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,44 @@
+using System.ClientModel;
+using OpenAI;
+using OpenAI.Containers;
+using OpenAI.Conversations;
+using OpenAI.Files;
+using OpenAI.Responses;
+using OpenAI.VectorStores;
+
+namespace Bot.OpenAI;
+
+/// <summary>The SDK clients the backends use, sharing one pipeline (endpoint, key, retry policy, timeout).</summary>
+public sealed class OpenAIClients
+{
+    public OpenAIClients(OpenAIOptions options)
+    {
+        var clientOptions = new OpenAIClientOptions
+        {
+            RetryPolicy = new BackoffRetryPolicy(options.MaxRetries, options.RetryBaseDelay),
+            NetworkTimeout = options.NetworkTimeout,
+            UserAgentApplicationId = "openai-chat-bot",
+        };
+        if (!string.IsNullOrWhiteSpace(options.Endpoint))
+            clientOptions.Endpoint = new Uri(options.Endpoint);
+
+        Root = new OpenAIClient(new ApiKeyCredential(options.ApiKey ?? ""), clientOptions);
+        Responses = Root.GetResponsesClient();
+        Conversations = Root.GetConversationClient();
+        Files = Root.GetOpenAIFileClient();
+        VectorStores = Root.GetVectorStoreClient();
+        Containers = Root.GetContainerClient();
+    }
+
+    public OpenAIClient Root { get; }
+
+    public ResponsesClient Responses { get; }
+
+    public ConversationClient Conversations { get; }
+
+    public OpenAIFileClient Files { get; }
+
+    public VectorStoreClient VectorStores { get; }
+
+    public ContainerClient Containers { get; }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace Bot.OpenAI;
+
+/// <summary>Checks the OpenAI settings at start and names each problem by its key.</summary>
+internal sealed class OpenAIOptionsValidator : IValidateOptions<OpenAIOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OpenAIOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+            errors.Add("OpenAI:ApiKey: missing. Set OPENAI_API_KEY (or OpenAI__ApiKey).");
+        if (options.Endpoint is not null && !IsHttpUri(options.Endpoint))
+            errors.Add($"OpenAI:Endpoint: '{options.Endpoint}' is not an absolute http(s) URL (OPENAI_BASE_URL sets it too).");
+        if (!string.Equals(options.Api, ApiKinds.Responses, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(options.Api, ApiKinds.Assistants, StringComparison.OrdinalIgnoreCase))
+            errors.Add($"OpenAI:Api: '{options.Api}' is not one of Responses, Assistants.");
+        else if (string.Equals(options.Api, ApiKinds.Assistants, StringComparison.OrdinalIgnoreCase))
+            errors.Add("OpenAI:Api: the Assistants backend is not in this version yet; use Responses.");
+        if (string.IsNullOrWhiteSpace(options.Model))
+            errors.Add("OpenAI:Model: missing.");
+        if (options.MaxRetries is < 0 or > 10)
+            errors.Add("OpenAI:MaxRetries: must be between 0 and 10.");
+        if (options.RetryBaseDelay < TimeSpan.Zero || options.RetryBaseDelay > TimeSpan.FromMinutes(1))
+            errors.Add("OpenAI:RetryBaseDelay: must be between 0 and 1 minute.");
+        if (options.NetworkTimeout <= TimeSpan.Zero)
+            errors.Add("OpenAI:NetworkTimeout: must be positive.");
+        if (options.MaxToolRounds is < 1 or > 100)
+            errors.Add("OpenAI:MaxToolRounds: must be between 1 and 100.");
+        if (options.MaxInputCharacters < 1)
+            errors.Add("OpenAI:MaxInputCharacters: must be positive.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool IsHttpUri(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+}

@@ -1,0 +1,112 @@
+using Bot.Core.Backends;
+using OpenAI.Responses;
+
+namespace Bot.OpenAI.Responses;
+
+/// <summary>A generated file the stream cited in a code-interpreter container, still to be downloaded.</summary>
+internal sealed record ContainerFileReference(string ContainerId, string FileId, string FileName);
+
+/// <summary>
+/// Translates the SDK's streaming updates of one response into assistant events, and remembers what
+/// the turn loop acts on afterwards: function calls to run, container files to download, the terminal
+/// state. Unknown update kinds are ignored, as the protocol allows new ones.
+/// </summary>
+internal sealed class ResponseStreamTranslator
+{
+    private readonly List<AssistantEvent> _events = [];
+
+    public List<FunctionCallResponseItem> FunctionCalls { get; } = [];
+
+    public List<ContainerFileReference> ContainerFiles { get; } = [];
+
+    public List<CodeInterpreterCallImageOutput> ImageOutputs { get; } = [];
+
+    /// <summary>The terminal update seen, or null while the response is still running.</summary>
+    public ResponseResult? Final { get; private set; }
+
+    public bool Incomplete { get; private set; }
+
+    /// <summary>True once any update arrived (a failure after that is a cut stream, not an unreachable service).</summary>
+    public bool Started { get; private set; }
+
+    /// <summary>Translates one update. The returned list is reused by the next call.</summary>
+    public IReadOnlyList<AssistantEvent> Translate(StreamingResponseUpdate update)
+    {
+        _events.Clear();
+        Started = true;
+        switch (update)
+        {
+            case StreamingResponseCreatedUpdate created:
+                _events.Add(new ResponseStarted(created.Response.Id));
+                break;
+            case StreamingResponseOutputTextDeltaUpdate delta:
+                _events.Add(new TextDelta(PartId(delta.ItemId, delta.ContentIndex), delta.Delta));
+                break;
+            case StreamingResponseRefusalDeltaUpdate refusal:
+                _events.Add(new TextDelta(PartId(refusal.ItemId, refusal.ContentIndex), refusal.Delta));
+                break;
+            case StreamingResponseOutputTextDoneUpdate done:
+                _events.Add(new TextPartCompleted(PartId(done.ItemId, done.ContentIndex), done.Text));
+                break;
+            case StreamingResponseOutputTextAnnotationAddedUpdate annotation:
+                TranslateAnnotation(annotation);
+                break;
+            case StreamingResponseCodeInterpreterCallInProgressUpdate or StreamingResponseCodeInterpreterCallInterpretingUpdate:
+                _events.Add(new ToolActivity(ToolKind.CodeInterpreter, Running: true));
+                break;
+            case StreamingResponseCodeInterpreterCallCompletedUpdate:
+                _events.Add(new ToolActivity(ToolKind.CodeInterpreter, Running: false));
+                break;
+            case StreamingResponseFileSearchCallInProgressUpdate or StreamingResponseFileSearchCallSearchingUpdate:
+                _events.Add(new ToolActivity(ToolKind.FileSearch, Running: true));
+                break;
+            case StreamingResponseFileSearchCallCompletedUpdate:
+                _events.Add(new ToolActivity(ToolKind.FileSearch, Running: false));
+                break;
+            case StreamingResponseOutputItemDoneUpdate { Item: FunctionCallResponseItem call }:
+                FunctionCalls.Add(call);
+                break;
+            case StreamingResponseOutputItemDoneUpdate { Item: CodeInterpreterCallResponseItem codeCall }:
+                ImageOutputs.AddRange(codeCall.Outputs?.OfType<CodeInterpreterCallImageOutput>() ?? []);
+                break;
+            case StreamingResponseCompletedUpdate completed:
+                Final = completed.Response;
+                AddUsage(completed.Response);
+                break;
+            case StreamingResponseIncompleteUpdate incomplete:
+                Final = incomplete.Response;
+                Incomplete = true;
+                AddUsage(incomplete.Response);
+                break;
+            case StreamingResponseFailedUpdate failed:
+                AddUsage(failed.Response);
+                throw FailureMapping.FromErrorCode(failed.Response.Error?.Code.ToString(), failed.Response.Error?.Message ?? "The response failed.");
+            case StreamingResponseErrorUpdate error:
+                throw FailureMapping.FromErrorCode(error.Code, error.Message);
+        }
+
+        return _events;
+    }
+
+    private void TranslateAnnotation(StreamingResponseOutputTextAnnotationAddedUpdate update)
+    {
+        var partId = PartId(update.ItemId, update.ContentIndex);
+        switch (update.Annotation)
+        {
+            case FileCitationMessageAnnotation file:
+                _events.Add(new FileCitation(partId, file.Index, file.FileId, file.Filename));
+                break;
+            case ContainerFileCitationMessageAnnotation container:
+                ContainerFiles.Add(new ContainerFileReference(container.ContainerId, container.FileId, container.Filename));
+                break;
+        }
+    }
+
+    private void AddUsage(ResponseResult response)
+    {
+        if (response.Usage is { } usage)
+            _events.Add(new UsageReported(new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount)));
+    }
+
+    private static string PartId(string itemId, int contentIndex) => $"{itemId}#{contentIndex}";
+}

@@ -1,0 +1,181 @@
+using System.Runtime.CompilerServices;
+using Bot.Core.Attachments;
+using Bot.Core.Backends;
+using Bot.Core.Channels;
+using OpenAI.Responses;
+
+namespace Bot.OpenAI.Responses;
+
+public sealed partial class ResponsesBackend
+{
+    // Auto containers take at most 50 files (reference/openai.md §8.1); the newest matter most.
+    private const int MaxContainerFiles = 50;
+
+    public async IAsyncEnumerable<AssistantEvent> RunTurnAsync(TurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var conversationId = await EnsureConversationAsync(request.Thread, cancellationToken).ConfigureAwait(false);
+        var options = NewRequest(conversationId, request.Thread);
+        options.InputItems.Add(UserMessage(request));
+
+        var downloadedContainerFiles = 0;
+        var imageOutputs = new List<CodeInterpreterCallImageOutput>();
+        for (var round = 1; ; round++)
+        {
+            var translator = new ResponseStreamTranslator();
+            await using (var stream = await StartStreamAsync(options, cancellationToken).ConfigureAwait(false))
+            {
+                await using var updates = ((IAsyncEnumerable<StreamingResponseUpdate>)stream).GetAsyncEnumerator(cancellationToken);
+                while (await MoveNextAsync(updates, translator, cancellationToken).ConfigureAwait(false))
+                {
+                    foreach (var assistantEvent in translator.Translate(updates.Current))
+                        yield return assistantEvent;
+
+                    foreach (var reference in translator.ContainerFiles)
+                    {
+                        if (await DownloadAsync(reference, cancellationToken).ConfigureAwait(false) is { } file)
+                        {
+                            downloadedContainerFiles++;
+                            yield return file;
+                        }
+                    }
+
+                    translator.ContainerFiles.Clear();
+                }
+            }
+
+            if (translator.Final is null)
+                throw new AssistantFailureException(FailureKind.StreamCut, "The response stream ended without a terminal event.");
+            imageOutputs.AddRange(translator.ImageOutputs);
+
+            if (translator.Incomplete || translator.FunctionCalls.Count == 0)
+            {
+                // Charts usually arrive as container file citations; images only seen as outputs are a fallback.
+                if (downloadedContainerFiles == 0)
+                {
+                    foreach (var image in DecodeImages(imageOutputs))
+                        yield return image;
+                }
+
+                yield return new TurnFinished(translator.Incomplete, translator.Final.IncompleteStatusDetails?.Reason?.ToString());
+                yield break;
+            }
+
+            if (round >= _options.MaxToolRounds)
+                throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for functions in more than {_options.MaxToolRounds} rounds.");
+
+            Log.FunctionCalls(_logger, translator.Final.Id, translator.FunctionCalls.Count, round);
+            foreach (var call in translator.FunctionCalls)
+                yield return new ToolActivity(ToolKind.Function, Running: true, call.FunctionName);
+            var outputs = await Task.WhenAll(translator.FunctionCalls.Select(call =>
+                _tools.InvokeAsync(call.FunctionName, call.FunctionArguments?.ToString() ?? "{}", cancellationToken))).ConfigureAwait(false);
+            yield return new ToolActivity(ToolKind.Function, Running: false);
+
+            options = NewRequest(conversationId, request.Thread);
+            for (var i = 0; i < outputs.Length; i++)
+                options.InputItems.Add(ResponseItem.CreateFunctionCallOutputItem(translator.FunctionCalls[i].CallId, outputs[i]));
+        }
+    }
+
+    // Everything a request carries each time: the model, instructions and tools are not remembered
+    // by the conversation, only its items are.
+    private CreateResponseOptions NewRequest(string conversationId, RemoteThread thread)
+    {
+        var options = new CreateResponseOptions
+        {
+            Model = _options.Model,
+            Instructions = _options.Instructions,
+            StreamingEnabled = true,
+            ConversationOptions = new ResponseConversationOptions(conversationId),
+        };
+
+        if (_options.Tools.CodeInterpreter)
+        {
+            var files = thread.CodeInterpreterFileIds.TakeLast(MaxContainerFiles);
+            options.Tools.Add(ResponseTool.CreateCodeInterpreterTool(new CodeInterpreterToolContainer(
+                CodeInterpreterToolContainerConfiguration.CreateAutomaticContainerConfiguration(files))));
+            options.IncludedProperties.Add(IncludedResponseProperty.CodeInterpreterCallOutputs);
+        }
+
+        if (_options.Tools.FileSearch && thread.VectorStoreId is { } vectorStoreId)
+            options.Tools.Add(ResponseTool.CreateFileSearchTool([vectorStoreId], null, null, null));
+
+        foreach (var tool in _tools.Tools)
+        {
+            options.Tools.Add(ResponseTool.CreateFunctionTool(tool.Name, BinaryData.FromString(tool.ParametersJsonSchema),
+                strictModeEnabled: false, tool.Description));
+        }
+
+        return options;
+    }
+
+    private static MessageResponseItem UserMessage(TurnRequest request)
+    {
+        var parts = new List<ResponseContentPart>();
+        if (request.Text.Length > 0)
+            parts.Add(ResponseContentPart.CreateInputTextPart(request.Text));
+        foreach (var image in request.Files.Where(f => f.Target == AttachmentTarget.Vision))
+            parts.Add(ResponseContentPart.CreateInputImagePart(image.FileId, ResponseImageDetailLevel.Auto));
+        return ResponseItem.CreateUserMessageItem(parts);
+    }
+
+    private async Task<System.ClientModel.AsyncStreamingResult<StreamingResponseUpdate>> StartStreamAsync(CreateResponseOptions options,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _clients.Responses.CreateResponseStreamingAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FailureMapping.FromException(ex, midStream: false, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private static async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<StreamingResponseUpdate> updates, ResponseStreamTranslator translator,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await updates.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FailureMapping.FromException(ex, translator.Started, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private async Task<OutputFileReady?> DownloadAsync(ContainerFileReference reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await _clients.Containers.DownloadContainerFileAsync(reference.ContainerId, reference.FileId, cancellationToken)
+                .ConfigureAwait(false);
+            var bytes = content.Value.ToMemory();
+            return new OutputFileReady(new OutputFile(reference.FileName, MediaTypes.FromFileName(reference.FileName), bytes), reference.FileId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.OutputDownloadFailed(_logger, reference.FileId, reference.ContainerId, ex);
+            return null;
+        }
+    }
+
+    private IEnumerable<OutputFileReady> DecodeImages(IEnumerable<CodeInterpreterCallImageOutput> outputs)
+    {
+        var number = 0;
+        foreach (var output in outputs)
+        {
+            number++;
+            var uri = output.ImageUri;
+            if (uri is null || !MediaTypes.TryDecodeDataUri(uri.OriginalString, out var mediaType, out var bytes))
+            {
+                // Only inline images: other URLs would mean a download from a host nobody allow-listed.
+                Log.ImageOutputSkipped(_logger, uri?.Scheme ?? "none");
+                continue;
+            }
+
+            var name = $"image-{number}{MediaTypes.ExtensionOf(mediaType)}";
+            yield return new OutputFileReady(new OutputFile(name, mediaType, bytes), $"image-output-{number}");
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using Bot.Core.Attachments;
+using Bot.Core.Backends;
+using Bot.Core.Tools;
+using Microsoft.Extensions.Logging;
+using OpenAI.Conversations;
+using OpenAI.Files;
+using OpenAI.VectorStores;
+
+namespace Bot.OpenAI.Responses;
+
+/// <summary>
+/// The default backend, on OpenAI's Responses + Conversations API: a remote conversation per chat
+/// conversation (created on its first turn), streamed responses with the code interpreter (an auto
+/// container holding the conversation's data files), file search (a vector store per conversation,
+/// created with its first document) and the registered function tools.
+/// </summary>
+public sealed partial class ResponsesBackend : IAssistantBackend
+{
+    private static readonly TimeSpan s_indexingPoll = TimeSpan.FromMilliseconds(250);
+
+    private readonly OpenAIClients _clients;
+    private readonly OpenAIOptions _options;
+    private readonly FunctionToolRegistry _tools;
+    private readonly ILogger<ResponsesBackend> _logger;
+
+    public ResponsesBackend(OpenAIClients clients, OpenAIOptions options, FunctionToolRegistry tools, ILogger<ResponsesBackend> logger)
+    {
+        _clients = clients;
+        _options = options;
+        _tools = tools;
+        _logger = logger;
+    }
+
+    public string Kind => ApiKinds.Responses;
+
+    public int MaxInputCharacters => _options.MaxInputCharacters;
+
+    public bool CodeInterpreterEnabled => _options.Tools.CodeInterpreter;
+
+    public bool FileSearchEnabled => _options.Tools.FileSearch;
+
+    public async Task<UploadedFile> UploadAsync(RemoteThread thread, AttachmentUpload upload, CancellationToken cancellationToken = default)
+    {
+        var purpose = upload.Target == AttachmentTarget.Vision ? FileUploadPurpose.Vision : FileUploadPurpose.Assistants;
+        OpenAIFile file = await Call(() => _clients.Files.UploadFileAsync(upload.Content, upload.FileName, purpose, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        await thread.RecordCreatedAsync(RemoteObjectKind.File, file.Id, upload.FileName, PurposeOf(upload.Target), cancellationToken)
+            .ConfigureAwait(false);
+
+        if (upload.Target == AttachmentTarget.FileSearch)
+            await IndexForSearchAsync(thread, file.Id, cancellationToken).ConfigureAwait(false);
+        return new UploadedFile(file.Id, upload.FileName, upload.Target);
+    }
+
+    public async Task DeleteAsync(RemoteObjectKind kind, string remoteId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            switch (kind)
+            {
+                case RemoteObjectKind.Conversation:
+                    await _clients.Conversations.DeleteConversationAsync(remoteId, cancellationToken).ConfigureAwait(false);
+                    break;
+                case RemoteObjectKind.File:
+                    await _clients.Files.DeleteFileAsync(remoteId, cancellationToken).ConfigureAwait(false);
+                    break;
+                case RemoteObjectKind.VectorStore:
+                    await _clients.VectorStores.DeleteVectorStoreAsync(remoteId, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new NotSupportedException($"The Responses backend does not create {kind} objects.");
+            }
+        }
+        catch (System.ClientModel.ClientResultException e) when (e.Status == 404)
+        {
+            // Already gone: that is what deleting wanted.
+        }
+    }
+
+    private async Task<string> EnsureConversationAsync(RemoteThread thread, CancellationToken cancellationToken)
+    {
+        if (thread.RemoteConversationId is { } existing)
+            return existing;
+
+        var options = new ConversationCreationOptions();
+        options.Metadata["channel"] = Truncate(thread.Key.Channel, 512);
+        options.Metadata["chat"] = Truncate(thread.Key.ConversationId, 512);
+        ConversationResource conversation = await Call(() => _clients.Conversations.CreateConversationAsync(options, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        await thread.RecordCreatedAsync(RemoteObjectKind.Conversation, conversation.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        Log.ConversationCreated(_logger, conversation.Id, thread.Key.ToString());
+        return conversation.Id;
+    }
+
+    private async Task IndexForSearchAsync(RemoteThread thread, string fileId, CancellationToken cancellationToken)
+    {
+        var vectorStoreId = thread.VectorStoreId;
+        if (vectorStoreId is null)
+        {
+            var creation = new VectorStoreCreationOptions { Name = Truncate($"chat {thread.Key}", 256) };
+            VectorStore store = await Call(() => _clients.VectorStores.CreateVectorStoreAsync(creation, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+            await thread.RecordCreatedAsync(RemoteObjectKind.VectorStore, store.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+            Log.VectorStoreCreated(_logger, store.Id, thread.Key.ToString());
+            vectorStoreId = store.Id;
+        }
+
+        VectorStoreFile added = await Call(() => _clients.VectorStores.AddFileToVectorStoreAsync(vectorStoreId, fileId, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+
+        // The search only finds what is indexed: wait for it, within a limit.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.FileIndexingTimeout);
+        while (added.Status == VectorStoreFileStatus.InProgress && !deadline.IsCancellationRequested)
+        {
+            await Task.Delay(s_indexingPoll, deadline.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            added = await Call(() => _clients.VectorStores.GetVectorStoreFileAsync(vectorStoreId, fileId, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        if (added.Status != VectorStoreFileStatus.Completed)
+        {
+            Log.FileNotIndexed(_logger, fileId, added.Status.ToString());
+            throw new AssistantFailureException(FailureKind.Rejected, $"File {fileId} was not indexed: {added.Status} {added.LastError?.Message}");
+        }
+    }
+
+    // Runs an SDK call, translating its failures for the user.
+    private static async Task<T> Call<T>(Func<Task<System.ClientModel.ClientResult<T>>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await call().ConfigureAwait(false)).Value;
+        }
+        catch (Exception ex) when (FailureMapping.FromException(ex, midStream: false, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private static string PurposeOf(AttachmentTarget target) => target switch
+    {
+        AttachmentTarget.CodeInterpreter => RemoteFilePurposes.CodeInterpreter,
+        AttachmentTarget.FileSearch => RemoteFilePurposes.FileSearch,
+        _ => RemoteFilePurposes.Vision,
+    };
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+}

@@ -1,0 +1,325 @@
+using System.Runtime.CompilerServices;
+using Bot.Core.Backends;
+using Bot.Core.Conversations;
+using Bot.Core.Storage;
+using Bot.Testing.Backends;
+using Bot.Testing.Conversations;
+
+namespace Bot.Core.Tests.Conversations;
+
+public sealed class ConversationServiceTests
+{
+    [Fact]
+    public async Task Message_IsAnsweredWithTheStreamedText_AndTheMappingIsStored()
+    {
+        var backend = new ScriptedBackend();
+        await using var bot = await CoreHarness.StartAsync(backend);
+
+        var status = await bot.AskAsync(bot.Channel.Message("c1", "hello", "m1"));
+
+        Assert.Equal(TurnStatus.Completed, status);
+        Assert.Equal("Echo: hello", bot.Channel.Replies.Single().Text);
+        var mapping = await bot.Store.FindConversationAsync(new ConversationKey("test", "c1"));
+        Assert.Equal("conv_1", mapping?.RemoteConversationId);
+    }
+
+    [Fact]
+    public async Task TwoMessages10msApart_AreAnsweredInOrder_NeverTwoTurnsAtOnce()
+    {
+        var backend = new ScriptedBackend { Script = (r, ct) => ScriptedBackend.Stream("Echo: " + r.Text, TimeSpan.FromMilliseconds(30), 4, ct) };
+        await using var bot = await CoreHarness.StartAsync(backend);
+
+        var first = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "first", "m1"));
+        await Task.Delay(10);
+        var second = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "second", "m2"));
+        await Task.WhenAll(first.Answered, second.Answered).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, backend.MaxConcurrentTurnsPerConversation);
+        var texts = backend.Requests.Select(r => r.Text).ToList();
+        Assert.Equal("first", texts[0]);
+        Assert.Contains("second", texts[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MessagesArrivingDuringATurn_AreCoalescedInOrderWithAuthorNames()
+    {
+        var gate = new TaskCompletionSource();
+        var backend = new ScriptedBackend { Script = (r, ct) => WaitThenEcho(r, gate.Task, ct) };
+        await using var bot = await CoreHarness.StartAsync(backend);
+
+        var first = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "first", "m0"));
+        await WaitUntil(() => backend.Requests.Count == 1);
+        var later = new List<Task<TurnStatus>>();
+        foreach (var (author, i) in new[] { ("Ada", 1), ("Bob", 2), ("Ada", 3) })
+            later.Add((await bot.Service.AcceptAsync(bot.Channel.Message("c1", $"line {i}", $"m{i}", author))).Answered);
+        gate.SetResult();
+        await Task.WhenAll(later.Append(first.Answered)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(2, backend.Requests.Count);
+        Assert.Equal("Ada: line 1\n\nBob: line 2\n\nAda: line 3", backend.Requests[1].Text);
+    }
+
+    [Fact]
+    public async Task ConversationsRunInParallel_UpToTheConfiguredLimit()
+    {
+        var running = 0;
+        var maxRunning = 0;
+        var backend = new ScriptedBackend
+        {
+            Script = (r, ct) => Counting(r, ct, () =>
+            {
+                var now = Interlocked.Increment(ref running);
+                InterlockedMax(ref maxRunning, now);
+            }, () => Interlocked.Decrement(ref running)),
+        };
+        await using var bot = await CoreHarness.StartAsync(backend, options: new ConversationOptions { MaxConcurrentTurns = 3 });
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => bot.Service.AcceptAsync(bot.Channel.Message($"c{i}", "hi", $"m{i}"))));
+        await Task.WhenAll(answers.Select(a => a.Answered)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(3, maxRunning);
+        Assert.Equal(8, bot.Channel.Replies.Count);
+    }
+
+    [Fact]
+    public async Task SameMessageIdTwice_IsAnsweredOnce_AlsoAfterARestart()
+    {
+        var backend = new ScriptedBackend();
+        string path;
+        await using (var bot = await CoreHarness.StartAsync(backend, databasePath: Path.Combine(Path.GetTempPath(), $"dup-{Guid.NewGuid():N}.db")))
+        {
+            path = bot.DatabasePath;
+            await bot.AskAsync(bot.Channel.Message("c1", "hello", "m1"));
+            var again = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "hello", "m1"));
+            Assert.Equal(AcceptStatus.Duplicate, again.Status);
+        }
+
+        await using (var restarted = await CoreHarness.StartAsync(backend, databasePath: path))
+        {
+            var again = await restarted.Service.AcceptAsync(restarted.Channel.Message("c1", "hello", "m1"));
+            Assert.Equal(AcceptStatus.Duplicate, again.Status);
+        }
+
+        Assert.Single(backend.Requests);
+        File.Delete(path);
+    }
+
+    [Fact]
+    public async Task EmptyMessage_GetsAClearReply_AndTheConversationStaysUsable()
+    {
+        var backend = new ScriptedBackend();
+        await using var bot = await CoreHarness.StartAsync(backend);
+
+        Assert.Equal(TurnStatus.Failed, await bot.AskAsync(bot.Channel.Message("c1", "   ", "m1")));
+        Assert.Equal(TurnStatus.Completed, await bot.AskAsync(bot.Channel.Message("c1", "now?", "m2")));
+
+        Assert.Equal(UserMessages.Empty, bot.Channel.Replies[0].Text);
+        Assert.Equal("Echo: now?", bot.Channel.Replies[1].Text);
+        Assert.Single(backend.Requests);
+    }
+
+    [Fact]
+    public async Task TextOverTheInputLimit_IsNotSent_TheUserIsTold()
+    {
+        var backend = new ScriptedBackend { MaxInputCharacters = 100 };
+        await using var bot = await CoreHarness.StartAsync(backend);
+
+        Assert.Equal(TurnStatus.Failed, await bot.AskAsync(bot.Channel.Message("c1", new string('x', 150), "m1")));
+        await bot.AskAsync(bot.Channel.Message("c1", "short", "m2"));
+
+        Assert.Contains("150 characters long, over the 100", bot.Channel.Replies[0].Text, StringComparison.Ordinal);
+        Assert.Equal(["short"], backend.Requests.Select(r => r.Text));
+    }
+
+    [Fact]
+    public async Task BackendFailure_IsOneSentence_AndTheNextMessageWorks()
+    {
+        var calls = 0;
+        var backend = new ScriptedBackend
+        {
+            Script = (r, ct) => Interlocked.Increment(ref calls) == 1
+                ? Failing(new AssistantFailureException(FailureKind.Busy, "HTTP 429 (rate_limit_exceeded) secret details"))
+                : ScriptedBackend.Stream("fine", cancellationToken: ct),
+        };
+        await using var bot = await CoreHarness.StartAsync(backend);
+
+        Assert.Equal(TurnStatus.Failed, await bot.AskAsync(bot.Channel.Message("c1", "one", "m1")));
+        Assert.Equal(TurnStatus.Completed, await bot.AskAsync(bot.Channel.Message("c1", "two", "m2")));
+
+        Assert.Equal(UserMessages.Failure(FailureKind.Busy), bot.Channel.Replies[0].Text);
+        Assert.DoesNotContain("secret", bot.Channel.Replies[0].Text, StringComparison.Ordinal);
+        var turn = await bot.Store.GetTurnAsync(1);
+        Assert.Equal(TurnStatus.Failed, turn?.Status);
+        Assert.Contains("rate_limit_exceeded", turn?.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StreamThatEndsWithoutFinishing_KeepsThePartialTextAndSaysItWasInterrupted()
+    {
+        var backend = new ScriptedBackend { Script = (_, _) => Events(new TextDelta("p", "The answer is")) };
+        await using var bot = await CoreHarness.StartAsync(backend);
+
+        Assert.Equal(TurnStatus.Failed, await bot.AskAsync(bot.Channel.Message("c1", "q", "m1")));
+
+        Assert.Equal("The answer is\n\n" + UserMessages.Failure(FailureKind.StreamCut), bot.Channel.Replies[0].Text);
+    }
+
+    [Fact]
+    public async Task IncompleteAnswer_IsDeliveredWithANote()
+    {
+        var backend = new ScriptedBackend { Script = (_, _) => Events(new TextDelta("p", "Part"), new TurnFinished(true, "max_output_tokens")) };
+        await using var bot = await CoreHarness.StartAsync(backend);
+
+        Assert.Equal(TurnStatus.Incomplete, await bot.AskAsync(bot.Channel.Message("c1", "q", "m1")));
+        Assert.Equal("Part\n\n" + UserMessages.Incomplete("max_output_tokens"), bot.Channel.Replies[0].Text);
+    }
+
+    [Fact]
+    public async Task Stop_CancelsTheRunningAnswer_AndTheNextMessageIsAnswered()
+    {
+        var backend = new ScriptedBackend { Script = (r, ct) => r.Text == "long" ? Endless(ct) : ScriptedBackend.Stream("ok", cancellationToken: ct) };
+        await using var bot = await CoreHarness.StartAsync(backend);
+
+        var running = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "long", "m1"));
+        await WaitUntil(() => bot.Channel.Replies.Count == 1 && bot.Channel.Replies[0].Messages.Count > 0);
+        Assert.True(bot.Service.Stop(new ConversationKey("test", "c1")));
+
+        Assert.Equal(TurnStatus.Cancelled, await running.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.EndsWith(UserMessages.Stopped, bot.Channel.Replies[0].Text, StringComparison.Ordinal);
+        Assert.Equal(TurnStatus.Completed, await bot.AskAsync(bot.Channel.Message("c1", "next", "m2")));
+        Assert.False(bot.Service.Stop(new ConversationKey("test", "c1")));
+    }
+
+    [Fact]
+    public async Task Reset_StopsTheTurn_DropsQueuedMessages_DeletesRemoteObjects_AndStartsAfresh()
+    {
+        var backend = new ScriptedBackend { Script = (r, ct) => r.Text == "long" ? Endless(ct) : ScriptedBackend.Stream("ok", cancellationToken: ct) };
+        await using var bot = await CoreHarness.StartAsync(backend);
+        bot.Channel.AttachmentContents["doc"] = "some notes"u8.ToArray();
+        var key = new ConversationKey("test", "c1");
+
+        await bot.AskAsync(bot.Channel.Message("c1", "read this", "m0", attachments: [new("notes.md", "text/markdown", 10, "doc")]));
+        var running = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "long", "m1"));
+        await WaitUntil(() => backend.Requests.Count == 2);
+        var queued = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "queued", "m2"));
+
+        var result = await bot.Service.ResetAsync(key);
+
+        Assert.Equal(new ResetResult(true, true, 1, 3, 0), result);
+        Assert.Equal(TurnStatus.Cancelled, await running.Answered);
+        Assert.Equal(TurnStatus.Cancelled, await queued.Answered);
+        Assert.Empty(backend.Orphans);
+        Assert.Null(await bot.Store.FindConversationAsync(key));
+        Assert.Empty(await bot.Store.GetUnfinishedInboxAsync("test"));
+
+        await bot.AskAsync(bot.Channel.Message("c1", "fresh", "m3"));
+        Assert.Equal("conv_4", (await bot.Store.FindConversationAsync(key))?.RemoteConversationId);
+        Assert.DoesNotContain(backend.Requests, r => r.Text == "queued");
+    }
+
+    [Fact]
+    public async Task Restart_AfterACrash_ReportsTheInterruptedTurn_AndAnswersWaitingMessages()
+    {
+        using var folder = new Bot.Testing.TempDirectory();
+        var backend = new ScriptedBackend();
+        await using (var before = await CoreHarness.StartAsync(backend, databasePath: folder.File("bot.db")))
+        {
+            // What a crash leaves behind: one message in a running turn, one still waiting.
+            var store = before.Store;
+            var interrupted = before.Channel.Message("c1", "was running", "m1");
+            var waiting = before.Channel.Message("c1", "was waiting", "m2");
+            var id1 = await store.TryAcceptAsync(interrupted, DateTimeOffset.UtcNow);
+            var conversation = await store.GetOrCreateConversationAsync(interrupted.Conversation, "Scripted", DateTimeOffset.UtcNow);
+            await store.StartTurnAsync(conversation.Id, [id1!.Value], DateTimeOffset.UtcNow);
+            await store.TryAcceptAsync(waiting, DateTimeOffset.UtcNow);
+        }
+
+        await using var after = await CoreHarness.StartAsync(backend, databasePath: folder.File("bot.db"));
+        await WaitUntil(() => backend.Requests.Count == 1 && after.Channel.Replies.Count == 2 && after.Channel.Replies[1].Text.StartsWith("Echo", StringComparison.Ordinal));
+
+        Assert.Equal(UserMessages.Interrupted, after.Channel.RepliesTo("c1/m1").Single().Text);
+        Assert.Equal("Echo: was waiting", after.Channel.RepliesTo("c1/m2").Single().Text);
+        Assert.Empty(await after.Store.GetUnfinishedInboxAsync("test"));
+        Assert.Equal(AcceptStatus.Duplicate, (await after.Service.AcceptAsync(after.Channel.Message("c1", "was running", "m1"))).Status);
+    }
+
+    [Fact]
+    public async Task ConversationFromAnotherBackend_StartsANewOneAndSaysSo()
+    {
+        var backend = new ScriptedBackend();
+        await using var bot = await CoreHarness.StartAsync(backend);
+        var key = new ConversationKey("test", "c1");
+        var old = await bot.Store.GetOrCreateConversationAsync(key, "Assistants", DateTimeOffset.UtcNow);
+        await bot.Store.SetRemoteIdsAsync(old.Id, "thread_old", null);
+
+        await bot.AskAsync(bot.Channel.Message("c1", "hi", "m1"));
+
+        Assert.StartsWith(UserMessages.BackendSwitched("Assistants", "Scripted"), bot.Channel.Replies[0].Text, StringComparison.Ordinal);
+        Assert.Equal("conv_1", (await bot.Store.FindConversationAsync(key))?.RemoteConversationId);
+    }
+
+    internal static async Task WaitUntil(Func<bool> condition, int timeoutMs = 10_000)
+    {
+        for (var waited = 0; waited < timeoutMs && !condition(); waited += 10)
+            await Task.Delay(10);
+        Assert.True(condition(), "condition not met in time");
+    }
+
+    internal static async IAsyncEnumerable<AssistantEvent> Events(params AssistantEvent[] events)
+    {
+        foreach (var assistantEvent in events)
+        {
+            await Task.Yield();
+            yield return assistantEvent;
+        }
+    }
+
+    internal static async IAsyncEnumerable<AssistantEvent> Endless([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var i = 0; ; i++)
+        {
+            yield return new TextDelta("p", $"tick{i} ");
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+#pragma warning disable CS1998 // an iterator that throws before yielding
+    private static async IAsyncEnumerable<AssistantEvent> Failing(Exception exception)
+    {
+        throw exception;
+#pragma warning disable CS0162
+        yield break;
+#pragma warning restore CS0162
+    }
+#pragma warning restore CS1998
+
+    private static async IAsyncEnumerable<AssistantEvent> WaitThenEcho(TurnRequest request, Task gate, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        await foreach (var assistantEvent in ScriptedBackend.Stream("Echo: " + request.Text, cancellationToken: cancellationToken))
+            yield return assistantEvent;
+    }
+
+    private static async IAsyncEnumerable<AssistantEvent> Counting(TurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken,
+        Action enter, Action leave)
+    {
+        enter();
+        try
+        {
+            await Task.Delay(100, cancellationToken);
+            await foreach (var assistantEvent in ScriptedBackend.Stream("ok", cancellationToken: cancellationToken))
+                yield return assistantEvent;
+        }
+        finally
+        {
+            leave();
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)))
+            Interlocked.CompareExchange(ref target, value, current);
+    }
+}

@@ -1,0 +1,80 @@
+using Bot.Core.Attachments;
+using Bot.Core.Backends;
+using Bot.Core.Channels;
+using Bot.Core.Conversations;
+using Bot.Core.Storage;
+using Bot.Storage.Sqlite;
+using Bot.Testing.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Testing.Conversations;
+
+/// <summary>
+/// The core wired for a test or a benchmark: a <see cref="ConversationService"/> over a real SQLite file in
+/// a temporary folder, a recording channel, and the backend under test.
+/// </summary>
+public sealed class CoreHarness : IAsyncDisposable
+{
+    private readonly TempDirectory? _ownedDirectory;
+
+    private CoreHarness(IAssistantBackend backend, RecordingChannel channel, SqliteConversationStore store, ConversationService service,
+        string databasePath, TempDirectory? ownedDirectory)
+    {
+        Backend = backend;
+        Channel = channel;
+        Store = store;
+        Service = service;
+        DatabasePath = databasePath;
+        _ownedDirectory = ownedDirectory;
+    }
+
+    public IAssistantBackend Backend { get; }
+
+    public RecordingChannel Channel { get; }
+
+    public SqliteConversationStore Store { get; }
+
+    public ConversationService Service { get; }
+
+    public string DatabasePath { get; }
+
+    /// <summary>Starts the core. Pass <paramref name="databasePath"/> to reopen an existing database (a restart).</summary>
+    public static async Task<CoreHarness> StartAsync(IAssistantBackend backend, RecordingChannel? channel = null,
+        ConversationOptions? options = null, AttachmentOptions? attachments = null, string? databasePath = null,
+        ILoggerFactory? loggerFactory = null, bool recover = true)
+    {
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var owned = databasePath is null ? new TempDirectory() : null;
+        databasePath ??= owned!.File("bot.db");
+        channel ??= new RecordingChannel();
+
+        var store = new SqliteConversationStore(Options.Create(new SqliteStoreOptions { Path = databasePath }),
+            loggerFactory.CreateLogger<SqliteConversationStore>(), TimeProvider.System);
+        var registry = new ChannelRegistry();
+        registry.Register(channel);
+        var policy = new AttachmentPolicy(attachments ?? new AttachmentOptions(), backend.CodeInterpreterEnabled, backend.FileSearchEnabled);
+        var service = new ConversationService(store, new BackendCatalog(backend), registry, policy, Options.Create(options ?? new ConversationOptions()),
+            TimeProvider.System, loggerFactory.CreateLogger<ConversationService>());
+        await service.StartAsync(CancellationToken.None);
+        if (recover)
+            await service.RecoverAsync(channel.Name);
+        return new CoreHarness(backend, channel, store, service, databasePath, owned);
+    }
+
+    /// <summary>Accepts a message and waits until its turn has finished.</summary>
+    public async Task<TurnStatus> AskAsync(IncomingMessage message, TimeSpan? timeout = null)
+    {
+        var accepted = await Service.AcceptAsync(message);
+        return await accepted.Answered.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Stops the core and closes the database, keeping the file (for a restart) unless the harness made it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        await Store.DisposeAsync();
+        _ownedDirectory?.Dispose();
+    }
+}
