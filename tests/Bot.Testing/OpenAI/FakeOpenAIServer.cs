@@ -1,0 +1,159 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Testing.OpenAI;
+
+/// <summary>A loopback stand-in for api.openai.com (Responses, Conversations, Files, Vector Stores, Containers) for the real SDK.</summary>
+/// <remarks>
+/// Start one per test, point the SDK's <c>Endpoint</c> at <see cref="BaseUri"/>, script answers with
+/// <see cref="Enqueue"/> (or <see cref="Responder"/>), then assert on <see cref="ResponseRequests"/>,
+/// <see cref="Ledger"/> and the counters. All state lives in the instance.
+/// </remarks>
+public sealed class FakeOpenAIServer : IAsyncDisposable
+{
+    /// <summary>An API key for clients of the fake; any non-empty bearer token is accepted.</summary>
+    public const string ApiKey = "sk-test-fake";
+
+    private readonly WebApplication _app;
+    private readonly FakeOpenAIState _state;
+
+    private FakeOpenAIServer(WebApplication app, FakeOpenAIState state)
+    {
+        _app = app;
+        _state = state;
+    }
+
+    /// <summary>`http://127.0.0.1:{port}/v1/`, the SDK's Endpoint.</summary>
+    public Uri BaseUri => _state.BaseUri;
+
+    /// <summary>Answers POST /responses when the queue is empty (default: streams "You said: {user text}").</summary>
+    public Func<FakeResponseRequest, FakeResponse> Responder
+    {
+        get => _state.Responder;
+        set => _state.Responder = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Pause between deltas (and between replayed events) unless a script sets its own; zero by default.</summary>
+    public TimeSpan DefaultTokenInterval
+    {
+        get => _state.DefaultTokenInterval;
+        set => _state.DefaultTokenInterval = value;
+    }
+
+    /// <summary>Status of a file attached to a vector store: "completed" (default) or "in_progress" (completed on the next GET).</summary>
+    public string VectorStoreFileStatusOnCreate
+    {
+        get => _state.VectorStoreFileStatusOnCreate;
+        set => _state.VectorStoreFileStatusOnCreate = value;
+    }
+
+    /// <summary>When true (default), a conversation with an unanswered function_call rejects input that does not answer it.</summary>
+    public bool RequireFunctionCallOutputs
+    {
+        get => _state.RequireFunctionCallOutputs;
+        set => _state.RequireFunctionCallOutputs = value;
+    }
+
+    /// <summary>Every POST /responses that got past validation and the conversation lock, in arrival order.</summary>
+    public IReadOnlyList<FakeResponseRequest> ResponseRequests => _state.ResponseRequests;
+
+    /// <summary>POST /responses rejected with `conversation_locked`.</summary>
+    public int ConversationConflicts => _state.ConversationConflicts;
+
+    /// <summary>The most POST /responses ever in flight at once for one conversation (a careful bot keeps this at 1).</summary>
+    public int MaxConcurrentResponsesPerConversation => _state.MaxConcurrentResponsesPerConversation;
+
+    /// <summary>What clients created and deleted.</summary>
+    public FakeOpenAILedger Ledger => _state.Ledger;
+
+    /// <summary>"METHOD /path" of every request received, in order.</summary>
+    public IReadOnlyList<string> RequestLog => _state.RequestLog;
+
+    /// <summary>Starts Kestrel on 127.0.0.1 (port 0 picks a free port).</summary>
+    public static async Task<FakeOpenAIServer> StartAsync(int port = 0, CancellationToken cancellationToken = default)
+    {
+        // The empty builder reads no appsettings, environment or command line: a test host's ASPNETCORE_URLS cannot move us.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Logging.ClearProviders();
+        builder.Services.AddRoutingCore();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
+        {
+            options.Listen(IPAddress.Loopback, port);
+            options.AddServerHeader = false;
+            options.Limits.MaxRequestBodySize = FileEndpoints.MaxUploadBytes + (1024 * 1024);
+        });
+
+        var app = builder.Build();
+        var state = new FakeOpenAIState { Stopping = app.Lifetime.ApplicationStopping };
+        var server = new FakeOpenAIServer(app, state);
+        app.Use(server.FrontDoorAsync);
+        var v1 = app.MapGroup("/v1");
+        new ConversationEndpoints(state).Map(v1);
+        new ResponseEndpoints(state).Map(v1);
+        new FileEndpoints(state).Map(v1);
+        new VectorStoreEndpoints(state).Map(v1);
+        new ContainerEndpoints(state).Map(v1);
+        app.MapFallback(context => OpenAIHttp.NotFoundAsync(context, $"Invalid URL ({context.Request.Method} {context.Request.Path})"));
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        state.BaseUri = new Uri($"http://127.0.0.1:{new Uri(address).Port}/v1/");
+        return server;
+    }
+
+    /// <summary>Queues scripted answers for the next POST /responses, first in first out.</summary>
+    public void Enqueue(params FakeResponse[] responses) => _state.Enqueue(responses);
+
+    /// <summary>Answers the next <paramref name="times"/> requests whose path starts with <paramref name="pathPrefix"/> with an error.</summary>
+    /// <param name="method">HTTP method, e.g. "POST".</param>
+    /// <param name="pathPrefix">"/v1/files", "/files" or "files" alike.</param>
+    public void FailNext(string method, string pathPrefix, int status, int times = 1, TimeSpan? retryAfter = null, string? message = null) =>
+        _state.Faults.Add(method, pathPrefix, status, times, retryAfter, message);
+
+    /// <summary>Acts out a container's expiry (20 minutes idle on the service): it and its files answer 404 from now on.</summary>
+    public void ExpireContainer(string containerId) => _state.Containers.TryRemove(containerId, out _);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Logging, authentication and injected faults, ahead of routing.</summary>
+    private Task FrontDoorAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        _state.RecordRequest($"{request.Method} {request.Path}");
+        context.Response.Headers["x-request-id"] = FakeIds.Request();
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization.AsSpan(7).Trim().IsEmpty)
+        {
+            return OpenAIHttp.WriteErrorAsync(
+                context,
+                StatusCodes.Status401Unauthorized,
+                "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                "invalid_api_key");
+        }
+
+        if (_state.Faults.TryTake(request.Method, request.Path, out var fault))
+        {
+            var message = fault.Message ?? fault.Status switch
+            {
+                429 => "Rate limit reached for requests. Please try again later.",
+                >= 500 => "The server had an error while processing your request. Sorry about that!",
+                _ => "Injected fault.",
+            };
+            return OpenAIHttp.WriteErrorAsync(context, fault.Status, message, fault.Status == 429 ? "rate_limit_exceeded" : null, retryAfter: fault.RetryAfter);
+        }
+
+        return next(context);
+    }
+}

@@ -1,0 +1,55 @@
+namespace Bot.Testing.OpenAI;
+
+/// <summary>What one POST /responses asked for, parsed for tests and scripts.</summary>
+public sealed class FakeResponseRequest
+{
+    /// <summary>The id the fake gave the response (set once the request is accepted).</summary>
+    public string? ResponseId { get; internal set; }
+
+    /// <summary>`conversation`, whether sent as a string or as `{"id":…}`.</summary>
+    public string? ConversationId { get; init; }
+
+    public string? PreviousResponseId { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? Instructions { get; init; }
+
+    /// <summary>Every `input_text` of the user messages (or a plain string `input`), joined with newlines.</summary>
+    public string UserText { get; init; } = string.Empty;
+
+    public IReadOnlyList<string> InputImageFileIds { get; init; } = [];
+
+    public IReadOnlyList<string> InputFileIds { get; init; } = [];
+
+    /// <summary>`function_call_output` items: call id → output.</summary>
+    public IReadOnlyDictionary<string, string> FunctionCallOutputs { get; init; } = new Dictionary<string, string>();
+
+    public bool HasFileSearch { get; init; }
+
+    public IReadOnlyList<string> VectorStoreIds { get; init; } = [];
+
+    public bool HasCodeInterpreter { get; init; }
+
+    /// <summary>`file_ids` of an auto code-interpreter container.</summary>
+    public IReadOnlyList<string> CodeInterpreterFileIds { get; init; } = [];
+
+    /// <summary>An explicit container id (`"container":"cntr_…"`), null for an auto container.</summary>
+    public string? CodeInterpreterContainerId { get; init; }
+
+    public IReadOnlyList<string> FunctionNames { get; init; } = [];
+
+    /// <summary>Function name → its `parameters` JSON schema as sent.</summary>
+    public IReadOnlyDictionary<string, string> FunctionParameters { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<string> Include { get; init; } = [];
+
+    public bool Stream { get; init; }
+
+    public int? MaxOutputTokens { get; init; }
+
+    /// <summary>The request body as received.</summary>
+    public string Json { get; init; } = string.Empty;
+
+    public override string ToString() => $"{Model} conversation={ConversationId} stream={Stream} text=\"{UserText}\"";
+}
