@@ -92,18 +92,6 @@ internal sealed class FakeOpenAISdk
         return [.. document.RootElement.GetProperty("data").EnumerateArray().Select(e => e.Clone())];
     }
 
-    /// <summary>Finds shared/fixtures/openai beside the repository (as CI lays it out) or above the test's folder.</summary>
-    public static string Fixture(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "openai", name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"shared/fixtures/openai/{name} not found above {AppContext.BaseDirectory}.");
-    }
+    /// <summary>The path of a recorded OpenAI fixture.</summary>
+    public static string Fixture(string name) => Bot.Testing.Fixtures.OpenAI(name);
 }

@@ -108,6 +108,9 @@ internal sealed partial class ResponseRun
         await ItemAddedAsync(index, item);
         await ToolEventAsync(EventTypes.FileSearchInProgress, index, item);
         await ToolEventAsync(EventTypes.FileSearchSearching, index, item);
+        // A search takes a while on the real service (it is when "Searching files…" shows): ten token intervals here.
+        for (var i = 0; i < 10; i++)
+            await PauseAsync();
         await ToolEventAsync(EventTypes.FileSearchCompleted, index, item);
         await ItemDoneAsync(index, item);
     }
