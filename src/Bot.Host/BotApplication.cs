@@ -2,7 +2,7 @@ using Bot.Core.DependencyInjection;
 using Bot.Host.Terminal;
 using Bot.OpenAI.DependencyInjection;
 using Bot.Storage.Sqlite.DependencyInjection;
-using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace Bot.Host;
 
@@ -10,7 +10,7 @@ namespace Bot.Host;
 public static class BotApplication
 {
     /// <summary>The terminal chat: one conversation on stdin/stdout, logs on stderr.</summary>
-    public static async Task<int> RunChatAsync(string[] args, TextReader? input = null, TextWriter? output = null)
+    public static async Task<int> RunChatAsync(string[] args, TextReader? input = null, TextWriter? output = null, TextWriter? error = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(args);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -18,11 +18,11 @@ public static class BotApplication
         builder.Services.AddBot(builder.Configuration);
         builder.Services.AddTerminalChat(builder.Configuration, input ?? Console.In, output ?? Console.Out);
         using var host = builder.Build();
-        return await StartupErrors.RunAsync(host).ConfigureAwait(false);
+        return await StartupErrors.RunAsync(host, error ?? Console.Error).ConfigureAwait(false);
     }
 
     /// <summary>The server: chat channels that have credentials, and <c>/healthz</c>.</summary>
-    public static async Task<int> RunServerAsync(string[] args)
+    public static async Task<int> RunServerAsync(string[] args, TextWriter? error = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddBot(builder.Configuration);
@@ -31,12 +31,17 @@ public static class BotApplication
 
         var app = builder.Build();
         app.MapHealthChecks("/healthz");
-        return await StartupErrors.RunAsync(app).ConfigureAwait(false);
+        return await StartupErrors.RunAsync(app, error ?? Console.Error, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The services every mode shares: core, OpenAI backend, store.</summary>
-    public static IServiceCollection AddBot(this IServiceCollection services, IConfiguration configuration) => services
-        .AddSqliteStorage(configuration)
-        .AddOpenAIBackend(configuration)
-        .AddBotCore(configuration);
+    public static IServiceCollection AddBot(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageSelection>().Bind(configuration.GetSection("Storage")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageSelection>, StorageSelectionValidator>();
+        return services
+            .AddSqliteStorage(configuration)
+            .AddOpenAIBackend(configuration)
+            .AddBotCore(configuration);
+    }
 }

@@ -5,16 +5,18 @@ namespace Bot.Host;
 /// <summary>Runs a host and turns invalid configuration into one message that names every key at fault.</summary>
 internal static class StartupErrors
 {
-    public static async Task<int> RunAsync(IHost host)
+    public static async Task<int> RunAsync(IHost host, TextWriter error, CancellationToken cancellationToken = default)
     {
         try
         {
-            await host.RunAsync().ConfigureAwait(false);
+            // Validate every section before any service is built, so that all problems are reported together.
+            host.Services.GetService<IStartupValidator>()?.Validate();
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }
         catch (Exception ex) when (Failures(ex) is { Count: > 0 } failures)
         {
-            await Console.Error.WriteLineAsync(Describe(failures)).ConfigureAwait(false);
+            await error.WriteLineAsync(Describe(failures)).ConfigureAwait(false);
             return 2;
         }
     }

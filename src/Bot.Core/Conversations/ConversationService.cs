@@ -43,6 +43,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly LaneScheduler _lanes;
     private int _running;
+    private int _disposed;
 
     public ConversationService(IConversationStore store, BackendCatalog backends, ChannelRegistry channels, AttachmentPolicy policy,
         IOptions<ConversationOptions> options, TimeProvider time, ILogger<ConversationService> logger)
@@ -160,6 +161,9 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // DI may dispose this twice: it is both a singleton and the hosted service that factory returns.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _shutdown.Dispose();
     }
