@@ -40,7 +40,10 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     private readonly ConversationOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ConversationService> _logger;
+    private static readonly TimeSpan s_deliveryGrace = TimeSpan.FromSeconds(5);
+
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly CancellationTokenSource _delivery = new();
     private readonly LaneScheduler _lanes;
     private int _running;
     private int _disposed;
@@ -54,7 +57,8 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
-        var runner = new TurnRunner(store, backends, channels, new AttachmentIntake(policy, logger), _options, time, logger, _shutdown.Token);
+        var runner = new TurnRunner(store, backends, channels, new AttachmentIntake(policy, logger), _options, time, logger,
+            _shutdown.Token, _delivery.Token);
         _lanes = new LaneScheduler(
             async (key, batch, control) =>
             {
@@ -145,10 +149,11 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken) => _store.InitializeAsync(cancellationToken);
 
-    /// <summary>Stops running turns (their users are told) and waits for them to finish writing.</summary>
+    /// <summary>Stops running turns, gives their final writes a few seconds (their users are told), and waits for them.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _shutdown.CancelAsync().ConfigureAwait(false);
+        _delivery.CancelAfter(s_deliveryGrace);
         try
         {
             while (RunningTurns > 0)
@@ -156,6 +161,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+            await _delivery.CancelAsync().ConfigureAwait(false);
         }
     }
 
@@ -166,6 +172,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
             return;
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _shutdown.Dispose();
+        _delivery.Dispose();
     }
 
     private async Task<(bool Had, int Deleted, int Failed)> ArchiveAndDeleteAsync(ConversationKey key, CancellationToken cancellationToken)

@@ -12,6 +12,8 @@ namespace Bot.Core.Conversations;
 /// Runs one turn: resolves the conversation's mapping, checks and uploads the attachments, streams the
 /// backend's answer into a progressive reply, and records the outcome. Every failure ends here: it is
 /// logged with the conversation and message ids, the user gets one sentence, the lane goes on.
+/// <c>shutdown</c> stops the turn's work when the host stops; <c>delivery</c> stops writing replies a
+/// little later, so that the users of interrupted turns still read why their answer ended.
 /// </summary>
 internal sealed class TurnRunner(
     IConversationStore store,
@@ -21,7 +23,8 @@ internal sealed class TurnRunner(
     ConversationOptions options,
     TimeProvider time,
     ILogger logger,
-    CancellationToken shutdown)
+    CancellationToken shutdown,
+    CancellationToken delivery)
 {
     public async Task<TurnStatus> RunAsync(ConversationKey key, IReadOnlyList<PendingMessage> batch, TurnControl control)
     {
@@ -42,7 +45,7 @@ internal sealed class TurnRunner(
         var draft = new ReplyDraft(inlineMarkers: !writer.Limits.AppendOnly);
         if (conversation.Notice is not null)
             draft.AddNotice(conversation.Notice);
-        var reply = new ProgressiveReply(writer, () => Snapshot(draft, final: false), time, logger, shutdown);
+        var reply = new ProgressiveReply(writer, () => Snapshot(draft, final: false), time, logger, delivery);
         reply.Start();
 
         var turn = new TurnProgress(time);

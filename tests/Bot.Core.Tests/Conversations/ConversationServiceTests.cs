@@ -4,6 +4,7 @@ using Bot.Core.Conversations;
 using Bot.Core.Storage;
 using Bot.Testing.Backends;
 using Bot.Testing.Conversations;
+using static Bot.Core.Tests.Conversations.TestScripts;
 
 namespace Bot.Core.Tests.Conversations;
 
@@ -175,75 +176,6 @@ public sealed class ConversationServiceTests
     }
 
     [Fact]
-    public async Task Stop_CancelsTheRunningAnswer_AndTheNextMessageIsAnswered()
-    {
-        var backend = new ScriptedBackend { Script = (r, ct) => r.Text == "long" ? Endless(ct) : ScriptedBackend.Stream("ok", cancellationToken: ct) };
-        await using var bot = await CoreHarness.StartAsync(backend);
-
-        var running = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "long", "m1"));
-        await WaitUntil(() => bot.Channel.Replies.Count == 1 && bot.Channel.Replies[0].Messages.Count > 0);
-        Assert.True(bot.Service.Stop(new ConversationKey("test", "c1")));
-
-        Assert.Equal(TurnStatus.Cancelled, await running.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.EndsWith(UserMessages.Stopped, bot.Channel.Replies[0].Text, StringComparison.Ordinal);
-        Assert.Equal(TurnStatus.Completed, await bot.AskAsync(bot.Channel.Message("c1", "next", "m2")));
-        Assert.False(bot.Service.Stop(new ConversationKey("test", "c1")));
-    }
-
-    [Fact]
-    public async Task Reset_StopsTheTurn_DropsQueuedMessages_DeletesRemoteObjects_AndStartsAfresh()
-    {
-        var backend = new ScriptedBackend { Script = (r, ct) => r.Text == "long" ? Endless(ct) : ScriptedBackend.Stream("ok", cancellationToken: ct) };
-        await using var bot = await CoreHarness.StartAsync(backend);
-        bot.Channel.AttachmentContents["doc"] = "some notes"u8.ToArray();
-        var key = new ConversationKey("test", "c1");
-
-        await bot.AskAsync(bot.Channel.Message("c1", "read this", "m0", attachments: [new("notes.md", "text/markdown", 10, "doc")]));
-        var running = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "long", "m1"));
-        await WaitUntil(() => backend.Requests.Count == 2);
-        var queued = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "queued", "m2"));
-
-        var result = await bot.Service.ResetAsync(key);
-
-        Assert.Equal(new ResetResult(true, true, 1, 3, 0), result);
-        Assert.Equal(TurnStatus.Cancelled, await running.Answered);
-        Assert.Equal(TurnStatus.Cancelled, await queued.Answered);
-        Assert.Empty(backend.Orphans);
-        Assert.Null(await bot.Store.FindConversationAsync(key));
-        Assert.Empty(await bot.Store.GetUnfinishedInboxAsync("test"));
-
-        await bot.AskAsync(bot.Channel.Message("c1", "fresh", "m3"));
-        Assert.Equal("conv_4", (await bot.Store.FindConversationAsync(key))?.RemoteConversationId);
-        Assert.DoesNotContain(backend.Requests, r => r.Text == "queued");
-    }
-
-    [Fact]
-    public async Task Restart_AfterACrash_ReportsTheInterruptedTurn_AndAnswersWaitingMessages()
-    {
-        using var folder = new Bot.Testing.TempDirectory();
-        var backend = new ScriptedBackend();
-        await using (var before = await CoreHarness.StartAsync(backend, databasePath: folder.File("bot.db")))
-        {
-            // What a crash leaves behind: one message in a running turn, one still waiting.
-            var store = before.Store;
-            var interrupted = before.Channel.Message("c1", "was running", "m1");
-            var waiting = before.Channel.Message("c1", "was waiting", "m2");
-            var id1 = await store.TryAcceptAsync(interrupted, DateTimeOffset.UtcNow);
-            var conversation = await store.GetOrCreateConversationAsync(interrupted.Conversation, "Scripted", DateTimeOffset.UtcNow);
-            await store.StartTurnAsync(conversation.Id, [id1!.Value], DateTimeOffset.UtcNow);
-            await store.TryAcceptAsync(waiting, DateTimeOffset.UtcNow);
-        }
-
-        await using var after = await CoreHarness.StartAsync(backend, databasePath: folder.File("bot.db"));
-        await WaitUntil(() => backend.Requests.Count == 1 && after.Channel.Replies.Count == 2 && after.Channel.Replies[1].Text.StartsWith("Echo", StringComparison.Ordinal));
-
-        Assert.Equal(UserMessages.Interrupted, after.Channel.RepliesTo("c1/m1").Single().Text);
-        Assert.Equal("Echo: was waiting", after.Channel.RepliesTo("c1/m2").Single().Text);
-        Assert.Empty(await after.Store.GetUnfinishedInboxAsync("test"));
-        Assert.Equal(AcceptStatus.Duplicate, (await after.Service.AcceptAsync(after.Channel.Message("c1", "was running", "m1"))).Status);
-    }
-
-    [Fact]
     public async Task ConversationFromAnotherBackend_StartsANewOneAndSaysSo()
     {
         var backend = new ScriptedBackend();
@@ -256,70 +188,5 @@ public sealed class ConversationServiceTests
 
         Assert.StartsWith(UserMessages.BackendSwitched("Assistants", "Scripted"), bot.Channel.Replies[0].Text, StringComparison.Ordinal);
         Assert.Equal("conv_1", (await bot.Store.FindConversationAsync(key))?.RemoteConversationId);
-    }
-
-    internal static async Task WaitUntil(Func<bool> condition, int timeoutMs = 10_000)
-    {
-        for (var waited = 0; waited < timeoutMs && !condition(); waited += 10)
-            await Task.Delay(10);
-        Assert.True(condition(), "condition not met in time");
-    }
-
-    internal static async IAsyncEnumerable<AssistantEvent> Events(params AssistantEvent[] events)
-    {
-        foreach (var assistantEvent in events)
-        {
-            await Task.Yield();
-            yield return assistantEvent;
-        }
-    }
-
-    internal static async IAsyncEnumerable<AssistantEvent> Endless([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        for (var i = 0; ; i++)
-        {
-            yield return new TextDelta("p", $"tick{i} ");
-            await Task.Delay(20, cancellationToken);
-        }
-    }
-
-#pragma warning disable CS1998 // an iterator that throws before yielding
-    private static async IAsyncEnumerable<AssistantEvent> Failing(Exception exception)
-    {
-        throw exception;
-#pragma warning disable CS0162
-        yield break;
-#pragma warning restore CS0162
-    }
-#pragma warning restore CS1998
-
-    private static async IAsyncEnumerable<AssistantEvent> WaitThenEcho(TurnRequest request, Task gate, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await gate.WaitAsync(cancellationToken);
-        await foreach (var assistantEvent in ScriptedBackend.Stream("Echo: " + request.Text, cancellationToken: cancellationToken))
-            yield return assistantEvent;
-    }
-
-    private static async IAsyncEnumerable<AssistantEvent> Counting(TurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken,
-        Action enter, Action leave)
-    {
-        enter();
-        try
-        {
-            await Task.Delay(100, cancellationToken);
-            await foreach (var assistantEvent in ScriptedBackend.Stream("ok", cancellationToken: cancellationToken))
-                yield return assistantEvent;
-        }
-        finally
-        {
-            leave();
-        }
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int current;
-        while (value > (current = Volatile.Read(ref target)))
-            Interlocked.CompareExchange(ref target, value, current);
     }
 }
