@@ -154,8 +154,8 @@ public sealed class ProgressiveReply : IAsyncDisposable
         {
             if (index < _messages.Count && _messages[index].Text == text)
                 return;
-            var wait = WaitBeforeWriting(index);
-            if (wait > TimeSpan.Zero)
+            // Timers may fire a few milliseconds early (the coarse monotonic clock): wait until it is really time.
+            for (var wait = WaitBeforeWriting(index); wait > TimeSpan.Zero; wait = WaitBeforeWriting(index))
                 await Task.Delay(wait, _time, _delivery).ConfigureAwait(false);
             if (await WriteAsync(index, text, _delivery).ConfigureAwait(false))
                 return;

@@ -34,9 +34,34 @@ public sealed class ProgressiveReplyTests
         Assert.StartsWith("token0", writes[0].Text, StringComparison.Ordinal);
         Assert.InRange(writes.Count, 3, 12); // ~600 ms of tokens at one edit per 100 ms, not 60 edits
         for (var i = 1; i < writes.Count; i++)
-            Assert.True(writes[i].At - writes[i - 1].At >= s_interval - TimeSpan.FromMilliseconds(15), $"edit {i} came too soon");
+            Assert.True(writes[i].At - writes[i - 1].At >= s_interval, $"edit {i} came too soon");
         Assert.Equal(text.TrimEnd(), writer.Text);
         Assert.Equal(0, writer.OverlappingWrites);
+    }
+
+    [Fact]
+    public async Task FinalEdit_AlsoWaitsForTheInterval()
+    {
+        var interval = TimeSpan.FromMilliseconds(250);
+        var channel = new RecordingChannel(limits: new ChannelLimits(2000, interval, 1000));
+        for (var run = 0; run < 5; run++)
+        {
+            var writer = (RecordingReplyWriter)channel.CreateReplyWriter($"r{run}");
+            // Timers on a coarse clock fire a little early; this one fires 20 ms early on purpose.
+            await using var reply = new ProgressiveReply(writer, () => new ReplyView("Thinking", null), new EarlyTimers(TimeSpan.FromMilliseconds(20)),
+                NullLogger.Instance);
+            reply.Start();
+            reply.Invalidate();
+            while (writer.Messages.Count == 0)
+                await Task.Delay(1);
+            await Task.Delay(run * 37); // end at different points of the interval
+
+            await reply.CompleteAsync(new ReplyView("Thinking done", null), []);
+
+            var writes = writer.Writes.Where(w => w.Kind is WriteKind.Post or WriteKind.Edit).ToList();
+            Assert.Equal(2, writes.Count);
+            Assert.True(writes[1].At - writes[0].At >= interval, $"final edit after {(writes[1].At - writes[0].At).TotalMilliseconds} ms");
+        }
     }
 
     [Fact]
@@ -172,5 +197,11 @@ public sealed class ProgressiveReplyTests
         for (var i = 0; i < 500 && !condition(); i++)
             await Task.Delay(10);
         Assert.True(condition());
+    }
+
+    private sealed class EarlyTimers(TimeSpan early) : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            System.CreateTimer(callback, state, dueTime > early ? dueTime - early : TimeSpan.Zero, period);
     }
 }
