@@ -46,6 +46,15 @@ public sealed class FakeResponseRequest
 
     public bool Stream { get; init; }
 
+    /// <summary>`background: true`: a non-streamed request returns at once (`queued`) and is polled with GET /responses/{id}.</summary>
+    public bool Background { get; init; }
+
+    /// <summary>
+    /// When the first `output_text` delta left the fake (streamed: just before its SSE frame is flushed) or was
+    /// generated (background: after the first token interval). Benchmarks subtract it from when the text became visible.
+    /// </summary>
+    public DateTimeOffset? FirstTextDeltaAt { get; internal set; }
+
     public int? MaxOutputTokens { get; init; }
 
     /// <summary>The request body as received.</summary>

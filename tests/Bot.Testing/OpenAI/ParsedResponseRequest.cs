@@ -101,6 +101,7 @@ internal sealed class ParsedResponseRequest
             FunctionParameters = tools.Functions,
             Include = Strings(Property(root, "include")),
             Stream = Property(root, "stream").ValueKind == JsonValueKind.True,
+            Background = Property(root, "background").ValueKind == JsonValueKind.True,
             MaxOutputTokens = maxTokens.ValueKind == JsonValueKind.Number ? maxTokens.GetInt32() : null,
             Json = Encoding.UTF8.GetString(body),
         };

@@ -95,6 +95,7 @@ internal sealed class ResponseEndpoints(FakeOpenAIState state)
             }
         }
 
+        var handedOff = false;
         try
         {
             request.Public.ResponseId = response.Id;
@@ -111,7 +112,7 @@ internal sealed class ResponseEndpoints(FakeOpenAIState state)
                     await new ResponseReplay(state, context).RunAsync(response, conversation, script.ReplayPath!);
                     break;
                 default:
-                    await RunScriptAsync(context, response, conversation, script);
+                    handedOff = await RunScriptAsync(context, response, conversation, script);
                     break;
             }
         }
@@ -122,14 +123,31 @@ internal sealed class ResponseEndpoints(FakeOpenAIState state)
         }
         finally
         {
-            state.Settle(response, conversation, completed: false);
+            // A background response keeps its conversation until its own run settles it.
+            if (!handedOff)
+            {
+                state.Settle(response, conversation, completed: false);
+            }
         }
     }
 
-    private async Task RunScriptAsync(HttpContext context, StoredResponse response, StoredConversation? conversation, FakeResponse script)
+    /// <summary>Plays a script; returns true when it goes on in the background after this request.</summary>
+    private async Task<bool> RunScriptAsync(HttpContext context, StoredResponse response, StoredConversation? conversation, FakeResponse script)
     {
         state.Responses[response.Id] = response;
         var streaming = response.Request.Public.Stream;
+        if (response.Request.Public.Background && !streaming)
+        {
+            lock (response.Sync)
+            {
+                response.Status = "queued";
+            }
+
+            await OpenAIHttp.OkAsync(context, response, static (w, r) => r.Write(w));
+            _ = Task.Run(() => RunInBackgroundAsync(response, conversation, script));
+            return true;
+        }
+
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, response.Cancellation.Token, state.Stopping);
         using var sse = streaming ? StartStream(context) : null;
         FakeEnding ending;
@@ -145,7 +163,7 @@ internal sealed class ResponseEndpoints(FakeOpenAIState state)
                 response.Status = "cancelled";
             }
 
-            return;
+            return false;
         }
 
         if (ending.Kind == FakeEndingKind.Cut && (ending.Reset || !streaming))
@@ -154,7 +172,7 @@ internal sealed class ResponseEndpoints(FakeOpenAIState state)
             // (the client would see a reset before the headers). Give the written events time to leave first.
             await Task.Delay(s_cutGrace, CancellationToken.None);
             context.Abort();
-            return;
+            return false;
         }
 
         if (!streaming)
@@ -163,10 +181,49 @@ internal sealed class ResponseEndpoints(FakeOpenAIState state)
             {
                 var error = response.Error!.Value;
                 await OpenAIHttp.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, error.Message, error.Code);
-                return;
+                return false;
             }
 
             await OpenAIHttp.OkAsync(context, response, static (w, r) => r.Write(w));
+        }
+
+        return false;
+    }
+
+    /// <summary>Runs a background response after its POST returned; GET /responses/{id} shows its progress.</summary>
+    private async Task RunInBackgroundAsync(StoredResponse response, StoredConversation? conversation, FakeResponse script)
+    {
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(response.Cancellation.Token, state.Stopping);
+        try
+        {
+            lock (response.Sync)
+            {
+                if (response.Status == "queued")
+                {
+                    response.Status = "in_progress";
+                }
+            }
+
+            await new ResponseRun(state, response, conversation, script, null, cancellation.Token).RunAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            lock (response.Sync)
+            {
+                response.Status = "cancelled";
+            }
+        }
+        catch (Exception e)
+        {
+            // Nobody awaits this run: a throwing script shows as a failed response to the next poll.
+            lock (response.Sync)
+            {
+                (response.Status, response.Error) = ("failed", ("server_error", $"The fake OpenAI server failed: {e.Message}"));
+            }
+        }
+        finally
+        {
+            state.Settle(response, conversation, completed: false);
         }
     }
 

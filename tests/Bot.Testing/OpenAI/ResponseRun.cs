@@ -17,6 +17,9 @@ internal sealed partial class ResponseRun(
 {
     private readonly List<OutputAnnotation> _pendingFileCitations = [];
     private readonly TimeSpan _interval = script.Interval ?? state.DefaultTokenInterval;
+
+    // A background response has no stream but still takes its time: tokens are generated at the same pace.
+    private readonly bool _paced = sse is null && response.Request.Public.Background;
     private int _outputTokens;
 
     private ParsedResponseRequest Request => response.Request;
@@ -122,7 +125,20 @@ internal sealed partial class ResponseRun(
         var index = Add(item);
         if (sse is null)
         {
-            _outputTokens += CountPieces(text);
+            if (_paced)
+            {
+                for (var at = 0; at < text.Length; at += TextChunker.Next(text, at))
+                {
+                    await PauseAsync();
+                    MarkFirstTextDelta();
+                    _outputTokens++;
+                }
+            }
+            else
+            {
+                _outputTokens += CountPieces(text);
+            }
+
             item.Done = true;
             return;
         }
@@ -142,6 +158,7 @@ internal sealed partial class ResponseRun(
             w = BeginContentEvent(EventTypes.OutputTextDelta, item, index);
             w.WriteString(JsonNames.Delta, text.AsSpan(position, length));
             WriteEmptyLogprobs(w);
+            MarkFirstTextDelta();
             await sse.EndAsync();
             position += length;
             _outputTokens++;
@@ -227,6 +244,8 @@ internal sealed partial class ResponseRun(
             return response.Output.Count - 1;
         }
     }
+
+    private void MarkFirstTextDelta() => Request.Public.FirstTextDeltaAt ??= DateTimeOffset.UtcNow;
 
     private Task PauseAsync() => _interval > TimeSpan.Zero ? Task.Delay(_interval, cancellationToken) : Task.CompletedTask;
 

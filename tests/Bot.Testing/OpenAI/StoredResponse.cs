@@ -65,7 +65,7 @@ internal sealed class StoredResponse(string id, long createdAt, ParsedResponseRe
         w.WriteString("object", "response");
         w.WriteNumber("created_at", CreatedAt);
         w.WriteString(JsonNames.Status, Status);
-        w.WriteBoolean("background", false);
+        w.WriteBoolean("background", r.Public.Background);
         WriteNullable(w, "completed_at", CompletedAt);
         if (Error is { } error)
         {

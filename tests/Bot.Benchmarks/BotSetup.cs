@@ -1,0 +1,108 @@
+using Bot.Core.Backends;
+using Bot.Core.Channels;
+using Bot.Core.Conversations;
+using Bot.Core.Tools;
+using Bot.OpenAI;
+using Bot.OpenAI.Responses;
+using Bot.Testing.Channels;
+using Bot.Testing.Conversations;
+using Bot.Testing.OpenAI;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Benchmarks;
+
+/// <summary>Which client answers: the bot's streaming Responses backend, or the 1 s polling baseline.</summary>
+internal enum ClientMode
+{
+    Streaming,
+    Polling,
+}
+
+/// <summary>The bot as the host wires it, minus the host: core, SQLite in a temp folder, the chosen backend, a recording channel.</summary>
+internal static class BotSetup
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Discord's limits: 2000 characters, one edit per message per interval, 8 MB uploads.</summary>
+    public static ChannelLimits DiscordLike(TimeSpan editInterval) => new(2000, editInterval, 8 * 1024 * 1024);
+
+    public static IAssistantBackend Backend(ClientMode mode, Uri fakeEndpoint, ConversationOptions conversations)
+    {
+        // The defaults of appsettings (tools on, retries with backoff), pointed at the fake.
+        var options = new OpenAIOptions { ApiKey = FakeOpenAIServer.ApiKey, Endpoint = fakeEndpoint.ToString() };
+        var clients = new OpenAIClients(options);
+        return mode switch
+        {
+            ClientMode.Streaming => new ResponsesBackend(clients, options,
+                new FunctionToolRegistry([], Options.Create(conversations), NullLogger<FunctionToolRegistry>.Instance), NullLogger<ResponsesBackend>.Instance),
+            _ => new PollingBackend(clients, options, PollInterval),
+        };
+    }
+
+    public static Task<CoreHarness> StartAsync(IAssistantBackend backend, RecordingChannel channel, ConversationOptions conversations) =>
+        CoreHarness.StartAsync(backend, channel, conversations);
+
+    /// <summary>
+    /// Answers rounds of warm-up turns (16 conversations side by side, the long answer at 2 ms per token) until
+    /// the JIT stops compiling new methods (at most <paramref name="maxRounds"/>), then runs <paramref name="then"/>
+    /// (a load scenario's unmeasured bursts), so that tiered compilation is done before anything is measured, as in
+    /// a bot that has been up for a while. The warm-up runs in a core of its own (own SQLite file and recording
+    /// channel, <paramref name="slots"/> turn slots) on the same backend, so its HTTP connections are reused while
+    /// its records do not stay in the measured process's memory, and a measured core with few turn slots (N = 1)
+    /// does not have to answer the warm-up one turn at a time.
+    /// </summary>
+    public static async Task WarmUpAsync(IAssistantBackend backend, ChannelLimits limits, int slots = 16,
+        Func<CoreHarness, Task>? then = null, int maxRounds = 8)
+    {
+        const int Conversations = 16;
+        var channel = new RecordingChannel("warm", limits);
+        await using (var warm = await CoreHarness.StartAsync(backend, channel, new ConversationOptions { MaxConcurrentTurns = Math.Max(slots, Conversations) }))
+        {
+            var compiled = -1L;
+            var rounds = 0;
+            while (rounds < maxRounds)
+            {
+                var round = rounds++;
+                await Task.WhenAll(Enumerable.Range(0, Conversations).Select(i =>
+                    warm.AskAsync(channel.Message($"warm-{i}", $"{Answers.WarmUpPrefix} {round}.{i}", $"warm-{round}-{i}"), TimeSpan.FromSeconds(60))));
+
+                // Tier-1 recompilation happens on a background thread after a method has been called often enough.
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+                var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+                if (now == compiled)
+                    break;
+                compiled = now;
+            }
+
+            if (then is not null)
+                await then(warm);
+            await SettleJitAsync();
+            Console.Error.WriteLine($"    warm-up: {rounds} rounds, {System.Runtime.JitInfo.GetCompiledMethodCount()} methods compiled");
+        }
+
+        CollectGarbage();
+    }
+
+    /// <summary>Waits (at most 5 s) until the JIT has compiled nothing for half a second: queued tier-1 recompilations are done.</summary>
+    public static async Task SettleJitAsync()
+    {
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        for (var waited = 0; waited < 5000; waited += 500)
+        {
+            await Task.Delay(500);
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now == compiled)
+                return;
+            compiled = now;
+        }
+    }
+
+    /// <summary>A full, compacting collection, so that a measured window starts from the live heap only.</summary>
+    public static void CollectGarbage()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+}
