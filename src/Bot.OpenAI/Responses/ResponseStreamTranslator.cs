@@ -29,6 +29,17 @@ internal sealed class ResponseStreamTranslator
     /// <summary>True once any update arrived (a failure after that is a cut stream, not an unreachable service).</summary>
     public bool Started { get; private set; }
 
+    /// <summary>Translates one event of the stream. The returned list is reused by the next call.</summary>
+    public IReadOnlyList<AssistantEvent> Translate(ResponseStreamEvent streamEvent)
+    {
+        if (streamEvent.Update is { } update)
+            return Translate(update);
+        _events.Clear();
+        Started = true;
+        _events.Add(new TextDelta(PartId(streamEvent.ItemId!, streamEvent.ContentIndex), streamEvent.Delta!));
+        return _events;
+    }
+
     /// <summary>Translates one update. The returned list is reused by the next call.</summary>
     public IReadOnlyList<AssistantEvent> Translate(StreamingResponseUpdate update)
     {

@@ -24,10 +24,9 @@ public sealed partial class ResponsesBackend
             var translator = new ResponseStreamTranslator();
             await using (var stream = await StartStreamAsync(options, cancellationToken).ConfigureAwait(false))
             {
-                await using var updates = ((IAsyncEnumerable<StreamingResponseUpdate>)stream).GetAsyncEnumerator(cancellationToken);
-                while (await MoveNextAsync(updates, translator, cancellationToken).ConfigureAwait(false))
+                while (await MoveNextAsync(stream, translator, cancellationToken).ConfigureAwait(false))
                 {
-                    foreach (var assistantEvent in translator.Translate(updates.Current))
+                    foreach (var assistantEvent in translator.Translate(stream.Current))
                         yield return assistantEvent;
 
                     foreach (var reference in translator.ContainerFiles)
@@ -118,12 +117,11 @@ public sealed partial class ResponsesBackend
         return ResponseItem.CreateUserMessageItem(parts);
     }
 
-    private async Task<System.ClientModel.AsyncStreamingResult<StreamingResponseUpdate>> StartStreamAsync(CreateResponseOptions options,
-        CancellationToken cancellationToken)
+    private async Task<ResponseEventStream> StartStreamAsync(CreateResponseOptions options, CancellationToken cancellationToken)
     {
         try
         {
-            return await _clients.Responses.CreateResponseStreamingAsync(options, cancellationToken).ConfigureAwait(false);
+            return await ResponseEventStream.OpenAsync(_clients.Responses, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (FailureMapping.FromException(ex, midStream: false, cancellationToken) is { } failure)
         {
@@ -131,12 +129,12 @@ public sealed partial class ResponsesBackend
         }
     }
 
-    private static async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<StreamingResponseUpdate> updates, ResponseStreamTranslator translator,
+    private static async ValueTask<bool> MoveNextAsync(ResponseEventStream stream, ResponseStreamTranslator translator,
         CancellationToken cancellationToken)
     {
         try
         {
-            return await updates.MoveNextAsync().ConfigureAwait(false);
+            return await stream.MoveNextAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (FailureMapping.FromException(ex, translator.Started, cancellationToken) is { } failure)
         {
