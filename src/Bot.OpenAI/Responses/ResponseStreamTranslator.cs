@@ -14,6 +14,9 @@ internal sealed record ContainerFileReference(string ContainerId, string FileId,
 internal sealed class ResponseStreamTranslator
 {
     private readonly List<AssistantEvent> _events = [];
+    private string? _lastItemId;
+    private int _lastContentIndex = -1;
+    private string? _lastPartId;
 
     public List<FunctionCallResponseItem> FunctionCalls { get; } = [];
 
@@ -119,5 +122,15 @@ internal sealed class ResponseStreamTranslator
             _events.Add(new UsageReported(new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount)));
     }
 
-    private static string PartId(string itemId, int contentIndex) => $"{itemId}#{contentIndex}";
+    // Every delta of a part names the same item: build its id once, not per delta.
+    private string PartId(string itemId, int contentIndex)
+    {
+        if (contentIndex != _lastContentIndex || !string.Equals(itemId, _lastItemId, StringComparison.Ordinal))
+        {
+            (_lastItemId, _lastContentIndex) = (itemId, contentIndex);
+            _lastPartId = $"{itemId}#{contentIndex}";
+        }
+
+        return _lastPartId!;
+    }
 }

@@ -28,17 +28,17 @@ public sealed partial class ResponsesBackend
                 {
                     foreach (var assistantEvent in translator.Translate(stream.Current))
                         yield return assistantEvent;
+                }
+            }
 
-                    foreach (var reference in translator.ContainerFiles)
-                    {
-                        if (await DownloadAsync(reference, cancellationToken).ConfigureAwait(false) is { } file)
-                        {
-                            downloadedContainerFiles++;
-                            yield return file;
-                        }
-                    }
-
-                    translator.ContainerFiles.Clear();
+            // Generated files are delivered with the final message, so fetch them once the stream is read
+            // (the container keeps them for 20 idle minutes).
+            foreach (var reference in translator.ContainerFiles)
+            {
+                if (await DownloadAsync(reference, cancellationToken).ConfigureAwait(false) is { } file)
+                {
+                    downloadedContainerFiles++;
+                    yield return file;
                 }
             }
 
@@ -121,7 +121,7 @@ public sealed partial class ResponsesBackend
     {
         try
         {
-            return await ResponseEventStream.OpenAsync(_clients.Responses, options, cancellationToken).ConfigureAwait(false);
+            return await ResponseEventStream.OpenAsync(_clients.Responses, options, _options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (FailureMapping.FromException(ex, midStream: false, cancellationToken) is { } failure)
         {
@@ -129,6 +129,7 @@ public sealed partial class ResponsesBackend
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> MoveNextAsync(ResponseEventStream stream, ResponseStreamTranslator translator,
         CancellationToken cancellationToken)
     {
