@@ -22,15 +22,13 @@ public sealed class OpenAIClients
         if (!string.IsNullOrWhiteSpace(options.Endpoint))
             clientOptions.Endpoint = new Uri(options.Endpoint);
 
-        Root = new OpenAIClient(new ApiKeyCredential(options.ApiKey ?? ""), clientOptions);
-        Responses = Root.GetResponsesClient();
-        Conversations = Root.GetConversationClient();
-        Files = Root.GetOpenAIFileClient();
-        VectorStores = Root.GetVectorStoreClient();
-        Containers = Root.GetContainerClient();
+        var root = new OpenAIClient(new ApiKeyCredential(options.ApiKey ?? ""), clientOptions);
+        Responses = root.GetResponsesClient();
+        Conversations = root.GetConversationClient();
+        Files = root.GetOpenAIFileClient();
+        VectorStores = root.GetVectorStoreClient();
+        Containers = root.GetContainerClient();
     }
-
-    public OpenAIClient Root { get; }
 
     public ResponsesClient Responses { get; }
 

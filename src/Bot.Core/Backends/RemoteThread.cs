@@ -77,5 +77,4 @@ public static class RemoteFilePurposes
     public const string CodeInterpreter = "code_interpreter";
     public const string FileSearch = "file_search";
     public const string Vision = "vision";
-    public const string Output = "output";
 }

@@ -73,9 +73,6 @@ internal sealed class LaneScheduler
         _shutdown = shutdown;
     }
 
-    /// <summary>Number of conversations with queued or running work.</summary>
-    public int ActiveLanes => _lanes.Count;
-
     /// <summary>Adds a message to its conversation's lane.</summary>
     public void Enqueue(PendingMessage message) => Add(message.Message.Conversation, message);
 

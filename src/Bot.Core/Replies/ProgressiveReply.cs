@@ -44,12 +44,6 @@ public sealed class ProgressiveReply : IAsyncDisposable
         _stopPump = CancellationTokenSource.CreateLinkedTokenSource(deliveryToken);
     }
 
-    /// <summary>When the first text became visible, or null.</summary>
-    public DateTimeOffset? FirstVisibleAt { get; private set; }
-
-    /// <summary>Number of writes (posts and edits) made so far.</summary>
-    public int Writes { get; private set; }
-
     /// <summary>Starts the typing indicator and the write loop.</summary>
     public void Start()
     {
@@ -122,13 +116,13 @@ public sealed class ProgressiveReply : IAsyncDisposable
     // Writes until the channel shows the latest state, one write at a time, pacing edits per message.
     private async Task WriteLatestAsync()
     {
-        while (true)
+        while (!_stopPump.IsCancellationRequested)
         {
             var view = _snapshot();
             if (_writer.Limits.AppendOnly && view.Status != _shownStatus)
             {
                 _shownStatus = view.Status;
-                await TryAsync(() => _writer.ShowStatusAsync(view.Status, _stopPump.Token)).ConfigureAwait(false);
+                await TryAsync(() => _writer.ShowStatusAsync(view.Status, _delivery)).ConfigureAwait(false);
             }
 
             var texts = ReplyLayout.Messages(view, _writer.Limits);
@@ -143,7 +137,9 @@ public sealed class ProgressiveReply : IAsyncDisposable
                 continue; // take the state as it is after the wait
             }
 
-            if (!await WriteAsync(index, texts[index], _stopPump.Token).ConfigureAwait(false))
+            // A write that started is allowed to finish (stopping the loop only ends its waits), so that the
+            // final state never races a half-sent edit.
+            if (!await WriteAsync(index, texts[index], _delivery).ConfigureAwait(false))
                 await Task.Delay(Max(s_retryDelay, _writer.Limits.MinEditInterval), _time, _stopPump.Token).ConfigureAwait(false);
         }
     }
@@ -189,10 +185,8 @@ public sealed class ProgressiveReply : IAsyncDisposable
             {
                 var id = await _writer.PostAsync(text, cancellationToken).ConfigureAwait(false);
                 _messages.Add(new PostedMessage(id, text, _time.GetUtcNow()));
-                FirstVisibleAt ??= _time.GetUtcNow();
             }
 
-            Writes++;
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -32,9 +32,6 @@ public sealed partial class ReplyDraft
     /// <summary>Files the assistant generated.</summary>
     public IReadOnlyList<OutputFile> Files => _files;
 
-    /// <summary>True once any answer text arrived.</summary>
-    public bool HasText => _parts.Exists(p => p.Text.Length > 0);
-
     /// <summary>Adds a line shown above the answer (for example a skipped attachment).</summary>
     public void AddNotice(string notice) => _notices.Add(notice);
 

@@ -88,6 +88,27 @@ public sealed class ProgressiveReplyTests
     }
 
     [Fact]
+    public async Task CompletingDuringAWrite_LetsThatWriteFinish_ThenWritesTheFinalState()
+    {
+        var channel = new RecordingChannel(limits: new ChannelLimits(2000, TimeSpan.Zero, 1000)) { WriteLatency = TimeSpan.FromMilliseconds(200) };
+        var writer = (RecordingReplyWriter)channel.CreateReplyWriter("r");
+        var view = new ReplyView("One", null);
+        await using var reply = new ProgressiveReply(writer, () => view, TimeProvider.System, NullLogger.Instance);
+        reply.Start();
+        reply.Invalidate();
+        while (writer.Messages.Count == 0)
+            await Task.Delay(5);
+        view = new ReplyView("One two", null);
+        reply.Invalidate();
+        await Task.Delay(50); // the edit to "One two" is now in flight
+
+        await reply.CompleteAsync(new ReplyView("One two three", null), []);
+
+        Assert.Equal(["One", "One two", "One two three"], writer.Writes.Where(w => w.Kind is WriteKind.Post or WriteKind.Edit).Select(w => w.Text));
+        Assert.Equal(0, writer.OverlappingWrites);
+    }
+
+    [Fact]
     public async Task LongReply_RollsIntoContinuationMessages()
     {
         var channel = new RecordingChannel(limits: new ChannelLimits(100, TimeSpan.Zero, 1000));
@@ -109,7 +130,7 @@ public sealed class ProgressiveReplyTests
     {
         var channel = new RecordingChannel(limits: new ChannelLimits(2000, TimeSpan.FromMilliseconds(10), 1000))
         {
-            FailWrite = (kind, index) => kind == WriteKind.Edit && index < 3,
+            FailWrite = (kind, index) => kind == WriteKind.Edit && index < 2, // fewer than the final delivery's three attempts
         };
         var writer = (RecordingReplyWriter)channel.CreateReplyWriter("r");
         var view = new ReplyView("Hel", null);
