@@ -54,6 +54,20 @@ public sealed class ConversationControlTests
     }
 
     [Fact]
+    public async Task Reset_WithDeletionSwitchedOff_ArchivesButKeepsTheRemoteObjects()
+    {
+        var backend = new ScriptedBackend();
+        await using var bot = await CoreHarness.StartAsync(backend, options: new ConversationOptions { DeleteRemoteObjectsOnReset = false });
+        await bot.AskAsync(bot.Channel.Message("c1", "hello", "m1"));
+
+        var result = await bot.Service.ResetAsync(new ConversationKey("test", "c1"));
+
+        Assert.Equal(new ResetResult(true, false, 0, 0, 0), result);
+        Assert.Empty(backend.Deleted);
+        Assert.Null(await bot.Store.FindConversationAsync(new ConversationKey("test", "c1")));
+    }
+
+    [Fact]
     public async Task HostShutdown_DuringATurn_TheUserIsToldTheAnswerWasCutShort()
     {
         var backend = new ScriptedBackend { Script = (_, ct) => Endless(ct) };
