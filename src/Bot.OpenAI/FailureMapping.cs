@@ -6,6 +6,19 @@ namespace Bot.OpenAI;
 /// <summary>Turns SDK and network exceptions, error events and failed responses into <see cref="AssistantFailureException"/>.</summary>
 internal static class FailureMapping
 {
+    /// <summary>Runs an SDK call that has not started streaming, translating its failures for the user.</summary>
+    public static async Task<T> GuardAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FromException(ex, midStream: false, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
     /// <summary>Maps an exception thrown by an SDK call. Returns null for the caller's own cancellation.</summary>
     public static AssistantFailureException? FromException(Exception exception, bool midStream, CancellationToken cancellationToken)
     {

@@ -103,7 +103,7 @@ internal sealed class TurnRunner(
             return;
         }
 
-        var thread = new RemoteThread(record, store, await CodeInterpreterFilesAsync(record, cancellationToken).ConfigureAwait(false));
+        var thread = new RemoteThread(record, store, await CodeInterpreterFilesAsync(backend, record, cancellationToken).ConfigureAwait(false));
         IReadOnlyList<UploadedFile> files = [];
         if (hasFiles)
         {
@@ -159,9 +159,11 @@ internal sealed class TurnRunner(
         return new ResolvedConversation(fresh, UserMessages.BackendSwitched(record.BackendKind, backend.Kind));
     }
 
-    private async Task<IEnumerable<string>> CodeInterpreterFilesAsync(ConversationRecord record, CancellationToken cancellationToken)
+    // Read only when they can be used: a new conversation has none, and a backend without the tool ignores them.
+    private async Task<IEnumerable<string>> CodeInterpreterFilesAsync(IAssistantBackend backend, ConversationRecord record,
+        CancellationToken cancellationToken)
     {
-        if (record.RemoteConversationId is null)
+        if (record.RemoteConversationId is null || !backend.CodeInterpreterEnabled)
             return [];
         var objects = await store.GetRemoteObjectsAsync(record.Id, cancellationToken).ConfigureAwait(false);
         return objects.Where(o => o.Kind == RemoteObjectKind.File && o.Purpose == RemoteFilePurposes.CodeInterpreter).Select(o => o.RemoteId);

@@ -117,17 +117,9 @@ public sealed partial class ResponsesBackend
         return ResponseItem.CreateUserMessageItem(parts);
     }
 
-    private async Task<ResponseEventStream> StartStreamAsync(CreateResponseOptions options, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ResponseEventStream.OpenAsync(_clients.Responses, options, _options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (FailureMapping.FromException(ex, midStream: false, cancellationToken) is { } failure)
-        {
-            throw failure;
-        }
-    }
+    private Task<ResponseEventStream> StartStreamAsync(CreateResponseOptions options, CancellationToken cancellationToken) =>
+        FailureMapping.GuardAsync(() => ResponseEventStream.OpenAsync(_clients.Responses, options, _options.NetworkTimeout, cancellationToken),
+            cancellationToken);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> MoveNextAsync(ResponseEventStream stream, ResponseStreamTranslator translator,

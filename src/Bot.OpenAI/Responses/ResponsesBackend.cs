@@ -127,17 +127,8 @@ public sealed partial class ResponsesBackend : IAssistantBackend
     }
 
     // Runs an SDK call, translating its failures for the user.
-    private static async Task<T> Call<T>(Func<Task<System.ClientModel.ClientResult<T>>> call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await call().ConfigureAwait(false)).Value;
-        }
-        catch (Exception ex) when (FailureMapping.FromException(ex, midStream: false, cancellationToken) is { } failure)
-        {
-            throw failure;
-        }
-    }
+    private static async Task<T> Call<T>(Func<Task<System.ClientModel.ClientResult<T>>> call, CancellationToken cancellationToken) =>
+        (await FailureMapping.GuardAsync(call, cancellationToken).ConfigureAwait(false)).Value;
 
     private static string PurposeOf(AttachmentTarget target) => target switch
     {

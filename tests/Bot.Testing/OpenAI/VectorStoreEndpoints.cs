@@ -70,16 +70,10 @@ internal sealed class VectorStoreEndpoints(FakeOpenAIState state)
 
     private async Task AddFileAsync(HttpContext context)
     {
-        var id = OpenAIHttp.Route(context, "id");
-        using var body = await OpenAIHttp.ReadJsonAsync(context);
-        if (body is null)
+        var (body, store) = await ReadForStoreAsync(context);
+        using var disposeBody = body;
+        if (body is null || store is null)
         {
-            return;
-        }
-
-        if (!state.VectorStores.TryGetValue(id, out var store))
-        {
-            await NotFoundAsync(context, id);
             return;
         }
 
@@ -153,16 +147,10 @@ internal sealed class VectorStoreEndpoints(FakeOpenAIState state)
 
     private async Task AddBatchAsync(HttpContext context)
     {
-        var id = OpenAIHttp.Route(context, "id");
-        using var body = await OpenAIHttp.ReadJsonAsync(context);
-        if (body is null)
+        var (body, store) = await ReadForStoreAsync(context);
+        using var disposeBody = body;
+        if (body is null || store is null)
         {
-            return;
-        }
-
-        if (!state.VectorStores.TryGetValue(id, out var store))
-        {
-            await NotFoundAsync(context, id);
             return;
         }
 
@@ -196,6 +184,27 @@ internal sealed class VectorStoreEndpoints(FakeOpenAIState state)
         }
 
         return OpenAIHttp.OkAsync(context, (OpenAIHttp.Route(context, "batchId"), store, files), static (w, s) => VectorStoreJson.WriteBatch(w, s.Item1, s.store, s.files));
+    }
+
+    // Reads a POST's JSON body and the vector store its route names; on a bad body or an unknown store it has
+    // answered the request already and returns nulls.
+    private async Task<(System.Text.Json.JsonDocument? Body, StoredVectorStore? Store)> ReadForStoreAsync(HttpContext context)
+    {
+        var id = OpenAIHttp.Route(context, "id");
+        var body = await OpenAIHttp.ReadJsonAsync(context);
+        if (body is null)
+        {
+            return (null, null);
+        }
+
+        if (!state.VectorStores.TryGetValue(id, out var store))
+        {
+            body.Dispose();
+            await NotFoundAsync(context, id);
+            return (null, null);
+        }
+
+        return (body, store);
     }
 
     private StoredVectorStoreFile Attach(StoredVectorStore store, string fileId)
