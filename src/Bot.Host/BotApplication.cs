@@ -1,7 +1,10 @@
 using Bot.Core.DependencyInjection;
+using Bot.Discord.DependencyInjection;
 using Bot.Host.Terminal;
 using Bot.OpenAI.DependencyInjection;
 using Bot.Storage.Sqlite.DependencyInjection;
+using Bot.Teams.DependencyInjection;
+using Bot.Web.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Host;
@@ -26,11 +29,16 @@ public static class BotApplication
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddBot(builder.Configuration);
+        builder.Services.AddDiscordChannel(builder.Configuration);
+        builder.Services.AddTeamsChannel(builder.Configuration);
+        builder.Services.AddWebChat(builder.Configuration);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         builder.Services.AddHostedService<ChannelCheck>();
 
         var app = builder.Build();
         app.MapHealthChecks("/healthz");
+        app.MapTeamsChannel();
+        app.MapWebChat();
         return await StartupErrors.RunAsync(app, error ?? Console.Error, cancellationToken).ConfigureAwait(false);
     }
 

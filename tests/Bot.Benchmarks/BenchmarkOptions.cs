@@ -29,6 +29,9 @@ internal sealed record BenchmarkOptions
     /// <summary>Sample allocations by type during each measured load (<c>--allocations</c>; costs a little CPU).</summary>
     public bool SampleAllocations { get; init; }
 
+    /// <summary>Channel scenarios to run (<c>--channels discord,teams</c>; default all; <c>--channels none</c> skips them).</summary>
+    public IReadOnlyList<string>? Channels { get; init; }
+
     /// <summary>Where the Markdown report goes (<c>--out</c>); null prints only.</summary>
     public string? OutPath { get; init; }
 
@@ -52,13 +55,20 @@ internal sealed record BenchmarkOptions
                 "--allocations" => options with { SampleAllocations = true },
                 "--turns" => options with { Turns = Int(Value()) },
                 "--out" => options with { OutPath = Value() },
+                "--channels" => options with { Channels = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries)] },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --n 1,50,200,1000 --token-interval-ms 20 " +
-                    "--tokens 120 --edit-interval-ms 1000 --skip-baseline --skip-length --turns 100 --allocations --out docs/benchmarks.md"),
+                    "--tokens 120 --edit-interval-ms 1000 --skip-baseline --skip-length --turns 100 --allocations --channels discord,teams|none " +
+                    "--out docs/benchmarks.md"),
             };
         }
 
         return options;
     }
+
+    /// <summary>The channel scenarios this run includes.</summary>
+    public IEnumerable<IChannelScenario> SelectedChannels() => Channels is null
+        ? ChannelScenarios.All
+        : Channels.Select(n => ChannelScenarios.Find(n)).OfType<IChannelScenario>();
 
     /// <summary>The arguments a scenario child process gets for this configuration.</summary>
     public IEnumerable<string> ScenarioArguments() =>

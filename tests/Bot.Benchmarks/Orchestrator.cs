@@ -57,9 +57,19 @@ internal static class Orchestrator
             length = await ScenarioChild.RunInChildAsync<LengthResult>(["length", .. options.ScenarioArguments()], s_scenarioTimeout);
         }
 
-        var report = new Report(options, loads, length, started, clock.Elapsed);
+        var channels = new List<string>();
+        foreach (var scenario in options.SelectedChannels())
+        {
+            Console.Error.WriteLine($"[{clock.Elapsed:mm\\:ss}] channel scenario {scenario.Name} …");
+            var result = await ScenarioChild.RunInChildAsync<System.Text.Json.JsonElement>([scenario.Name, .. options.ScenarioArguments()], s_scenarioTimeout);
+            channels.Add(scenario.Section(result));
+        }
+
+        var report = new Report(options, loads, length, started, clock.Elapsed) { ChannelSections = channels };
         Console.WriteLine(report.Results());
         Console.WriteLine(report.Targets());
+        foreach (var section in channels)
+            Console.WriteLine(section);
         if (options.OutPath is { } path)
         {
             await report.WriteAsync(path);

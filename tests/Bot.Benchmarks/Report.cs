@@ -10,6 +10,9 @@ internal sealed class Report(BenchmarkOptions options, IReadOnlyList<LoadResult>
     /// <summary>Everything from this line on in an existing report is hand-written analysis and is kept on rewrite.</summary>
     public const string AnalysisMarker = "<!-- Everything below is written by hand and kept when the benchmark rewrites this file. -->";
 
+    /// <summary>The channel scenarios' own sections (see <see cref="IChannelScenario"/>), in the order they ran.</summary>
+    public IReadOnlyList<string> ChannelSections { get; init; } = [];
+
     public string Results()
     {
         var text = new StringBuilder();
@@ -190,6 +193,8 @@ internal sealed class Report(BenchmarkOptions options, IReadOnlyList<LoadResult>
             """);
         text.Append(Results());
         text.Append("## Targets\n\n").Append(Targets()).Append('\n');
+        foreach (var section in ChannelSections)
+            text.Append(section.TrimEnd()).Append("\n\n");
         return text.ToString();
     }
 

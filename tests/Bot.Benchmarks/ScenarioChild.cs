@@ -17,7 +17,7 @@ internal static class ScenarioChild
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>The child's side: <c>scenario load --mode streaming --n 200 [options]</c> or <c>scenario length [options]</c>.</summary>
+    /// <summary>The child's side: <c>scenario load --mode streaming --n 200 [options]</c>, <c>scenario length [options]</c> or <c>scenario {channel} [options]</c>.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var mode = ClientMode.Streaming;
@@ -34,9 +34,11 @@ internal static class ScenarioChild
         }
 
         var options = BenchmarkOptions.Parse(rest);
-        object result = args.Count > 0 && args[0] == "length"
-            ? await LengthScenario.RunAsync(options)
-            : await LoadScenario.RunAsync(options, mode, load);
+        object result = args.Count > 0 && ChannelScenarios.Find(args[0]) is { } channel
+            ? await channel.RunAsync(options)
+            : args.Count > 0 && args[0] == "length"
+                ? await LengthScenario.RunAsync(options)
+                : await LoadScenario.RunAsync(options, mode, load);
         Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(result, result.GetType(), Json));
         return 0;
     }

