@@ -1,3 +1,4 @@
+using Bot.Core.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,6 +10,9 @@ public static class DiscordServiceCollectionExtensions
     public static IServiceCollection AddDiscordChannel(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddValidatedOptions<DiscordOptions>(configuration, DiscordOptions.SectionName);
+        services.AddSingleton<DiscordBotService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DiscordBotService>());
         return services;
     }
 }

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Bot.Core.Channels;
+using Bot.Core.Conversations;
+using Bot.Discord.Rest;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Discord.Adapter;
+
+/// <summary>
+/// Discord as a core chat channel: reply writers that post into Discord channels and threads, and attachment
+/// downloads from the allow-listed CDN hosts only (no bot token is ever sent there).
+/// </summary>
+internal sealed class DiscordChannel : IChatChannel, IDisposable
+{
+    public const string ChannelName = "discord";
+
+    private readonly DiscordRestClient _rest;
+    private readonly DiscordOptions _options;
+    private readonly ILogger _logger;
+    private readonly HttpClient _downloads;
+    private readonly ChannelLimits _limits;
+    private readonly ConcurrentDictionary<string, DiscordReplyWriter> _writers = new(StringComparer.Ordinal);
+
+    public DiscordChannel(DiscordRestClient rest, DiscordOptions options, ILogger logger, HttpMessageHandler? downloadHandler = null)
+    {
+        _rest = rest;
+        _options = options;
+        _logger = logger;
+        _downloads = new HttpClient(downloadHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMinutes(5) };
+        _limits = new ChannelLimits(2000, options.EditInterval, options.MaxUploadBytes);
+    }
+
+    public string Name => ChannelName;
+
+    public IReplyWriter CreateReplyWriter(string replyAddress)
+    {
+        var writer = new DiscordReplyWriter(_rest, ReplyAddress.Parse(replyAddress), _limits);
+        _writers[replyAddress] = writer;
+        return writer;
+    }
+
+    /// <summary>The turn that answered <paramref name="replyAddress"/> ended: its Stop button goes.</summary>
+    public async Task FinishReplyAsync(string replyAddress, CancellationToken cancellationToken = default)
+    {
+        if (!_writers.TryRemove(replyAddress, out var writer))
+            return;
+        try
+        {
+            await writer.FinishAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DiscordApiException or HttpRequestException or TimeoutException)
+        {
+            Log.StopButtonRemovalFailed(_logger, writer.Address.ChannelId, ex);
+        }
+    }
+
+    public async Task<Stream> OpenAttachmentAsync(IncomingAttachment attachment, CancellationToken cancellationToken = default)
+    {
+        if (!Uri.TryCreate(attachment.Source, UriKind.Absolute, out var url) || !IsAllowed(url))
+        {
+            var host = url?.Host ?? attachment.Source;
+            Log.AttachmentHostRefused(_logger, attachment.FileName, host);
+            throw new InvalidOperationException($"The attachment's host {host} is not in Discord:AttachmentHosts.");
+        }
+
+        var response = await _downloads.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            response.Dispose();
+            throw new HttpRequestException($"The CDN answered {(int)response.StatusCode} for {attachment.FileName}.", null, response.StatusCode);
+        }
+
+        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _downloads.Dispose();
+
+    // https to a listed host (or host:port); plain http only to a listed loopback host (a local test CDN).
+    private bool IsAllowed(Uri url)
+    {
+        var listed = _options.EffectiveAttachmentHosts.Any(h =>
+            string.Equals(h, url.Host, StringComparison.OrdinalIgnoreCase) || string.Equals(h, url.Authority, StringComparison.OrdinalIgnoreCase));
+        return listed && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback));
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Bot.Core.Channels;
+using Bot.Discord.Rest;
+
+namespace Bot.Discord.Adapter;
+
+/// <summary>
+/// Writes one reply into a Discord channel or thread: the first message answers the user's message and carries
+/// a Stop button (removed when the turn ends), continuations are plain messages, edits replace the text, and
+/// generated files are attached to the last message. Nothing it sends pings anyone.
+/// </summary>
+internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress address, ChannelLimits limits) : IReplyWriter
+{
+    /// <summary>Custom id prefix of the Stop button; the conversation id follows.</summary>
+    public const string StopPrefix = "stop|";
+
+    /// <summary>Discord takes at most 10 files and 25 MiB per message.</summary>
+    private const int MaxFilesPerMessage = 10;
+    private const long MaxBytesPerMessage = 25L * 1024 * 1024;
+
+    private readonly Lock _lock = new();
+    private string? _lastMessageId;
+    private string? _buttonMessageId;
+
+    public ChannelLimits Limits => limits;
+
+    public ReplyAddress Address => address;
+
+    public Task StartTypingAsync(CancellationToken cancellationToken = default) => rest.TriggerTypingAsync(address.ChannelId, cancellationToken);
+
+    public async Task<string> PostAsync(string text, CancellationToken cancellationToken = default)
+    {
+        bool first;
+        lock (_lock)
+            first = _lastMessageId is null;
+        var message = DiscordRestClient.Message(text, first ? address.ReplyTo : null);
+        if (first)
+            message["components"] = StopButton(address.ConversationId);
+        var id = await rest.CreateMessageAsync(address.ChannelId, message, cancellationToken: cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            _lastMessageId = id;
+            if (first)
+                _buttonMessageId = id;
+        }
+
+        return id;
+    }
+
+    public Task EditAsync(string messageId, string text, CancellationToken cancellationToken = default) =>
+        rest.EditMessageAsync(address.ChannelId, messageId, DiscordRestClient.Message(text), cancellationToken: cancellationToken);
+
+    public async Task SendFilesAsync(IReadOnlyList<OutputFile> files, CancellationToken cancellationToken = default)
+    {
+        foreach (var batch in Batches(files))
+        {
+            var uploads = batch.Select(f => new UploadFile(f.FileName, f.MediaType, f.Content)).ToList();
+            string? target;
+            lock (_lock)
+                target = _lastMessageId;
+            if (target is null)
+            {
+                var id = await rest.CreateMessageAsync(address.ChannelId, DiscordRestClient.Message(null, address.ReplyTo), uploads, cancellationToken)
+                    .ConfigureAwait(false);
+                lock (_lock)
+                    _lastMessageId = id;
+            }
+            else
+            {
+                // The files join the final message; later batches (over Discord's per-message limits) get messages of their own.
+                await rest.EditMessageAsync(address.ChannelId, target, new JsonObject(), uploads, cancellationToken).ConfigureAwait(false);
+                lock (_lock)
+                    _lastMessageId = null;
+            }
+        }
+    }
+
+    /// <summary>The turn is over: takes the Stop button off the first message (once).</summary>
+    public async Task FinishAsync(CancellationToken cancellationToken = default)
+    {
+        string? id;
+        lock (_lock)
+            (id, _buttonMessageId) = (_buttonMessageId, null);
+        if (id is not null)
+            await rest.EditMessageAsync(address.ChannelId, id, new JsonObject { ["components"] = new JsonArray() }, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+    }
+
+    public static JsonArray StopButton(string conversationId) =>
+    [
+        new JsonObject
+        {
+            ["type"] = 1,
+            ["components"] = new JsonArray(new JsonObject
+            {
+                ["type"] = 2, ["style"] = 4, ["label"] = "Stop", ["custom_id"] = StopPrefix + conversationId,
+            }),
+        },
+    ];
+
+    private static IEnumerable<IReadOnlyList<OutputFile>> Batches(IReadOnlyList<OutputFile> files)
+    {
+        var batch = new List<OutputFile>();
+        long bytes = 0;
+        foreach (var file in files)
+        {
+            if (batch.Count > 0 && (batch.Count == MaxFilesPerMessage || bytes + file.Length > MaxBytesPerMessage))
+            {
+                yield return batch;
+                (batch, bytes) = ([], 0);
+            }
+
+            batch.Add(file);
+            bytes += file.Length;
+        }
+
+        if (batch.Count > 0)
+            yield return batch;
+    }
+}

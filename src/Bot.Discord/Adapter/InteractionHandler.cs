@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bot.Core.Conversations;
+using Bot.Discord.Rest;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Discord.Adapter;
+
+/// <summary>
+/// Slash commands and the Stop button. <c>/reset</c> is acknowledged at once (deferred, ephemeral) and
+/// confirmed when the reset is done; <c>/stop</c> and the button stop the conversation's running answer.
+/// </summary>
+internal sealed class InteractionHandler(DiscordRestClient rest, ConversationService conversations, MessageRouter router,
+    DiscordOptions options, ILogger logger)
+{
+    public async Task HandleAsync(JsonElement interaction, string applicationId, CancellationToken cancellationToken = default)
+    {
+        var id = interaction.GetProperty("id").GetString()!;
+        var token = interaction.GetProperty("token").GetString()!;
+        var type = interaction.GetProperty("type").GetInt32();
+        var data = interaction.GetProperty("data");
+        var name = type == 2 ? data.GetProperty("name").GetString() ?? "" : data.TryGetProperty("custom_id", out var cid) ? cid.GetString() ?? "" : "";
+        try
+        {
+            if (type == 3 && name.StartsWith(DiscordReplyWriter.StopPrefix, StringComparison.Ordinal))
+            {
+                // Take the button off at once (type 7), then stop the answer; its final text follows in an edit.
+                await rest.RespondAsync(id, token, DiscordRestClient.CallbackUpdateMessage, new JsonObject { ["components"] = new JsonArray() },
+                    cancellationToken).ConfigureAwait(false);
+                conversations.Stop(Key(name[DiscordReplyWriter.StopPrefix.Length..]));
+                return;
+            }
+
+            if (type != 2)
+                return;
+            var key = KeyOf(interaction);
+            if (key is null)
+            {
+                await EphemeralAsync(id, token, "I don't answer in this channel.", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            switch (name)
+            {
+                case "reset":
+                    // Deferred first: the reset may take longer than Discord's 3 s to delete the remote conversation.
+                    await rest.RespondAsync(id, token, DiscordRestClient.CallbackDeferredMessage,
+                        new JsonObject { ["flags"] = DiscordRestClient.EphemeralFlag }, cancellationToken).ConfigureAwait(false);
+                    var result = await conversations.ResetAsync(key.Value, cancellationToken).ConfigureAwait(false);
+                    var text = result.HadConversation || result.StoppedTurn
+                        ? "Done: I've forgotten this conversation. The next message starts afresh."
+                        : "There was nothing to forget here; the next message starts afresh.";
+                    await rest.EditOriginalResponseAsync(applicationId, token, DiscordRestClient.Message(text), cancellationToken).ConfigureAwait(false);
+                    break;
+                case "stop":
+                    var stopped = conversations.Stop(key.Value);
+                    await EphemeralAsync(id, token, stopped ? "Stopped." : "I'm not writing an answer here right now.", cancellationToken)
+                        .ConfigureAwait(false);
+                    break;
+                default:
+                    await EphemeralAsync(id, token, $"I don't know the command /{name}.", cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is DiscordApiException or HttpRequestException or TimeoutException or InvalidOperationException)
+        {
+            Log.InteractionFailed(logger, name, ex);
+        }
+    }
+
+    private Task EphemeralAsync(string id, string token, string text, CancellationToken cancellationToken)
+    {
+        var message = DiscordRestClient.Message(text);
+        message["flags"] = DiscordRestClient.EphemeralFlag;
+        return rest.RespondAsync(id, token, DiscordRestClient.CallbackMessage, message, cancellationToken);
+    }
+
+    // The conversation the command was used in, or null where the allow-lists keep the bot out.
+    private ConversationKey? KeyOf(JsonElement interaction)
+    {
+        var channelId = interaction.GetProperty("channel_id").GetString()!;
+        var guildId = interaction.TryGetProperty("guild_id", out var g) ? g.GetString() : null;
+        int? channelType = null;
+        string? parentId = null;
+        if (interaction.TryGetProperty("channel", out var channel))
+        {
+            channelType = channel.TryGetProperty("type", out var t) ? t.GetInt32() : null;
+            parentId = channel.TryGetProperty("parent_id", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        }
+
+        if (guildId is not null && !router.Allowed(guildId, channelId, parentId))
+            return null;
+        var user = interaction.TryGetProperty("member", out var member) ? member.GetProperty("user") : interaction.GetProperty("user");
+        var userId = user.GetProperty("id").GetString()!;
+        return Key(ConversationIds.For(channelId, guildId, channelType, userId, options.ConversationScope));
+    }
+
+    private static ConversationKey Key(string conversationId) => new(DiscordChannel.ChannelName, conversationId);
+}

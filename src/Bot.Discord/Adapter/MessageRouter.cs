@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Bot.Core.Conversations;
+using Bot.Core.Storage;
+
+namespace Bot.Discord.Adapter;
+
+/// <summary>
+/// Decides whether a MESSAGE_CREATE is for the bot and turns it into the core's <see cref="IncomingMessage"/>.
+/// It is for the bot in a DM, when it mentions the bot (user or managed role), when it replies to one of the
+/// bot's messages, or in a thread the bot answers in. Bots, system messages and empty messages are ignored.
+/// </summary>
+internal sealed partial class MessageRouter(DiscordOptions options, GuildDirectory guilds, IConversationStore store)
+{
+    private const string ThreadKeyPrefix = "discord:thread:";
+
+    /// <summary>The message for the core, or null when the bot should not answer it.</summary>
+    public async Task<IncomingMessage?> RouteAsync(JsonElement message, string botUserId, CancellationToken cancellationToken = default)
+    {
+        var author = message.GetProperty("author");
+        var authorId = author.GetProperty("id").GetString()!;
+        if (authorId == botUserId || Flag(author, "bot") || Flag(author, "system") || message.TryGetProperty("webhook_id", out _))
+            return null;
+        var type = message.TryGetProperty("type", out var t) ? t.GetInt32() : 0;
+        if (type is not (0 or 19))
+            return null;
+
+        var content = message.TryGetProperty("content", out var c) ? c.GetString() ?? "" : "";
+        var attachments = Attachments(message);
+        if (string.IsNullOrWhiteSpace(content) && attachments.Count == 0)
+            return null;
+
+        var channelId = message.GetProperty("channel_id").GetString()!;
+        var guildId = message.TryGetProperty("guild_id", out var g) ? g.GetString() : null;
+        int? channelType = message.TryGetProperty("channel_type", out var ct) ? ct.GetInt32() : null;
+        var direct = ConversationIds.IsDirect(guildId, channelType);
+        if (!direct && !Allowed(guildId!, channelId))
+            return null;
+
+        var role = guildId is null ? null : guilds.BotRole(guildId);
+        var thread = ConversationIds.IsThread(channelType);
+        var addressed = direct || MentionsBot(message, content, botUserId, role) || RepliesToBot(message, botUserId) ||
+                        (thread && await store.GetValueAsync(ThreadKeyPrefix + channelId, cancellationToken).ConfigureAwait(false) is not null);
+        if (!addressed)
+            return null;
+        if (thread)
+            await store.SetValueAsync(ThreadKeyPrefix + channelId, "answering", cancellationToken).ConfigureAwait(false);
+
+        var text = StripMentions(content, botUserId, role);
+        var conversation = ConversationIds.For(channelId, guildId, channelType, authorId, options.ConversationScope);
+        var name = DisplayName(message, author);
+        var sent = message.TryGetProperty("timestamp", out var ts) && ts.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.UtcNow;
+        var id = message.GetProperty("id").GetString()!;
+        return new IncomingMessage(new ConversationKey(DiscordChannel.ChannelName, conversation), id, new MessageAuthor(authorId, name),
+            text, attachments, sent, new ReplyAddress(channelId, id, conversation).ToString(), IsShared: !direct);
+    }
+
+    /// <summary>Whether the allow-lists let the bot answer in this guild channel (a thread counts as its parent).</summary>
+    public bool Allowed(string guildId, string channelId, string? parentId = null) =>
+        (options.AllowedGuildIds.Count == 0 || options.AllowedGuildIds.Contains(guildId)) &&
+        (options.AllowedChannelIds.Count == 0 || options.AllowedChannelIds.Contains(channelId) ||
+         options.AllowedChannelIds.Contains(parentId ?? guilds.ParentOrSelf(channelId)));
+
+    /// <summary>Remembers that the bot answers in a thread (so that messages there need no mention).</summary>
+    public Task RememberThreadAsync(string threadId, CancellationToken cancellationToken = default) =>
+        store.SetValueAsync(ThreadKeyPrefix + threadId, "answering", cancellationToken);
+
+    private static bool MentionsBot(JsonElement message, string content, string botUserId, string? role)
+    {
+        if ((message.TryGetProperty("mentions", out var mentions) && mentions.EnumerateArray().Any(m => m.GetProperty("id").GetString() == botUserId)) ||
+            content.Contains($"<@{botUserId}>", StringComparison.Ordinal) || content.Contains($"<@!{botUserId}>", StringComparison.Ordinal))
+            return true;
+        return role is not null && message.TryGetProperty("mention_roles", out var roles) && roles.EnumerateArray().Any(r => r.GetString() == role);
+    }
+
+    private static bool RepliesToBot(JsonElement message, string botUserId) =>
+        message.TryGetProperty("referenced_message", out var referenced) && referenced.ValueKind == JsonValueKind.Object &&
+        referenced.GetProperty("author").GetProperty("id").GetString() == botUserId;
+
+    private static string StripMentions(string content, string botUserId, string? role)
+    {
+        var text = content.Replace($"<@{botUserId}>", "", StringComparison.Ordinal).Replace($"<@!{botUserId}>", "", StringComparison.Ordinal);
+        if (role is not null)
+            text = text.Replace($"<@&{role}>", "", StringComparison.Ordinal);
+        return Spaces().Replace(text, " ").Trim();
+    }
+
+    private static string DisplayName(JsonElement message, JsonElement author)
+    {
+        if (message.TryGetProperty("member", out var member) && member.TryGetProperty("nick", out var nick) && nick.GetString() is { Length: > 0 } n)
+            return n;
+        if (author.TryGetProperty("global_name", out var global) && global.GetString() is { Length: > 0 } gn)
+            return gn;
+        return author.GetProperty("username").GetString() ?? "someone";
+    }
+
+    private static List<IncomingAttachment> Attachments(JsonElement message)
+    {
+        var list = new List<IncomingAttachment>();
+        if (!message.TryGetProperty("attachments", out var attachments))
+            return list;
+        foreach (var a in attachments.EnumerateArray())
+        {
+            list.Add(new IncomingAttachment(a.GetProperty("filename").GetString() ?? "file",
+                a.TryGetProperty("content_type", out var type) ? type.GetString() : null,
+                a.TryGetProperty("size", out var size) ? size.GetInt64() : null,
+                a.GetProperty("url").GetString() ?? ""));
+        }
+
+        return list;
+    }
+
+    private static bool Flag(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+
+    [GeneratedRegex(@"[ \t]{2,}", RegexOptions.CultureInvariant)]
+    private static partial Regex Spaces();
+}

@@ -1,0 +1,93 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bot.Discord;
+
+/// <summary>Who shares a conversation in a guild channel.</summary>
+public enum ConversationScope
+{
+    /// <summary>Everyone in a guild channel talks in one conversation (the default).</summary>
+    Channel,
+    /// <summary>Each user has a conversation of their own in each guild channel.</summary>
+    User,
+}
+
+/// <summary>Settings of the Discord channel (configuration section <c>Discord</c>); the channel starts when <see cref="Token"/> is set.</summary>
+public sealed class DiscordOptions : IValidatableObject
+{
+    public const string SectionName = "Discord";
+
+    /// <summary>The bot token from the Developer Portal (Bot page). Empty: the Discord channel does not start.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>REST base address (default https://discord.com/api/v10).</summary>
+    public string RestBaseUrl { get; set; } = "https://discord.com/api/v10";
+
+    /// <summary>Gateway address; empty: the one <c>GET /gateway/bot</c> names.</summary>
+    public string? GatewayUrl { get; set; }
+
+    /// <summary>This process's shard (default 0).</summary>
+    [Range(0, 100_000)]
+    public int ShardId { get; set; }
+
+    /// <summary>Number of shards of the bot (default 1).</summary>
+    [Range(1, 100_000)]
+    public int ShardCount { get; set; } = 1;
+
+    /// <summary>Channel (default) or User: one conversation per guild channel, or one per user per guild channel.</summary>
+    public ConversationScope ConversationScope { get; set; } = ConversationScope.Channel;
+
+    /// <summary>Shortest time between two edits of one message while an answer streams (default 1 s).</summary>
+    public TimeSpan EditInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Guilds the bot answers in; empty: every guild it is in. Direct messages are not affected.</summary>
+    public IList<string> AllowedGuildIds { get; } = [];
+
+    /// <summary>Guild channels the bot answers in (a thread counts as its parent channel); empty: every channel.</summary>
+    public IList<string> AllowedChannelIds { get; } = [];
+
+    /// <summary>Hosts attachments are downloaded from; empty: Discord's CDN (cdn.discordapp.com, media.discordapp.net).</summary>
+    public IList<string> AttachmentHosts { get; } = [];
+
+    /// <summary>The hosts attachments may come from: <see cref="AttachmentHosts"/>, or Discord's CDN when none are configured.</summary>
+    public IReadOnlyList<string> EffectiveAttachmentHosts =>
+        AttachmentHosts.Count > 0 ? [.. AttachmentHosts] : ["cdn.discordapp.com", "media.discordapp.net"];
+
+    /// <summary>Largest file the bot uploads (default 10 MiB, Discord's limit for bots); bigger generated files get a one-line note.</summary>
+    [Range(1, 500L * 1024 * 1024)]
+    public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024;
+
+    /// <summary>First wait before reconnecting after a drop (default 1 s); it doubles per failed attempt up to 60 s.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Shortest time between two Identify calls (default 5 s, Discord's identify concurrency window).</summary>
+    public TimeSpan IdentifyInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gives up on a REST request after this long (default 30 s, waits for rate limits included).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>True when a token is configured.</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(Token);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Uri.TryCreate(RestBaseUrl, UriKind.Absolute, out var rest) || (rest.Scheme != Uri.UriSchemeHttps && rest.Scheme != Uri.UriSchemeHttp))
+            yield return new ValidationResult("must be an absolute http(s) URL", [nameof(RestBaseUrl)]);
+        if (!string.IsNullOrWhiteSpace(GatewayUrl) &&
+            (!Uri.TryCreate(GatewayUrl, UriKind.Absolute, out var gateway) || (gateway.Scheme != "wss" && gateway.Scheme != "ws")))
+            yield return new ValidationResult("must be an absolute ws(s) URL", [nameof(GatewayUrl)]);
+        if (ShardId >= ShardCount)
+            yield return new ValidationResult($"must be below ShardCount ({ShardCount})", [nameof(ShardId)]);
+        if (EditInterval < TimeSpan.FromMilliseconds(100) || EditInterval > TimeSpan.FromMinutes(1))
+            yield return new ValidationResult("must be between 00:00:00.1 and 00:01:00", [nameof(EditInterval)]);
+        if (ReconnectDelay <= TimeSpan.Zero || IdentifyInterval < TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero)
+            yield return new ValidationResult("must be positive", [nameof(ReconnectDelay), nameof(IdentifyInterval), nameof(RequestTimeout)]);
+        foreach (var id in AllowedGuildIds.Concat(AllowedChannelIds))
+        {
+            if (!ulong.TryParse(id, out _))
+                yield return new ValidationResult($"'{id}' is not a Discord id (a number)", [nameof(AllowedGuildIds) + "/" + nameof(AllowedChannelIds)]);
+        }
+
+        if (Enabled && Token!.StartsWith("Bot ", StringComparison.OrdinalIgnoreCase))
+            yield return new ValidationResult("must be the token alone, without the 'Bot ' prefix", [nameof(Token)]);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Bot.Discord.Rest;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Discord.Gateway;
+
+/// <summary>
+/// Discord gateway v10 over ClientWebSocket: HELLO, heartbeats (the first one jittered) with zombie
+/// detection, IDENTIFY or RESUME, READY; it reconnects with backoff and resumes after drops, op 7 and
+/// resumable op 9, identifies afresh when the session is gone, and stops for good on the fatal close
+/// codes (4004, 4010–4014). Dispatches go to <see cref="Dispatches"/>; the receive loop never waits for them.
+/// </summary>
+internal sealed partial class DiscordGatewayClient(DiscordOptions options, DiscordRestClient rest, TimeProvider time, ILogger logger)
+{
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(60);
+    private readonly Channel<GatewayDispatch> _dispatches = Channel.CreateUnbounded<GatewayDispatch>(new() { SingleReader = true });
+    private string? _gatewayUrl;
+    private string? _sessionId;
+    private string? _resumeUrl;
+    private long? _sequence;
+    private long _lastIdentify;
+
+    /// <summary>Every dispatch in arrival order (READY and RESUMED included).</summary>
+    public ChannelReader<GatewayDispatch> Dispatches => _dispatches.Reader;
+
+    /// <summary>The current session (after the first READY).</summary>
+    public GatewaySession? Session { get; private set; }
+
+    /// <summary>Connects and stays connected until cancelled or a fatal close code (returned).</summary>
+    public async Task<GatewayStop?> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var backoff = options.ReconnectDelay;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var resume = _sessionId is not null && _resumeUrl is not null;
+                ConnectionEnd end;
+                try
+                {
+                    if (!resume)
+                        await BeforeIdentifyAsync(cancellationToken).ConfigureAwait(false);
+                    var url = resume ? _resumeUrl! : _gatewayUrl!;
+                    end = await RunConnectionAsync(Versioned(url), resume, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or DiscordApiException or TimeoutException
+                                               or JsonException)
+                {
+                    Log.GatewayDropped(logger, ex.Message);
+                    end = new ConnectionEnd(ReconnectAction.Resume, null, Healthy: false);
+                }
+
+                if (end.Action == ReconnectAction.Fatal)
+                {
+                    var message = GatewayCloseCodes.OperatorMessage(end.CloseCode!.Value);
+                    Log.GatewayFatal(logger, end.CloseCode.Value, message);
+                    return new GatewayStop(end.CloseCode.Value, message);
+                }
+
+                if (end.Action == ReconnectAction.Identify)
+                    ForgetSession();
+                if (end.Healthy)
+                    backoff = options.ReconnectDelay;
+                var wait = end.Immediate ? TimeSpan.Zero : backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250));
+                Log.GatewayReconnecting(logger, end.CloseCode, end.Action.ToString(), wait);
+                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                if (!end.Immediate)
+                    backoff = backoff * 2 > s_maxBackoff ? s_maxBackoff : backoff * 2;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _dispatches.Writer.TryComplete();
+        }
+
+        return null;
+    }
+
+    // Where to identify, and whether the daily session budget and the identify spacing allow it now.
+    private async Task BeforeIdentifyAsync(CancellationToken cancellationToken)
+    {
+        var sinceLast = time.GetElapsedTime(_lastIdentify);
+        if (_lastIdentify != 0 && sinceLast < options.IdentifyInterval)
+            await Task.Delay(options.IdentifyInterval - sinceLast, time, cancellationToken).ConfigureAwait(false);
+
+        var info = await rest.GetGatewayBotAsync(cancellationToken).ConfigureAwait(false);
+        _gatewayUrl = string.IsNullOrWhiteSpace(options.GatewayUrl) ? info?["url"]?.GetValue<string>() : options.GatewayUrl;
+        if (_gatewayUrl is null)
+            throw new InvalidOperationException("GET /gateway/bot named no gateway URL and Discord:GatewayUrl is not set.");
+        if (info?["session_start_limit"] is JsonObject limit && limit["remaining"]?.GetValue<int>() == 0)
+        {
+            var resetAfter = TimeSpan.FromMilliseconds(limit["reset_after"]?.GetValue<double>() ?? 60_000);
+            Log.IdentifyBudgetExhausted(logger, resetAfter);
+            await Task.Delay(resetAfter, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void ForgetSession()
+    {
+        _sessionId = null;
+        _resumeUrl = null;
+        _sequence = null;
+    }
+
+    private static Uri Versioned(string url)
+    {
+        var builder = new UriBuilder(url);
+        var query = builder.Query.TrimStart('?');
+        if (!query.Contains("v=", StringComparison.Ordinal))
+            query = (query.Length > 0 ? query + "&" : "") + "v=10&encoding=json";
+        builder.Query = query;
+        return builder.Uri;
+    }
+
+    private JsonObject IdentifyPayload() => new()
+    {
+        ["op"] = GatewayOp.Identify,
+        ["d"] = new JsonObject
+        {
+            ["token"] = options.Token,
+            ["intents"] = GatewayOp.Intents,
+            ["properties"] = new JsonObject { ["os"] = Environment.OSVersion.Platform.ToString().ToLowerInvariant(), ["browser"] = "bot-discord", ["device"] = "bot-discord" },
+            ["shard"] = new JsonArray(options.ShardId, options.ShardCount),
+        },
+    };
+
+    private JsonObject ResumePayload() => new()
+    {
+        ["op"] = GatewayOp.Resume,
+        ["d"] = new JsonObject { ["token"] = options.Token, ["session_id"] = _sessionId, ["seq"] = _sequence },
+    };
+
+    private sealed record ConnectionEnd(ReconnectAction Action, int? CloseCode, bool Healthy, bool Immediate = false);
+}

@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Discord.Rest;
+
+/// <summary>
+/// Discord's REST API v10 over HttpClient: the bot token and a bot User-Agent on every call, per-bucket
+/// queues driven by the X-RateLimit-* headers, the global 50/s limit, and 429s waited out (route, shared
+/// and global scopes) so that a request is delayed rather than lost.
+/// </summary>
+internal sealed partial class DiscordRestClient : IDisposable
+{
+    private const int MaxAttempts = 6;
+    private static readonly string s_userAgent =
+        $"DiscordBot (https://github.com/, {typeof(DiscordRestClient).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"}) Bot.Discord";
+
+    private readonly HttpClient _http;
+    private readonly string _baseUrl;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _timeout;
+    private readonly GlobalRateLimit _global;
+    private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RateLimitBucket> _buckets = new(StringComparer.Ordinal);
+    private long _rateLimited;
+
+    public DiscordRestClient(DiscordOptions options, TimeProvider time, ILogger logger, HttpMessageHandler? handler = null)
+    {
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bot", options.Token);
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd(s_userAgent);
+        _baseUrl = options.RestBaseUrl.TrimEnd('/');
+        _time = time;
+        _logger = logger;
+        _timeout = options.RequestTimeout;
+        _global = new GlobalRateLimit(time);
+    }
+
+    /// <summary>429 responses received so far (a well-paced bot keeps this at zero).</summary>
+    public long RateLimitedResponses => Interlocked.Read(ref _rateLimited);
+
+    /// <summary>Sends a JSON request (or none when <paramref name="body"/> is null) and returns the JSON answer (null for 204).</summary>
+    public Task<JsonNode?> SendJsonAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken = default) =>
+        SendAsync(method, path, () => body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+            cancellationToken);
+
+    /// <summary>Sends a multipart request: <c>payload_json</c> plus one <c>files[n]</c> part per file.</summary>
+    public Task<JsonNode?> SendMultipartAsync(HttpMethod method, string path, JsonNode payload, IReadOnlyList<UploadFile> files,
+        CancellationToken cancellationToken = default) =>
+        SendAsync(method, path, () =>
+        {
+            var form = new MultipartFormDataContent();
+            var json = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json");
+            form.Add(json, "\"payload_json\"");
+            for (var i = 0; i < files.Count; i++)
+            {
+                var part = new ReadOnlyMemoryContent(files[i].Content);
+                part.Headers.ContentType = MediaTypeHeaderValue.TryParse(files[i].MediaType, out var type)
+                    ? type : new MediaTypeHeaderValue("application/octet-stream");
+                form.Add(part, $"\"files[{i}]\"", $"\"{files[i].FileName.Replace("\"", "", StringComparison.Ordinal)}\"");
+            }
+
+            return form;
+        }, cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, Func<HttpContent?> content, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        var route = RouteKey.From(method, path);
+        // Interaction responses are exempt from the global limit and never wait behind other traffic.
+        var interaction = path.StartsWith("/interactions/", StringComparison.Ordinal);
+        for (var attempt = 1; ; attempt++)
+        {
+            var bucket = Bucket(route);
+            await bucket.Gate.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                for (var wait = bucket.Reserve(); wait > TimeSpan.Zero; wait = bucket.Reserve())
+                    await Task.Delay(wait, _time, timeout.Token).ConfigureAwait(false);
+                if (!interaction)
+                    await _global.AcquireAsync(timeout.Token).ConfigureAwait(false);
+
+                using var request = new HttpRequestMessage(method, _baseUrl + path) { Content = content() };
+                using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                Learn(route, bucket, response);
+                var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                    return text.Length == 0 ? null : JsonNode.Parse(text);
+
+                var failure = Failure(response, text);
+                if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < MaxAttempts)
+                {
+                    Interlocked.Increment(ref _rateLimited);
+                    var (retryAfter, scope) = RetryAfter(response, text);
+                    Log.RateLimited(_logger, route.Route, scope, retryAfter);
+                    if (scope == "global")
+                        _global.Block(retryAfter);
+                    else
+                        bucket.Exhaust(retryAfter);
+                    continue;
+                }
+
+                if ((int)response.StatusCode >= 500 && attempt < 3)
+                {
+                    Log.ServerError(_logger, route.Route, (int)response.StatusCode, attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), _time, timeout.Token).ConfigureAwait(false);
+                    continue;
+                }
+
+                throw failure;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Discord did not complete {route.Route} within {_timeout}.");
+            }
+            finally
+            {
+                bucket.LastUsed = _time.GetUtcNow();
+                bucket.Gate.Release();
+            }
+        }
+    }
+
+    private RateLimitBucket Bucket(RouteKey route)
+    {
+        var key = (_hashes.TryGetValue(route.Route, out var hash) ? hash : route.Route) + "|" + route.Major;
+        return _buckets.GetOrAdd(key, _ => new RateLimitBucket(_time));
+    }
+
+    private void Learn(RouteKey route, RateLimitBucket bucket, HttpResponseMessage response)
+    {
+        var limit = Header(response, "X-RateLimit-Limit");
+        var remaining = Header(response, "X-RateLimit-Remaining");
+        var resetAfter = Header(response, "X-RateLimit-Reset-After");
+        bucket.Update(limit is null ? null : (int)limit.Value, remaining is null ? null : (int)remaining.Value,
+            resetAfter is null ? null : TimeSpan.FromSeconds(resetAfter.Value));
+        if (response.Headers.TryGetValues("X-RateLimit-Bucket", out var hashes) && hashes.FirstOrDefault() is { Length: > 0 } hash &&
+            _hashes.TryAdd(route.Route, hash))
+        {
+            // Later requests of this route use the hash's bucket: carry what this response told about it.
+            var shared = _buckets.GetOrAdd(hash + "|" + route.Major, bucket);
+            if (!ReferenceEquals(shared, bucket))
+                shared.Update(limit is null ? null : (int)limit.Value, remaining is null ? null : (int)remaining.Value,
+                    resetAfter is null ? null : TimeSpan.FromSeconds(resetAfter.Value));
+        }
+    }
+
+    private static double? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) &&
+        double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            ? value : null;
+
+    private static (TimeSpan RetryAfter, string Scope) RetryAfter(HttpResponseMessage response, string body)
+    {
+        double? seconds = null;
+        var global = false;
+        try
+        {
+            if (JsonNode.Parse(body) is JsonObject json)
+            {
+                seconds = json["retry_after"]?.GetValue<double>();
+                global = json["global"]?.GetValue<bool>() ?? false;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        seconds ??= Header(response, "Retry-After") ?? 1;
+        var scope = response.Headers.TryGetValues("X-RateLimit-Scope", out var scopes) ? scopes.First() : global ? "global" : "user";
+        if (response.Headers.Contains("X-RateLimit-Global"))
+            scope = "global";
+        return (TimeSpan.FromSeconds(Math.Clamp(seconds.Value, 0, 600)), scope);
+    }
+
+    private static DiscordApiException Failure(HttpResponseMessage response, string body)
+    {
+        var code = 0;
+        var message = response.ReasonPhrase ?? "error";
+        try
+        {
+            if (JsonNode.Parse(body) is JsonObject json)
+            {
+                code = json["code"]?.GetValue<int>() ?? 0;
+                message = json["message"]?.GetValue<string>() ?? message;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+        }
+
+        return new DiscordApiException(response.StatusCode, code, message);
+    }
+}
+
+/// <summary>A file to upload with a message.</summary>
+internal sealed record UploadFile(string FileName, string MediaType, ReadOnlyMemory<byte> Content);
