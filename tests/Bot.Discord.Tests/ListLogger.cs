@@ -1,0 +1,23 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Discord.Tests;
+
+/// <summary>A logger that keeps what it was told, for tests that check what the operator reads.</summary>
+internal sealed class ListLogger<T> : ILogger<T>
+{
+    private readonly ConcurrentQueue<(LogLevel Level, EventId EventId, string Message)> _entries = new();
+
+    public IReadOnlyList<(LogLevel Level, EventId EventId, string Message)> Entries => [.. _entries];
+
+    public int Count(int eventId) => _entries.Count(entry => entry.EventId.Id == eventId);
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter) =>
+        _entries.Enqueue((logLevel, eventId, formatter(state, exception)));
+}
