@@ -46,6 +46,11 @@ internal sealed partial class DiscordGatewayClient(DiscordOptions options, Disco
                     var url = resume ? _resumeUrl! : _gatewayUrl!;
                     end = await RunConnectionAsync(Versioned(url), resume, cancellationToken).ConfigureAwait(false);
                 }
+                catch (DiscordApiException ex) when (ex.Status == System.Net.HttpStatusCode.Unauthorized)
+                {
+                    // GET /gateway/bot refused the token: the gateway would close with 4004, so stop the same way.
+                    end = new ConnectionEnd(ReconnectAction.Fatal, 4004, Healthy: false);
+                }
                 catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or DiscordApiException or TimeoutException
                                                or JsonException)
                 {
