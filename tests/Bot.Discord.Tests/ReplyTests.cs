@@ -117,5 +117,21 @@ public sealed class ReplyTests
         Assert.Equal(4, bot.OpenAI.Ledger.CreatedConversations.Count);
     }
 
+    [Fact]
+    public async Task TenConversationsStreamingInOneChannel_ShareItsEditBudget_WithoutA429()
+    {
+        await using var bot = await DiscordHarness.StartAsync(o => o.ConversationScope = ConversationScope.User);
+        var answer = string.Join(' ', Enumerable.Repeat("token", 60));
+        bot.OpenAI.Responder = _ => FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(25)).Text(answer);
+        var messages = Enumerable.Range(1, 10).Select(i => bot.Mention($"question {i}", authorId: $"20330445213757645{i:D2}")).ToList();
+        foreach (var message in messages)
+            await bot.SendAsync(message);
+
+        foreach (var message in messages)
+            Assert.Equal(answer, Assert.Single(await bot.AnsweredAsync(message)).Content);
+        Assert.Equal(0, bot.Discord.RateLimitedCount);
+        Assert.True(bot.Discord.Requests.Count(r => r.Route == "PATCH /channels/:id/messages/:id") > 10, "the answers were edited as they grew");
+    }
+
     private static int CountFences(string text) => text.Split('\n').Count(l => l.TrimStart().StartsWith("```", StringComparison.Ordinal));
 }
