@@ -44,7 +44,7 @@ public sealed class DiscordBotService : BackgroundService
         _logger = logger;
         _rest = new DiscordRestClient(_options, time, logger);
         _gateway = new DiscordGatewayClient(_options, _rest, time, logger);
-        _channel = new DiscordChannel(_rest, _options, logger);
+        _channel = new DiscordChannel(_rest, _options, time, logger);
         _router = new MessageRouter(_options, _guilds, store);
         _interactions = new InteractionHandler(_rest, conversations, _router, _options, logger);
     }

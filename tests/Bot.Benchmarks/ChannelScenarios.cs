@@ -25,6 +25,7 @@ internal static class ChannelScenarios
     public static IReadOnlyList<IChannelScenario> All { get; } =
     [
         // Discord scenario (issue 3) goes here.
+        new Discord.DiscordScenario(),
 
         // Teams scenario (issue 4) goes here.
     ];

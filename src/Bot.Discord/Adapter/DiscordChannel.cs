@@ -20,10 +20,12 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
     private readonly ILogger _logger;
     private readonly HttpClient _downloads;
     private readonly ChannelLimits _limits;
+    private readonly TypingGate _typing;
     private readonly ConcurrentDictionary<string, DiscordReplyWriter> _writers = new(StringComparer.Ordinal);
 
-    public DiscordChannel(DiscordRestClient rest, DiscordOptions options, ILogger logger, HttpMessageHandler? downloadHandler = null)
+    public DiscordChannel(DiscordRestClient rest, DiscordOptions options, TimeProvider time, ILogger logger, HttpMessageHandler? downloadHandler = null)
     {
+        _typing = new TypingGate(time);
         _rest = rest;
         _options = options;
         _logger = logger;
@@ -35,7 +37,7 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
 
     public IReplyWriter CreateReplyWriter(string replyAddress)
     {
-        var writer = new DiscordReplyWriter(_rest, ReplyAddress.Parse(replyAddress), _limits);
+        var writer = new DiscordReplyWriter(_rest, ReplyAddress.Parse(replyAddress), _limits, _typing);
         _writers[replyAddress] = writer;
         return writer;
     }

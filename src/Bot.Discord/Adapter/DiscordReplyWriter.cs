@@ -9,7 +9,7 @@ namespace Bot.Discord.Adapter;
 /// a Stop button (removed when the turn ends), continuations are plain messages, edits replace the text, and
 /// generated files are attached to the last message. Nothing it sends pings anyone.
 /// </summary>
-internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress address, ChannelLimits limits) : IReplyWriter
+internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress address, ChannelLimits limits, TypingGate typing) : IReplyWriter
 {
     /// <summary>Custom id prefix of the Stop button; the conversation id follows.</summary>
     public const string StopPrefix = "stop|";
@@ -26,7 +26,8 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
 
     public ReplyAddress Address => address;
 
-    public Task StartTypingAsync(CancellationToken cancellationToken = default) => rest.TriggerTypingAsync(address.ChannelId, cancellationToken);
+    public Task StartTypingAsync(CancellationToken cancellationToken = default) =>
+        typing.TryTake(address.ChannelId) ? rest.TriggerTypingAsync(address.ChannelId, cancellationToken) : Task.CompletedTask;
 
     public async Task<string> PostAsync(string text, CancellationToken cancellationToken = default)
     {
