@@ -60,6 +60,30 @@ internal sealed class DiscordHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>Stops the bot (channel, core, database) and starts it again on the same database, as a process restart would.</summary>
+    public async Task RestartAsync()
+    {
+        await StopBotAsync();
+        var commands = Discord.Requests.Count(r => r.Route == "PUT /applications/:id/commands");
+        await StartBotAsync(o => CopyOptions(Options, o));
+        await WaitUntilAsync(() => Discord.Requests.Count(r => r.Route == "PUT /applications/:id/commands") > commands, "the restarted bot's READY");
+    }
+
+    private static void CopyOptions(DiscordOptions from, DiscordOptions to)
+    {
+        (to.EditInterval, to.ConversationScope, to.MaxUploadBytes) = (from.EditInterval, from.ConversationScope, from.MaxUploadBytes);
+        foreach (var id in from.AllowedChannelIds)
+            to.AllowedChannelIds.Add(id);
+    }
+
+    private async Task StopBotAsync()
+    {
+        await Service.StopAsync(CancellationToken.None);
+        Service.Dispose();
+        await Conversations.DisposeAsync();
+        await Store.DisposeAsync();
+    }
+
     private async Task StartBotAsync(Action<DiscordOptions>? configure)
     {
         var options = new DiscordOptions
@@ -156,10 +180,7 @@ internal sealed class DiscordHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Service.StopAsync(CancellationToken.None);
-        Service.Dispose();
-        await Conversations.DisposeAsync();
-        await Store.DisposeAsync();
+        await StopBotAsync();
         await Discord.DisposeAsync();
         await OpenAI.DisposeAsync();
         _folder.Dispose();

@@ -117,6 +117,25 @@ public sealed class GatewayTests
     }
 
     [Fact]
+    public async Task MessageDeliveredAgainAfterARestart_IsNotAnsweredTwice()
+    {
+        await using var bot = await DiscordHarness.StartAsync();
+        var message = bot.Mention("answer me once");
+        await bot.SendAsync(message);
+        await bot.AnsweredAsync(message);
+
+        await bot.RestartAsync();
+        await bot.SendAsync(message);
+        var marker = bot.Mention("marker");
+        await bot.SendAsync(marker);
+        await bot.AnsweredAsync(marker);
+
+        Assert.Single(bot.RepliesTo(message));
+        Assert.Equal(2, bot.OpenAI.ResponseRequests.Count);
+        Assert.Equal(2, bot.Discord.Gateway.Identifies.Count);
+    }
+
+    [Fact]
     public async Task Close4014_StopsTheChannelWithAMessageAboutTheMessageContentIntent_AndDoesNotReconnect()
     {
         await using var bot = await DiscordHarness.StartAsync(arrange: d => d.Gateway.MessageContentIntentEnabled = false, waitForReady: false);

@@ -62,8 +62,9 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
                     break;
             }
         }
-        catch (Exception ex) when (ex is DiscordApiException or HttpRequestException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Runs on its own task: nothing above would see the failure, so it ends here, logged.
             Log.InteractionFailed(logger, name, ex);
         }
     }

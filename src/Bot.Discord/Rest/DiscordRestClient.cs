@@ -84,16 +84,32 @@ internal sealed partial class DiscordRestClient : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             var bucket = Bucket(route);
-            await bucket.Gate.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await bucket.Gate.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Discord did not complete {route.Route} within {_timeout}.");
+            }
+
             try
             {
                 for (var wait = bucket.Reserve(); wait > TimeSpan.Zero; wait = bucket.Reserve())
                     await Task.Delay(wait, _time, timeout.Token).ConfigureAwait(false);
-                if (!interaction)
-                    await _global.AcquireAsync(timeout.Token).ConfigureAwait(false);
-
+                var slot = interaction ? null : await _global.AcquireAsync(timeout.Token).ConfigureAwait(false);
                 using var request = new HttpRequestMessage(method, _baseUrl + path) { Content = content() };
-                using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                HttpResponseMessage sent;
+                try
+                {
+                    sent = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slot?.Complete();
+                }
+
+                using var response = sent;
                 Learn(route, bucket, response);
                 var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)

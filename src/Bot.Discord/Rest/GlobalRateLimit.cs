@@ -1,19 +1,21 @@
 namespace Bot.Discord.Rest;
 
 /// <summary>
-/// Discord's global limit (50 requests per second per bot) kept on this side: no more than the limit in
-/// any sliding window (a little longer than a second, for network jitter), and a pause for everyone after
-/// a global 429.
+/// Discord's global limit (50 requests per second per bot) kept on this side. Discord counts a request when
+/// it arrives, which is somewhere between sending it and reading its response; so a request occupies the
+/// window from when it is sent until a window's length after its response came back. However late requests
+/// travel, no window of Discord's then sees more than the limit. A global 429 pauses everyone.
 /// </summary>
 internal sealed class GlobalRateLimit(TimeProvider time, int limit = 50, TimeSpan? window = null)
 {
-    private readonly TimeSpan _window = window ?? TimeSpan.FromMilliseconds(1050);
-    private readonly Queue<long> _sent = new();
+    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(5);
+    private readonly TimeSpan _window = window ?? TimeSpan.FromMilliseconds(1010);
+    private readonly LinkedList<Slot> _slots = new();
     private readonly Lock _lock = new();
     private long _blockedUntil;
 
-    /// <summary>Waits until a request may go and counts it.</summary>
-    public async Task AcquireAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until a request may go and counts it; <see cref="Slot.Complete"/> it when its response arrived.</summary>
+    public async Task<Slot> AcquireAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -21,24 +23,33 @@ internal sealed class GlobalRateLimit(TimeProvider time, int limit = 50, TimeSpa
             lock (_lock)
             {
                 var now = time.GetTimestamp();
-                while (_sent.Count > 0 && time.GetElapsedTime(_sent.Peek(), now) >= _window)
-                    _sent.Dequeue();
+                for (var node = _slots.First; node is not null;)
+                {
+                    var next = node.Next;
+                    if (node.Value.CompletedAt is { } done && time.GetElapsedTime(done, now) >= _window)
+                        _slots.Remove(node);
+                    node = next;
+                }
+
                 if (now < _blockedUntil)
                 {
                     wait = time.GetElapsedTime(now, _blockedUntil);
                 }
-                else if (_sent.Count < limit)
+                else if (_slots.Count < limit)
                 {
-                    _sent.Enqueue(now);
-                    return;
+                    var slot = new Slot(time);
+                    _slots.AddLast(slot);
+                    return slot;
                 }
                 else
                 {
-                    wait = _window - time.GetElapsedTime(_sent.Peek(), now);
+                    // The soonest a completed slot leaves the window; requests still in flight are polled.
+                    wait = _slots.Select(s => s.CompletedAt).OfType<long>().Select(done => _window - time.GetElapsedTime(done, now))
+                        .DefaultIfEmpty(s_poll).Min();
                 }
             }
 
-            await Task.Delay(Max(wait, TimeSpan.FromMilliseconds(1)), time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(wait > TimeSpan.FromMilliseconds(1) ? wait : TimeSpan.FromMilliseconds(1), time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -49,5 +60,14 @@ internal sealed class GlobalRateLimit(TimeProvider time, int limit = 50, TimeSpa
             _blockedUntil = Math.Max(_blockedUntil, time.GetTimestamp() + (long)(retryAfter.TotalSeconds * time.TimestampFrequency));
     }
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    /// <summary>One request's place in the window.</summary>
+    internal sealed class Slot(TimeProvider time)
+    {
+        private long _completedAt;
+
+        public long? CompletedAt => Volatile.Read(ref _completedAt) is var at && at != 0 ? at : null;
+
+        /// <summary>The response arrived (or the request failed): the slot leaves the window a window's length from now.</summary>
+        public void Complete() => Interlocked.CompareExchange(ref _completedAt, time.GetTimestamp(), 0);
+    }
 }

@@ -15,6 +15,7 @@ internal sealed record BudgetPhase(
     int Channels,
     int Completed,
     int RateLimited,
+    int GlobalRateLimited,
     double WindowSeconds,
     double RequestsPerSecond,
     double EditsPerSecond,
@@ -112,7 +113,8 @@ internal sealed class DiscordScenario : IChannelScenario
             ? (Math.Min(bucketAllows, cadence), "the channel's edit bucket", edits / seconds)
             : (Math.Min(global, cadence), "the global limit", inWindow.Count / seconds);
 
-        return new BudgetPhase(conversations, channels, replies.Count(r => r.Content == answer), bench.Discord.RateLimitedCount, seconds, used,
+        return new BudgetPhase(conversations, channels, replies.Count(r => r.Content == answer), bench.Discord.RateLimitedCount,
+            bench.Discord.GlobalRateLimitedCount, seconds, used,
             edits / seconds, allowed, binding, Distribution.Of(messages.Select((m, i) => (replies[i].CreatedAt - started).TotalMilliseconds)));
     }
 
@@ -134,11 +136,11 @@ internal sealed class DiscordScenario : IChannelScenario
         text.Append("## Discord channel\n\n");
         text.Append(CultureInfo.InvariantCulture, $"Through the loopback fake Discord (gateway + REST with Discord-like buckets: 5 posts per 5 s and 5 edits per 1 s per channel, 50 requests per second in all, 429 beyond) and an in-process OpenAI fake, edit interval {r.EditIntervalMs} ms, answers at 10 tokens/s. ");
         text.Append("Conversations in one channel share its buckets (conversation scope User).\n\n");
-        text.Append(new MarkdownTable("phase", "conversations", "channels", "completed", "429s", "window s", "requests/s used", "edits/s", "allowed/s (binding)", "use", "first visible p50 ms")
-            .Row("one channel", r.OneChannel.Conversations, r.OneChannel.Channels, r.OneChannel.Completed, r.OneChannel.RateLimited, r.OneChannel.WindowSeconds,
+        text.Append(new MarkdownTable("phase", "conversations", "channels", "completed", "429s (global)", "window s", "requests/s used", "edits/s", "allowed/s (binding)", "use", "first visible p50 ms")
+            .Row("one channel", r.OneChannel.Conversations, r.OneChannel.Channels, r.OneChannel.Completed, $"{r.OneChannel.RateLimited} ({r.OneChannel.GlobalRateLimited})", r.OneChannel.WindowSeconds,
                 r.OneChannel.RequestsPerSecond, r.OneChannel.EditsPerSecond, $"{MarkdownTable.Format(r.OneChannel.AllowedPerSecond)} ({r.OneChannel.Binding})",
                 r.OneChannel.RequestsPerSecond / r.OneChannel.AllowedPerSecond, r.OneChannel.FirstVisibleMs.P50)
-            .Row("1,000 over 100 channels", r.Load.Conversations, r.Load.Channels, r.Load.Completed, r.Load.RateLimited, r.Load.WindowSeconds,
+            .Row("1,000 over 100 channels", r.Load.Conversations, r.Load.Channels, r.Load.Completed, $"{r.Load.RateLimited} ({r.Load.GlobalRateLimited})", r.Load.WindowSeconds,
                 r.Load.RequestsPerSecond, r.Load.EditsPerSecond, $"{MarkdownTable.Format(r.Load.AllowedPerSecond)} ({r.Load.Binding})",
                 r.Load.RequestsPerSecond / r.Load.AllowedPerSecond, r.Load.FirstVisibleMs.P50));
         text.Append('\n');

@@ -47,6 +47,8 @@ public sealed partial class FakeDiscordServer
             return await Replay429Async(context, fault.RetryAfter, fault.Scope, null).ConfigureAwait(false);
         var (bucket, globalExceeded) = RateLimits.Take(method, route);
         SetBucketHeaders(context, bucket);
+        if (globalExceeded)
+            Interlocked.Increment(ref _globalRateLimited);
         if (!bucket.Allowed)
             return await Replay429Async(context, bucket.ResetAfter, globalExceeded ? "global" : "user", bucket).ConfigureAwait(false);
 

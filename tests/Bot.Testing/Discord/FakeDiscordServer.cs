@@ -30,6 +30,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     private readonly ConcurrentQueue<InjectedFault> _faults = new();
     private long _nextId = 1_500_000_000_000_000_000;
     private int _port;
+    private int _globalRateLimited;
 
     private FakeDiscordServer(WebApplication app)
     {
@@ -72,6 +73,9 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
 
     /// <summary>429 answers given (bucket, global or injected).</summary>
     public int RateLimitedCount => Requests.Count(r => r.Status == 429);
+
+    /// <summary>429 answers because the bot went over the global limit (injected ones not counted).</summary>
+    public int GlobalRateLimitedCount => Volatile.Read(ref _globalRateLimited);
 
     /// <summary>CDN downloads served.</summary>
     public int CdnDownloads => Requests.Count(r => r.Route.StartsWith("GET /cdn", StringComparison.Ordinal));
