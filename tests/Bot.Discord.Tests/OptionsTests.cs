@@ -1,5 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Bot.Core.Configuration;
+using Bot.Discord.DependencyInjection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Bot.Discord.Tests;
 
@@ -36,5 +40,28 @@ public sealed class OptionsTests
         Assert.Equal("https://discord.com/api/v10", options.RestBaseUrl);
         Assert.Equal(TimeSpan.FromSeconds(1), options.EditInterval);
         Assert.Equal(["cdn.discordapp.com", "media.discordapp.net"], options.EffectiveAttachmentHosts);
+    }
+
+    [Fact]
+    public void Registration_BindsTheDiscordSection_ListsReplaceTheDefaultHosts()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Discord:Token"] = "abc",
+            ["Discord:ConversationScope"] = "User",
+            ["Discord:EditInterval"] = "00:00:02",
+            ["Discord:AllowedGuildIds:0"] = "123",
+            ["Discord:AllowedChannelIds:0"] = "456",
+            ["Discord:AttachmentHosts:0"] = "cdn.example.org",
+        }).Build();
+        using var provider = new ServiceCollection().AddDiscordChannel(configuration).BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<DiscordOptions>>().Value;
+        Assert.True(options.Enabled);
+        Assert.Equal(ConversationScope.User, options.ConversationScope);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.EditInterval);
+        Assert.Equal(["123"], options.AllowedGuildIds);
+        Assert.Equal(["456"], options.AllowedChannelIds);
+        Assert.Equal(["cdn.example.org"], options.EffectiveAttachmentHosts);
     }
 }

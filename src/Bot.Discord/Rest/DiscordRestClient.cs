@@ -11,7 +11,7 @@ namespace Bot.Discord.Rest;
 
 /// <summary>
 /// Discord's REST API v10 over HttpClient: the bot token and a bot User-Agent on every call, per-bucket
-/// queues driven by the X-RateLimit-* headers, the global 50/s limit, and 429s waited out (route, shared
+/// queues driven by the X-RateLimit-* headers (one per route and major parameter), the global 50/s limit, and 429s waited out (route, shared
 /// and global scopes) so that a request is delayed rather than lost.
 /// </summary>
 internal sealed partial class DiscordRestClient : IDisposable
@@ -26,7 +26,6 @@ internal sealed partial class DiscordRestClient : IDisposable
     private readonly ILogger _logger;
     private readonly TimeSpan _timeout;
     private readonly GlobalRateLimit _global;
-    private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RateLimitBucket> _buckets = new(StringComparer.Ordinal);
     private long _rateLimited;
 
@@ -110,7 +109,7 @@ internal sealed partial class DiscordRestClient : IDisposable
                 }
 
                 using var response = sent;
-                Learn(route, bucket, response);
+                Learn(bucket, response);
                 var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                     return text.Length == 0 ? null : JsonNode.Parse(text);
@@ -149,28 +148,17 @@ internal sealed partial class DiscordRestClient : IDisposable
         }
     }
 
-    private RateLimitBucket Bucket(RouteKey route)
-    {
-        var key = (_hashes.TryGetValue(route.Route, out var hash) ? hash : route.Route) + "|" + route.Major;
-        return _buckets.GetOrAdd(key, _ => new RateLimitBucket(_time));
-    }
+    // One bucket per route and major parameter, for the bucket's whole life: requests that queued on it before its
+    // first response stay on the same object as later ones, so they never go out side by side.
+    private RateLimitBucket Bucket(RouteKey route) => _buckets.GetOrAdd(route.Route + "|" + route.Major, _ => new RateLimitBucket(_time));
 
-    private void Learn(RouteKey route, RateLimitBucket bucket, HttpResponseMessage response)
+    private static void Learn(RateLimitBucket bucket, HttpResponseMessage response)
     {
         var limit = Header(response, "X-RateLimit-Limit");
         var remaining = Header(response, "X-RateLimit-Remaining");
         var resetAfter = Header(response, "X-RateLimit-Reset-After");
         bucket.Update(limit is null ? null : (int)limit.Value, remaining is null ? null : (int)remaining.Value,
             resetAfter is null ? null : TimeSpan.FromSeconds(resetAfter.Value));
-        if (response.Headers.TryGetValues("X-RateLimit-Bucket", out var hashes) && hashes.FirstOrDefault() is { Length: > 0 } hash &&
-            _hashes.TryAdd(route.Route, hash))
-        {
-            // Later requests of this route use the hash's bucket: carry what this response told about it.
-            var shared = _buckets.GetOrAdd(hash + "|" + route.Major, bucket);
-            if (!ReferenceEquals(shared, bucket))
-                shared.Update(limit is null ? null : (int)limit.Value, remaining is null ? null : (int)remaining.Value,
-                    resetAfter is null ? null : TimeSpan.FromSeconds(resetAfter.Value));
-        }
     }
 
     private static double? Header(HttpResponseMessage response, string name) =>

@@ -1,12 +1,15 @@
 namespace Bot.Discord.Rest;
 
 /// <summary>
-/// One rate-limit bucket (a route or a bucket hash, for one major parameter). Requests go out one at a
+/// One rate-limit bucket (a route, for one major parameter). Requests go out one at a
 /// time, so the counts from the last response are exact: when none remain, the next request waits for
 /// the reset instead of drawing a 429. Until the first response is known, one request is allowed.
 /// </summary>
 internal sealed class RateLimitBucket(TimeProvider time)
 {
+    // Reset-After comes rounded to milliseconds and our clock is not Discord's: wait a little past it.
+    private static readonly TimeSpan s_resetMargin = TimeSpan.FromMilliseconds(50);
+
     private int _limit = 1;
     private int _remaining = 1;
     private long _resetAt;
@@ -36,7 +39,7 @@ internal sealed class RateLimitBucket(TimeProvider time)
         if (remaining is not null)
             _remaining = remaining.Value;
         if (resetAfter is { } after)
-            _resetAt = time.GetTimestamp() + (long)(after.TotalSeconds * time.TimestampFrequency);
+            _resetAt = time.GetTimestamp() + (long)((after + s_resetMargin).TotalSeconds * time.TimestampFrequency);
     }
 
     /// <summary>A 429 for this bucket: nothing more until <paramref name="retryAfter"/> has passed.</summary>
