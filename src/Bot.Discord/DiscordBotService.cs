@@ -77,6 +77,11 @@ public sealed class DiscordBotService : BackgroundService
         {
             stop = await _gateway.RunAsync(stoppingToken).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // The Discord channel ends here; the host and its other channels keep running.
+            Log.ChannelCrashed(_logger, ex);
+        }
         finally
         {
             await pump.ConfigureAwait(false);

@@ -51,9 +51,9 @@ internal sealed partial class DiscordGatewayClient(DiscordOptions options, Disco
                     // GET /gateway/bot refused the token: the gateway would close with 4004, so stop the same way.
                     end = new ConnectionEnd(ReconnectAction.Fatal, 4004, Healthy: false);
                 }
-                catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or DiscordApiException or TimeoutException
-                                               or JsonException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
+                    // Whatever broke this connection (network, a malformed frame, Discord's REST), the next one may work.
                     Log.GatewayDropped(logger, ex.Message);
                     end = new ConnectionEnd(ReconnectAction.Resume, null, Healthy: false);
                 }
