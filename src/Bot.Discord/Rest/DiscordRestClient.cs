@@ -80,6 +80,8 @@ internal sealed partial class DiscordRestClient : IDisposable
         var route = RouteKey.From(method, path);
         // Interaction responses are exempt from the global limit and never wait behind other traffic.
         var interaction = path.StartsWith("/interactions/", StringComparison.Ordinal);
+        // New messages (the first text of a reply) go before edits when the global limit is the bottleneck.
+        var urgent = method == HttpMethod.Post && route.Route == "POST /channels/:id/messages";
         for (var attempt = 1; ; attempt++)
         {
             var bucket = Bucket(route);
@@ -96,7 +98,7 @@ internal sealed partial class DiscordRestClient : IDisposable
             {
                 for (var wait = bucket.Reserve(); wait > TimeSpan.Zero; wait = bucket.Reserve())
                     await Task.Delay(wait, _time, timeout.Token).ConfigureAwait(false);
-                var slot = interaction ? null : await _global.AcquireAsync(timeout.Token).ConfigureAwait(false);
+                var slot = interaction ? null : await _global.AcquireAsync(urgent, timeout.Token).ConfigureAwait(false);
                 using var request = new HttpRequestMessage(method, _baseUrl + path) { Content = content() };
                 HttpResponseMessage sent;
                 try

@@ -9,13 +9,33 @@ namespace Bot.Discord.Rest;
 internal sealed class GlobalRateLimit(TimeProvider time, int limit = 50, TimeSpan? window = null)
 {
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan s_yield = TimeSpan.FromMilliseconds(20);
     private readonly TimeSpan _window = window ?? TimeSpan.FromMilliseconds(1010);
     private readonly LinkedList<Slot> _slots = new();
     private readonly Lock _lock = new();
     private long _blockedUntil;
+    private int _urgentWaiting;
 
-    /// <summary>Waits until a request may go and counts it; <see cref="Slot.Complete"/> it when its response arrived.</summary>
-    public async Task<Slot> AcquireAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until a request may go and counts it; <see cref="Slot.Complete"/> it when its response arrived. An
+    /// <paramref name="urgent"/> request (a reply's first message: the first text people see) goes before the others.
+    /// </summary>
+    public async Task<Slot> AcquireAsync(bool urgent, CancellationToken cancellationToken)
+    {
+        if (urgent)
+            Interlocked.Increment(ref _urgentWaiting);
+        try
+        {
+            return await WaitForSlotAsync(urgent, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (urgent)
+                Interlocked.Decrement(ref _urgentWaiting);
+        }
+    }
+
+    private async Task<Slot> WaitForSlotAsync(bool urgent, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -34,6 +54,10 @@ internal sealed class GlobalRateLimit(TimeProvider time, int limit = 50, TimeSpa
                 if (now < _blockedUntil)
                 {
                     wait = time.GetElapsedTime(now, _blockedUntil);
+                }
+                else if (_slots.Count < limit && !urgent && Volatile.Read(ref _urgentWaiting) > 0)
+                {
+                    wait = s_yield;
                 }
                 else if (_slots.Count < limit)
                 {
