@@ -65,6 +65,9 @@ public sealed class DiscordOptions : IValidatableObject
     /// <summary>Gives up on a REST request after this long (default 30 s, waits for rate limits included).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a new connection may wait for HELLO before it is given up (not configurable; tests shorten it).</summary>
+    internal TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>True when a token is configured.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Token);
 

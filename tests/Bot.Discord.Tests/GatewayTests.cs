@@ -70,6 +70,20 @@ public sealed class GatewayTests
     }
 
     [Fact]
+    public async Task GatewayThatNeverSaysHello_IsLeftAndConnectedToAgain()
+    {
+        await using var bot = await DiscordHarness.StartAsync(o => o.HelloTimeout = TimeSpan.FromMilliseconds(300),
+            d => d.Gateway.SendHello = false, waitForReady: false);
+        await bot.WaitUntilAsync(() => bot.Discord.Gateway.Connections >= 2, "a second connection after the missing HELLO");
+        bot.Discord.Gateway.SendHello = true;
+
+        await bot.WaitUntilAsync(() => bot.Discord.Commands is not null, "READY on a connection that says HELLO");
+        Assert.Single(bot.Discord.Gateway.Identifies);
+        Assert.Contains(bot.Log.Entries, e => e.EventId.Id == 5001);
+        await AnswersAsync(bot);
+    }
+
+    [Fact]
     public async Task ReconnectRequest_Op7_ResumesTheSession()
     {
         await using var bot = await DiscordHarness.StartAsync();

@@ -20,11 +20,14 @@ internal sealed partial class DiscordGatewayClient
         var state = new ConnectionState(socket);
         Task heartbeat = Task.CompletedTask;
         var healthy = false;
+        // A server that accepts the socket but never says HELLO would hold the channel forever.
+        using var hello = CancellationTokenSource.CreateLinkedTokenSource(connection.Token);
+        hello.CancelAfter(options.HelloTimeout);
         try
         {
             while (true)
             {
-                var frame = await ReceiveAsync(socket, connection.Token).ConfigureAwait(false);
+                var frame = await ReceiveAsync(socket, state.HelloSeen ? connection.Token : hello.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
                     var code = (int?)socket.CloseStatus;
@@ -40,6 +43,7 @@ internal sealed partial class DiscordGatewayClient
                 switch (op)
                 {
                     case GatewayOp.Hello:
+                        state.HelloSeen = true;
                         var interval = TimeSpan.FromMilliseconds(root.GetProperty("d").GetProperty("heartbeat_interval").GetDouble());
                         heartbeat = HeartbeatAsync(state, interval, connection.Token);
                         if (resume)
@@ -200,5 +204,7 @@ internal sealed partial class DiscordGatewayClient
         public volatile bool Acked = true;
 
         public volatile bool Zombie;
+
+        public bool HelloSeen;
     }
 }

@@ -28,6 +28,9 @@ public sealed class FakeDiscordGateway(FakeDiscordServer server)
     /// <summary>heartbeat_interval sent in HELLO (default: the recorded frame's 41,250 ms).</summary>
     public int HeartbeatIntervalMs { get; set; } = 41_250;
 
+    /// <summary>False: new connections get no HELLO (a gateway that hangs after the handshake).</summary>
+    public bool SendHello { get; set; } = true;
+
     /// <summary>False: heartbeats go unanswered (a zombie connection, as seen from the bot).</summary>
     public bool AckHeartbeats { get; set; } = true;
 
@@ -90,7 +93,8 @@ public sealed class FakeDiscordGateway(FakeDiscordServer server)
             _current = connection;
         var hello = server.Fixture("gateway_hello.json");
         hello["d"]!["heartbeat_interval"] = HeartbeatIntervalMs;
-        await connection.SendAsync(hello.ToJsonString()).ConfigureAwait(false);
+        if (SendHello)
+            await connection.SendAsync(hello.ToJsonString()).ConfigureAwait(false);
         try
         {
             while (socket.State == WebSocketState.Open)
