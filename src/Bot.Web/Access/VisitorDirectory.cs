@@ -53,6 +53,13 @@ internal sealed class VisitorDirectory(IConversationStore store)
         return thread;
     }
 
+    /// <summary>Takes a thread away from its visitor (New conversation): it answers as if it never existed.</summary>
+    public async Task ForgetAsync(string thread, CancellationToken cancellationToken = default)
+    {
+        _owners[thread] = "";
+        await store.SetValueAsync(OwnerKey(thread), "", cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>True when the thread belongs to the visitor.</summary>
     public async Task<bool> OwnsAsync(string visitor, string thread, CancellationToken cancellationToken = default)
     {
@@ -66,7 +73,7 @@ internal sealed class VisitorDirectory(IConversationStore store)
             _owners[thread] = owner;
         }
 
-        return string.Equals(owner, visitor, StringComparison.Ordinal);
+        return owner.Length > 0 && string.Equals(owner, visitor, StringComparison.Ordinal);
     }
 
     private static string VisitorKey(string visitor) => $"web:visitor:{visitor}";

@@ -96,6 +96,7 @@ internal static class WebChatEndpoints
             return NotFound();
         await conversations.ResetAsync(new ConversationKey(WebChannel.ChannelName, found.Id), context.RequestAborted).ConfigureAwait(false);
         var next = await visitors.NewThreadAsync(VisitorDirectory.Visitor(context), context.RequestAborted).ConfigureAwait(false);
+        await visitors.ForgetAsync(found.Id, context.RequestAborted).ConfigureAwait(false);
         found.Replaced(next);
         threads.Delete(found.Id);
         return Results.Json(new { thread = next }, WebJson.Options);
