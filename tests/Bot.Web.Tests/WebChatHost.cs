@@ -36,6 +36,8 @@ internal sealed class WebChatHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = directory });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("BOT_TEST_LOG") == "1")
+            builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Debug);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["OpenAI:ApiKey"] = FakeOpenAIServer.ApiKey,

@@ -28,7 +28,7 @@
   const inlinePattern = new RegExp([
     "(`+)([\\s\\S]*?[^`])\\1(?!`)",
     "\\*\\*(?=\\S)([\\s\\S]*?\\S)\\*\\*",
-    "__(?=\\S)([\\s\\S]*?\\S)__",
+    "(?<![\\w])__(?=\\S)([\\s\\S]*?\\S)__(?![\\w])",
     "~~(?=\\S)([\\s\\S]*?\\S)~~",
     "\\*(?=[^\\s*])([^*\\n]*?[^\\s*])\\*",
     "(?<![\\w])_(?=[^\\s_])([^_\\n]*?[^\\s_])_(?![\\w])",
@@ -39,10 +39,10 @@
 
   function inline(text, parent) {
     let last = 0;
-    inlinePattern.lastIndex = 0;
-    for (let m; (m = inlinePattern.exec(text)) !== null;) {
+    const pattern = new RegExp(inlinePattern.source, "g"); // its own position: inline() recurses for bold, links…
+    for (let m; (m = pattern.exec(text)) !== null;) {
       if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
-      last = inlinePattern.lastIndex;
+      last = pattern.lastIndex;
       if (m[1] !== undefined) {
         const code = el("code");
         code.textContent = m[2].replace(/^ (.*) $/, "$1");
