@@ -20,6 +20,7 @@ internal sealed class WebThread
     private readonly ILogger _logger;
     private int _pending;
     private int _saveScheduled;
+    private volatile bool _deleted;
     private string? _status;
 
     public WebThread(string id, string directory, List<WebMessage> messages, ILogger logger)
@@ -129,11 +130,16 @@ internal sealed class WebThread
             Publish("reset", new { thread = newThread });
     }
 
+    /// <summary>Marks the thread as forgotten: late writes of a stopped turn no longer recreate its folder.</summary>
+    public void MarkDeleted() => _deleted = true;
+
     public async Task SaveAsync(CancellationToken cancellationToken = default)
     {
         await _saveGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_deleted)
+                return;
             List<WebMessage> messages;
             lock (_lock)
                 messages = [.. _messages];

@@ -45,7 +45,8 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
     {
         if (!IsThreadId(threadId))
             return;
-        _threads.TryRemove(threadId, out _);
+        if (_threads.TryRemove(threadId, out var loaded) && loaded.IsValueCreated && loaded.Value.IsCompletedSuccessfully)
+            loaded.Value.Result.MarkDeleted();
         try
         {
             var directory = Path.Combine(_root, threadId);

@@ -36,7 +36,7 @@
     return `/api/threads/${state.thread}/files/${encodeURIComponent(file.id)}`;
   }
 
-  function renderFiles(message, node) {
+  function renderFiles(message, node, stickToBottom) {
     if (!message.files || message.files.length === 0) return;
     const list = document.createElement("div");
     list.className = "attachments";
@@ -50,6 +50,7 @@
         img.className = "output";
         img.src = fileUrl(file);
         img.alt = file.name;
+        img.addEventListener("load", () => { if (stickToBottom) ui.messages.scrollTop = ui.messages.scrollHeight; });
         a.appendChild(img);
         node.appendChild(a);
       } else if (file.id) {
@@ -57,12 +58,12 @@
         a.className = "file";
         a.href = fileUrl(file);
         a.download = file.name;
-        a.textContent = "⬇ " + file.name;
+        a.textContent = "↓ " + file.name;
         list.appendChild(a);
       } else {
         const span = document.createElement("span");
         span.className = "file";
-        span.textContent = "📎 " + file.name;
+        span.textContent = file.name;
         list.appendChild(span);
       }
     }
@@ -87,7 +88,7 @@
     } else {
       node.appendChild(window.BotMarkdown.render(message.text));
     }
-    renderFiles(message, node);
+    renderFiles(message, node, nearBottom);
     markStreaming();
     if (nearBottom) ui.messages.scrollTop = ui.messages.scrollHeight;
   }
@@ -158,7 +159,7 @@
       li.appendChild(document.createTextNode(file.name));
       const remove = document.createElement("button");
       remove.type = "button";
-      remove.textContent = "✕";
+      remove.textContent = "×";
       remove.setAttribute("aria-label", "Remove " + file.name);
       remove.addEventListener("click", () => { state.pending.splice(index, 1); renderPending(); ui.input.focus(); });
       li.appendChild(remove);

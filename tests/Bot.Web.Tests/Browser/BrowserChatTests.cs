@@ -35,7 +35,7 @@ public sealed class BrowserChatTests(BrowserFixture browser, ITestOutputHelper o
             FakeResponse.Stream().Text("Let me think about that.").Delay(TimeSpan.FromSeconds(2)).Text(FirstAnswer).Completed(),
             FakeResponse.Stream().CodeInterpreterFile("chart.png", TestImages.Chart()).Text("Here is the chart of your sales.").Completed(),
             FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(250)).Text(string.Join(' ', Enumerable.Repeat("more", 400))).Completed());
-        var page = await OpenAsync(bed, new ViewportSize { Width = 1000, Height = 900 });
+        var page = await OpenAsync(bed, new ViewportSize { Width = 1000, Height = 1100 });
         var assistant = page.Locator(".msg.assistant");
 
         // Type a question; the answer streams in (its first part shows while the rest is still coming).
