@@ -186,8 +186,7 @@
       ui.input.value = "";
       state.pending = [];
       renderPending();
-      resize();
-      setRunning(true, state.status);
+      resize(); // running/done come from the event stream, which may already have told the whole turn
     } catch (error) {
       showError(error.message); // the text and files stay, so the visitor can fix and resend
     } finally {
