@@ -8,7 +8,7 @@ internal static partial class Log
     [LoggerMessage(7000, LogLevel.Information, "Web chat is serving its page at / ({Access})")]
     public static partial void Started(ILogger logger, string access);
 
-    [LoggerMessage(7001, LogLevel.Warning, "Web chat refused a request from {Address}: {Reason}")]
+    [LoggerMessage(7001, LogLevel.Information, "Web chat refused a request from {Address}: {Reason}")]
     public static partial void Refused(ILogger logger, string? address, string reason);
 
     [LoggerMessage(7002, LogLevel.Warning, "Web chat could not save the transcript of thread {Thread}")]

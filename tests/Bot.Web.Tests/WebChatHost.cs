@@ -64,7 +64,16 @@ internal sealed class WebChatHost : IAsyncDisposable
         }
 
         app.MapWebChat();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new WebChatHost(app, new Uri(app.Urls.First()));
     }
 

@@ -123,21 +123,31 @@ public sealed class ConversationApiTests
     {
         await using var bed = await TestBed.StartAsync();
         var png = TestImages.Chart();
-        bed.OpenAI.Enqueue(FakeResponse.Stream().CodeInterpreterFile("chart.png", png).Text("Here is the chart.").Completed());
+        bed.OpenAI.Enqueue(FakeResponse.Stream().CodeInterpreterFile("chart.png", png).CodeInterpreterFile("totals.csv", Encoding.UTF8.GetBytes("a,b\n1,2\n"))
+            .Text("Here is the chart.").Completed());
         using var visitor = bed.Host.Visitor();
         var thread = await visitor.ThreadAsync();
         using var events = await visitor.EventsAsync(thread);
 
         await visitor.SendOkAsync(thread, "Plot it", ("sales.csv", "text/csv", Encoding.UTF8.GetBytes("month,sales\nJan,3\nFeb,5\n")));
         await events.WaitForAsync("done");
+        Assert.Contains(events.Seen, e => e.Type == "status" && e.Text == "Running code…");
+        Assert.Null(events.Seen.Last(e => e.Type == "status").Text);
 
         var request = Assert.Single(bed.OpenAI.ResponseRequests);
         Assert.Single(request.CodeInterpreterFileIds);
         Assert.Contains(bed.OpenAI.Ledger.UploadedFiles, f => f.Filename == "sales.csv");
         var messages = (await visitor.HistoryAsync(thread)).Messages;
         Assert.Equal("sales.csv", Assert.Single(messages[0].Files).Name);
-        var image = Assert.Single(messages[^1].Files);
+        Assert.Equal(2, messages[^1].Files.Count);
+        var image = messages[^1].Files[0];
         Assert.Equal(("chart.png", "image/png"), (image.Name, image.MediaType));
+        using (var csv = await visitor.GetAsync($"/api/threads/{thread}/files/{messages[^1].Files[1].Id}"))
+        {
+            Assert.Equal("application/octet-stream", csv.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("totals.csv", csv.Content.Headers.ContentDisposition?.FileName);
+            Assert.Equal("a,b\n1,2\n", await csv.Content.ReadAsStringAsync());
+        }
 
         using var file = await visitor.GetAsync($"/api/threads/{thread}/files/{image.Id}");
         file.EnsureSuccessStatusCode();
@@ -166,6 +176,27 @@ public sealed class ConversationApiTests
         await visitor.SendOkAsync(thread, "Without the file then");
         await events.WaitForAsync("done");
         Assert.Equal(2, (await visitor.HistoryAsync(thread)).Messages.Count);
+    }
+
+    [Fact]
+    public async Task History_WhileAnAnswerRuns_SaysSo_AndShowsTheAnswerSoFar()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.OpenAI.Enqueue(FakeResponse.Stream().Text("Working on it.").Delay(TimeSpan.FromSeconds(2)).Text("Done.").Completed());
+        using var visitor = bed.Host.Visitor();
+        var thread = await visitor.ThreadAsync();
+        using var events = await visitor.EventsAsync(thread);
+        await visitor.SendOkAsync(thread, "Go");
+        await events.WaitForAsync(e => e.Type == "message" && e.Role == WebMessage.Assistant);
+
+        var during = await visitor.HistoryAsync(thread);
+        Assert.True(during.Running);
+        Assert.Equal("Working on it.", during.Messages[^1].Text);
+
+        await events.WaitForAsync("done");
+        var after = await visitor.HistoryAsync(thread);
+        Assert.False(after.Running);
+        Assert.Equal("Working on it.\n\nDone.", after.Messages[^1].Text);
     }
 
     [Fact]
