@@ -151,6 +151,28 @@ public sealed class BrowserChatTests(BrowserFixture browser, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task AfterARestartOfTheBot_TheReloadedPageShowsTheConversation_AndItGoesOn()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var page = await OpenAsync(bed, new ViewportSize { Width = 1000, Height = 700 });
+        await page.Locator("#input").FillAsync("Before the restart");
+        await page.Locator("#input").PressAsync("Enter");
+        await Expect(page.Locator(".msg.assistant")).ToHaveTextAsync("You said: Before the restart");
+        var thread = await page.Locator("#thread").InnerTextAsync();
+
+        await bed.RestartAsync();
+        await page.GotoAsync(bed.Host.BaseUri.ToString());
+
+        await Expect(page.Locator("#thread")).ToHaveTextAsync(thread);
+        await Expect(page.Locator(".msg")).ToHaveCountAsync(2);
+        await Expect(page.Locator(".msg.user")).ToHaveTextAsync("Before the restart");
+        await page.Locator("#input").FillAsync("After the restart");
+        await page.Locator("#input").PressAsync("Enter");
+        await Expect(page.Locator(".msg.assistant").Last).ToHaveTextAsync("You said: After the restart");
+        Assert.Equal(bed.OpenAI.ResponseRequests[0].ConversationId, bed.OpenAI.ResponseRequests[1].ConversationId);
+    }
+
+    [Fact]
     public async Task AnErrorFromTheApi_IsShownOnTheErrorLine_AndTheTypedTextStays()
     {
         await using var bed = await TestBed.StartAsync(new Dictionary<string, string?> { ["Attachments:MaxFileBytes"] = "1024" });
