@@ -179,6 +179,22 @@ public sealed class ConversationApiTests
     }
 
     [Fact]
+    public async Task FileSearchCitations_AreListedAsFootnotesUnderTheAnswer()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.OpenAI.Enqueue(FakeResponse.Stream().FileSearch("holidays").Text("You get 25 days.", FakeCitation.File("file-abc", "policy.pdf", 16))
+            .Completed());
+        using var visitor = bed.Host.Visitor();
+        var thread = await visitor.ThreadAsync();
+        using var events = await visitor.EventsAsync(thread);
+
+        await visitor.SendOkAsync(thread, "How many holidays?");
+        await events.WaitForAsync("done");
+
+        Assert.Equal("You get 25 days.\n\n[1] policy.pdf", (await visitor.HistoryAsync(thread)).Messages[^1].Text);
+    }
+
+    [Fact]
     public async Task History_WhileAnAnswerRuns_SaysSo_AndShowsTheAnswerSoFar()
     {
         await using var bed = await TestBed.StartAsync();
