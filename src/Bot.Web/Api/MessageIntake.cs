@@ -49,7 +49,7 @@ internal sealed class MessageIntake(
             if (string.IsNullOrWhiteSpace(text) && files.Count == 0)
                 return WebApiError.Result(StatusCodes.Status400BadRequest, "empty", "Type a message or attach a file.");
 
-            return await AcceptAsync(thread, visitor, text, files, cancellationToken).ConfigureAwait(false);
+            return await AcceptAsync(thread, visitor, text, files).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -63,8 +63,7 @@ internal sealed class MessageIntake(
         }
     }
 
-    private async Task<IResult> AcceptAsync(WebThread thread, string visitor, string text, List<(IncomingAttachment Attachment, WebFile Shown)> files,
-        CancellationToken cancellationToken)
+    private async Task<IResult> AcceptAsync(WebThread thread, string visitor, string text, List<(IncomingAttachment Attachment, WebFile Shown)> files)
     {
         var id = "u-" + WebThreadStore.NewId(8);
         var now = DateTimeOffset.UtcNow;
@@ -76,7 +75,8 @@ internal sealed class MessageIntake(
         AcceptResult accepted;
         try
         {
-            accepted = await conversations.AcceptAsync(message, cancellationToken).ConfigureAwait(false);
+            // Not the request's token: once the visitor's message is shown, a closed tab must not leave it half-accepted.
+            accepted = await conversations.AcceptAsync(message, CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
