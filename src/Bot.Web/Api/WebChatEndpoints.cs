@@ -1,0 +1,132 @@
+using Bot.Core.Conversations;
+using Bot.Web.Access;
+using Bot.Web.Threads;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Web.Api;
+
+/// <summary>
+/// The page and its API. Every thread route checks that the thread is the caller's; another visitor's
+/// thread answers 404 as if it did not exist.
+/// </summary>
+internal static class WebChatEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        StaticAssets.Map(endpoints);
+
+        var api = endpoints.MapGroup("/api").AddEndpointFilter<AccessFilter>();
+        api.MapPost("/access", Access);
+        api.MapGet("/session", SessionAsync);
+        var thread = api.MapGroup("/threads/{thread}");
+        thread.MapGet("", HistoryAsync);
+        thread.MapGet("/events", EventsAsync);
+        thread.MapPost("/messages", SendAsync);
+        thread.MapPost("/stop", StopAsync);
+        thread.MapPost("/reset", ResetAsync);
+        thread.MapGet("/files/{fileId}", FileAsync);
+    }
+
+    // A key entered on the page: kept in an HttpOnly cookie when it is valid.
+    private static async Task<IResult> Access(HttpContext context, AccessGate gate)
+    {
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false) : null;
+        var key = form?["key"].FirstOrDefault() ?? context.Request.Headers[AccessGate.KeyHeader].FirstOrDefault();
+        if (!gate.IsValidKey(key))
+            return WebApiError.Result(StatusCodes.Status401Unauthorized, "access_key", "That access key is not valid.");
+        AccessGate.RememberKey(context, key!);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> SessionAsync(HttpContext context, VisitorDirectory visitors, IOptions<WebChatOptions> options)
+    {
+        var thread = await visitors.CurrentThreadAsync(VisitorDirectory.Visitor(context), context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new { thread, title = options.Value.Title }, WebJson.Options);
+    }
+
+    private static async Task<IResult> HistoryAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads)
+    {
+        var found = await FindAsync(context, thread, visitors, threads).ConfigureAwait(false);
+        return found is null ? NotFound() : Results.Json(found.Snapshot(), WebJson.Options);
+    }
+
+    private static async Task EventsAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads,
+        IHostApplicationLifetime lifetime)
+    {
+        var found = await FindAsync(context, thread, visitors, threads).ConfigureAwait(false);
+        if (found is null)
+        {
+            await NotFound().ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        await EventStream.WriteAsync(context, found, lifetime.ApplicationStopping).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> SendAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads,
+        MessageIntake intake)
+    {
+        var found = await FindAsync(context, thread, visitors, threads).ConfigureAwait(false);
+        return found is null
+            ? NotFound()
+            : await intake.SendAsync(context, found, VisitorDirectory.Visitor(context), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> StopAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads,
+        ConversationService conversations)
+    {
+        var found = await FindAsync(context, thread, visitors, threads).ConfigureAwait(false);
+        if (found is null)
+            return NotFound();
+        var stopped = conversations.Stop(new ConversationKey(WebChannel.ChannelName, found.Id));
+        return Results.Json(new { stopped }, WebJson.Options);
+    }
+
+    // New conversation: the core stops and forgets the old one (and deletes what it created remotely),
+    // the visitor gets a new thread, and the old thread's folder is removed.
+    private static async Task<IResult> ResetAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads,
+        ConversationService conversations)
+    {
+        var found = await FindAsync(context, thread, visitors, threads).ConfigureAwait(false);
+        if (found is null)
+            return NotFound();
+        await conversations.ResetAsync(new ConversationKey(WebChannel.ChannelName, found.Id), context.RequestAborted).ConfigureAwait(false);
+        var next = await visitors.NewThreadAsync(VisitorDirectory.Visitor(context), context.RequestAborted).ConfigureAwait(false);
+        await visitors.ForgetAsync(found.Id, context.RequestAborted).ConfigureAwait(false);
+        found.Replaced(next);
+        threads.Delete(found.Id);
+        return Results.Json(new { thread = next }, WebJson.Options);
+    }
+
+    // Generated files come from the bot's own folder. Only raster images are shown inline; everything
+    // else (SVG and HTML included) is a download, sandboxed in case a browser opens it anyway.
+    private static async Task<IResult> FileAsync(HttpContext context, string thread, string fileId, VisitorDirectory visitors, WebThreadStore threads)
+    {
+        var found = await FindAsync(context, thread, visitors, threads).ConfigureAwait(false);
+        var file = found?.FindFile(fileId);
+        var stream = file is null ? null : WebThreadStore.OpenOutput(found!, fileId);
+        if (stream is null)
+            return NotFound();
+
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        context.Response.Headers.CacheControl = "private, max-age=86400";
+        var inline = file!.MediaType is "image/png" or "image/jpeg" or "image/gif" or "image/webp";
+        return inline
+            ? Results.Stream(stream, file.MediaType)
+            : Results.Stream(stream, "application/octet-stream", fileDownloadName: file.Name);
+    }
+
+    private static async Task<WebThread?> FindAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads)
+    {
+        var visitor = VisitorDirectory.Visitor(context);
+        if (!await visitors.OwnsAsync(visitor, thread, context.RequestAborted).ConfigureAwait(false))
+            return null;
+        return await threads.GetAsync(thread, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static IResult NotFound() => WebApiError.Result(StatusCodes.Status404NotFound, "not_found", "There is no such conversation.");
+}

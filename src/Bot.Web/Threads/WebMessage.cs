@@ -1,0 +1,22 @@
+namespace Bot.Web.Threads;
+
+/// <summary>A file shown with a message: an upload (no id, not served back) or a generated file the bot serves.</summary>
+public sealed record WebFile(string? Id, string Name, string MediaType, long Size);
+
+/// <summary>One message of a web conversation as the page shows it.</summary>
+/// <param name="Id">"u-…" for the visitor's messages, "a-…" for the assistant's.</param>
+/// <param name="Role">"user" or "assistant".</param>
+/// <param name="Text">Plain text (user) or Markdown (assistant).</param>
+/// <param name="Files">Attached or generated files.</param>
+/// <param name="At">When it was written.</param>
+public sealed record WebMessage(string Id, string Role, string Text, IReadOnlyList<WebFile> Files, DateTimeOffset At)
+{
+    public const string User = "user";
+    public const string Assistant = "assistant";
+}
+
+/// <summary>An event pushed to the pages watching a thread (the server-sent event's name and its JSON data).</summary>
+internal sealed record WebEvent(string Type, object Data);
+
+/// <summary>What a page needs to show a thread: its messages and whether an answer is being written.</summary>
+public sealed record ThreadSnapshot(string Thread, bool Running, string? Status, IReadOnlyList<WebMessage> Messages);

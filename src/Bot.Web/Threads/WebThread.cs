@@ -1,0 +1,198 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Bot.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Web.Threads;
+
+/// <summary>
+/// One web conversation in memory: its transcript (kept on disk as JSON), the pages watching it, whether
+/// a turn is running and the current tool status. Every change is pushed to the watchers in order.
+/// </summary>
+internal sealed class WebThread
+{
+    private static readonly TimeSpan s_saveDelay = TimeSpan.FromMilliseconds(500);
+
+    private readonly Lock _lock = new();
+    private readonly List<WebMessage> _messages;
+    private readonly List<Channel<WebEvent>> _watchers = [];
+    private readonly SemaphoreSlim _saveGate = new(1, 1);
+    private readonly ILogger _logger;
+    private int _pending;
+    private int _saveScheduled;
+    private volatile bool _deleted;
+    private string? _status;
+
+    public WebThread(string id, string directory, List<WebMessage> messages, ILogger logger)
+    {
+        Id = id;
+        Directory = directory;
+        _messages = messages;
+        _logger = logger;
+    }
+
+    public string Id { get; }
+
+    public string Directory { get; }
+
+    public string FilesDirectory => Path.Combine(Directory, "files");
+
+    public string UploadsDirectory => Path.Combine(Directory, "uploads");
+
+    private string TranscriptPath => Path.Combine(Directory, "transcript.json");
+
+    public ThreadSnapshot Snapshot()
+    {
+        lock (_lock)
+            return new ThreadSnapshot(Id, _pending > 0, _status, [.. _messages]);
+    }
+
+    /// <summary>Starts watching: the state as it is now, then every later change on <paramref name="watcher"/>.</summary>
+    public ThreadSnapshot Watch(Channel<WebEvent> watcher)
+    {
+        lock (_lock)
+        {
+            _watchers.Add(watcher);
+            return new ThreadSnapshot(Id, _pending > 0, _status, [.. _messages]);
+        }
+    }
+
+    public void Unwatch(Channel<WebEvent> watcher)
+    {
+        lock (_lock)
+            _watchers.Remove(watcher);
+    }
+
+    public WebMessage? Find(string id)
+    {
+        lock (_lock)
+            return _messages.Find(m => m.Id == id);
+    }
+
+    public WebFile? FindFile(string fileId)
+    {
+        lock (_lock)
+            return _messages.SelectMany(m => m.Files).FirstOrDefault(f => f.Id == fileId);
+    }
+
+    /// <summary>Adds a message or replaces the one with the same id, tells the watchers and saves soon.</summary>
+    public void Upsert(WebMessage message)
+    {
+        lock (_lock)
+        {
+            var index = _messages.FindIndex(m => m.Id == message.Id);
+            if (index < 0)
+                _messages.Add(message);
+            else
+                _messages[index] = message;
+            Publish("message", message);
+        }
+
+        ScheduleSave();
+    }
+
+    /// <summary>Shows or clears the tool status.</summary>
+    public void SetStatus(string? status)
+    {
+        lock (_lock)
+        {
+            if (_status == status)
+                return;
+            _status = status;
+            Publish("status", new { text = status });
+        }
+    }
+
+    public void TurnQueued()
+    {
+        lock (_lock)
+        {
+            _pending++;
+            Publish("state", new { running = true, status = _status });
+        }
+    }
+
+    public void TurnEnded(TurnStatus status)
+    {
+        lock (_lock)
+        {
+            _pending = Math.Max(0, _pending - 1);
+            if (_pending == 0)
+                _status = null;
+            Publish("done", new { status = status.ToString(), running = _pending > 0 });
+        }
+    }
+
+    /// <summary>Tells the watchers that the visitor moved on to another thread (New conversation in another tab).</summary>
+    public void Replaced(string newThread)
+    {
+        lock (_lock)
+            Publish("reset", new { thread = newThread });
+    }
+
+    /// <summary>Marks the thread as forgotten: late writes of a stopped turn no longer recreate its folder.</summary>
+    public void MarkDeleted() => _deleted = true;
+
+    public async Task SaveAsync(CancellationToken cancellationToken = default)
+    {
+        await _saveGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_deleted)
+                return;
+            List<WebMessage> messages;
+            lock (_lock)
+                messages = [.. _messages];
+            System.IO.Directory.CreateDirectory(Directory);
+            var temporary = TranscriptPath + ".tmp";
+            await using (var stream = File.Create(temporary))
+                await JsonSerializer.SerializeAsync(stream, messages, WebJson.Options, cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, TranscriptPath, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.TranscriptSaveFailed(_logger, Id, ex);
+        }
+        finally
+        {
+            _saveGate.Release();
+        }
+    }
+
+    public static async Task<List<WebMessage>> LoadAsync(string directory, string id, ILogger logger, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(directory, "transcript.json");
+        if (!File.Exists(path))
+            return [];
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            return await JsonSerializer.DeserializeAsync<List<WebMessage>>(stream, WebJson.Options, cancellationToken).ConfigureAwait(false) ?? [];
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            Log.TranscriptLoadFailed(logger, id, ex);
+            return [];
+        }
+    }
+
+    // Streaming answers change many times a second; the file is written at most every half second.
+    private void ScheduleSave()
+    {
+        if (Interlocked.Exchange(ref _saveScheduled, 1) == 1)
+            return;
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(s_saveDelay).ConfigureAwait(false);
+            Interlocked.Exchange(ref _saveScheduled, 0);
+            await SaveAsync().ConfigureAwait(false);
+        });
+    }
+
+    private void Publish(string type, object data)
+    {
+        var item = new WebEvent(type, data);
+        foreach (var watcher in _watchers)
+            watcher.Writer.TryWrite(item);
+    }
+}

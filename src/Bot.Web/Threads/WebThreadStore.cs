@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Bot.Core.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Web.Threads;
+
+/// <summary>
+/// The web conversations, each in its own folder under <see cref="WebChatOptions.DataPath"/>: the
+/// transcript, the visitor's uploads (read by the core during the turn) and the generated files the bot
+/// serves. Threads are loaded on first use and stay in memory.
+/// </summary>
+internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, ILogger<WebThreadStore> logger)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<WebThread>>> _threads = new(StringComparer.Ordinal);
+    private readonly string _root = Path.GetFullPath(Path.Combine(options.Value.DataPath, "threads"));
+
+    /// <summary>A new random thread id (16 hex digits).</summary>
+    public static string NewThreadId() => NewId(8);
+
+    /// <summary>A random id of <paramref name="bytes"/> bytes as lowercase hex.</summary>
+    public static string NewId(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
+
+    /// <summary>True for a string shaped like a thread id (so it can be used in a path).</summary>
+    public static bool IsThreadId(string? value) => value is not null && ThreadIdPattern().IsMatch(value);
+
+    public Task<WebThread> GetAsync(string threadId, CancellationToken cancellationToken = default)
+    {
+        if (!IsThreadId(threadId))
+            throw new ArgumentException("Not a thread id.", nameof(threadId));
+        return _threads.GetOrAdd(threadId, id => new Lazy<Task<WebThread>>(() => LoadAsync(id))).Value.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Saves every loaded transcript (at shutdown).</summary>
+    public async Task SaveAllAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var entry in _threads.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully))
+            await (await entry.Value.ConfigureAwait(false)).SaveAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Forgets a thread: its transcript, uploads and files are deleted.</summary>
+    public void Delete(string threadId)
+    {
+        if (!IsThreadId(threadId))
+            return;
+        if (_threads.TryRemove(threadId, out var loaded) && loaded.IsValueCreated && loaded.Value.IsCompletedSuccessfully)
+            loaded.Value.Result.MarkDeleted();
+        try
+        {
+            var directory = Path.Combine(_root, threadId);
+            if (Directory.Exists(directory))
+                Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.TranscriptSaveFailed(logger, threadId, ex);
+        }
+    }
+
+    /// <summary>Keeps a generated file for download and returns how the page refers to it.</summary>
+    public static async Task<WebFile> SaveOutputAsync(WebThread thread, OutputFile file, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(thread.FilesDirectory);
+        var id = NewId(8);
+        await File.WriteAllBytesAsync(Path.Combine(thread.FilesDirectory, id), file.Content, cancellationToken).ConfigureAwait(false);
+        return new WebFile(id, SafeName(file.FileName), file.MediaType, file.Length);
+    }
+
+    /// <summary>Opens a generated file of a thread, or null.</summary>
+    public static Stream? OpenOutput(WebThread thread, string fileId)
+    {
+        if (!FileIdPattern().IsMatch(fileId))
+            return null;
+        var path = Path.Combine(thread.FilesDirectory, fileId);
+        return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true) : null;
+    }
+
+    /// <summary>A new path for an upload in the thread's folder.</summary>
+    public static string NewUploadPath(WebThread thread, string fileName)
+    {
+        Directory.CreateDirectory(thread.UploadsDirectory);
+        return Path.Combine(thread.UploadsDirectory, NewId(6) + "-" + SafeName(fileName));
+    }
+
+    /// <summary>Opens an upload the channel stored; anything outside the threads folder is refused.</summary>
+    public Stream OpenUpload(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ||
+            !string.Equals(Path.GetFileName(Path.GetDirectoryName(full)), "uploads", StringComparison.Ordinal))
+            throw new UnauthorizedAccessException("The attachment is not a web chat upload.");
+        return new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+    }
+
+    /// <summary>A file name without folders or characters that are unsafe in a path or a header.</summary>
+    public static string SafeName(string name)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        var safe = string.Concat(Path.GetFileName(name.Replace('\\', '/')).Select(c => invalid.Contains(c) || char.IsControl(c) || c == '"' ? '_' : c)).Trim();
+        if (safe.Length > 120)
+            safe = safe[..100] + Path.GetExtension(safe)[..Math.Min(20, Path.GetExtension(safe).Length)];
+        return safe.Length == 0 || safe is "." or ".." ? "file" : safe;
+    }
+
+    private async Task<WebThread> LoadAsync(string id)
+    {
+        var directory = Path.Combine(_root, id);
+        var messages = await WebThread.LoadAsync(directory, id, logger, CancellationToken.None).ConfigureAwait(false);
+        return new WebThread(id, directory, messages, logger);
+    }
+
+    [GeneratedRegex("^[0-9a-f]{16}$")]
+    private static partial Regex ThreadIdPattern();
+
+    [GeneratedRegex("^[0-9a-f]{16}$")]
+    private static partial Regex FileIdPattern();
+}

@@ -1,0 +1,30 @@
+using Bot.Core.Channels;
+using Bot.Core.Conversations;
+using Bot.Web.Access;
+using Bot.Web.Threads;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Web;
+
+/// <summary>Starts the web channel: registers it with the core, answers what a restart left waiting, saves transcripts at the end.</summary>
+internal sealed class WebChatService(
+    ChannelRegistry channels,
+    WebChannel channel,
+    ConversationService conversations,
+    WebThreadStore threads,
+    AccessGate gate,
+    IHostApplicationLifetime lifetime,
+    ILogger<WebChatService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        channels.Register(channel);
+        await conversations.RecoverAsync(channel.Name, cancellationToken).ConfigureAwait(false);
+        // Turns that end while the host stops write their last words after this service stopped.
+        lifetime.ApplicationStopped.Register(() => threads.SaveAllAsync(CancellationToken.None).GetAwaiter().GetResult());
+        Log.Started(logger, gate.HasKeys ? "loopback, and other addresses with an access key" : "loopback only");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => threads.SaveAllAsync(cancellationToken);
+}

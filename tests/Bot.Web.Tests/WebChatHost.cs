@@ -1,0 +1,88 @@
+using System.Net;
+using Bot.Core.DependencyInjection;
+using Bot.OpenAI.DependencyInjection;
+using Bot.Storage.Sqlite.DependencyInjection;
+using Bot.Testing.OpenAI;
+using Bot.Web.DependencyInjection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Web.Tests;
+
+/// <summary>
+/// The bot's server as the host composes it (SQLite store, Responses backend, core, web chat) on Kestrel at
+/// 127.0.0.1 port 0, talking to the loopback OpenAI fake. <c>remoteAddress</c> makes every request look as
+/// if it came from that address, to test the access rules for other machines.
+/// </summary>
+internal sealed class WebChatHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private WebChatHost(WebApplication app, Uri baseUri)
+    {
+        _app = app;
+        BaseUri = baseUri;
+    }
+
+    public Uri BaseUri { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<WebChatHost> StartAsync(FakeOpenAIServer openAI, string directory,
+        IReadOnlyDictionary<string, string?>? settings = null, IPAddress? remoteAddress = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = directory });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("BOT_TEST_LOG") == "1")
+            builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Debug);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OpenAI:ApiKey"] = FakeOpenAIServer.ApiKey,
+            ["OpenAI:Endpoint"] = openAI.BaseUri.ToString(),
+            ["OpenAI:Model"] = "gpt-test",
+            ["OpenAI:RetryBaseDelay"] = "00:00:00.010",
+            ["Storage:Sqlite:Path"] = Path.Combine(directory, "bot.db"),
+            ["Web:Enabled"] = "true",
+            ["Web:DataPath"] = Path.Combine(directory, "web"),
+        });
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
+
+        builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration)
+            .AddWebChat(builder.Configuration);
+        var app = builder.Build();
+        if (remoteAddress is not null)
+        {
+            app.Use((context, next) =>
+            {
+                context.Connection.RemoteIpAddress = remoteAddress;
+                return next(context);
+            });
+        }
+
+        app.MapWebChat();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return new WebChatHost(app, new Uri(app.Urls.First()));
+    }
+
+    /// <summary>A visitor: an HTTP client with its own cookies (the visitor id), sharing them across restarts when given.</summary>
+    public WebChatClient Visitor(CookieContainer? cookies = null) => new(BaseUri, cookies ?? new CookieContainer());
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
