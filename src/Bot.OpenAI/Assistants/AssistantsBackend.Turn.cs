@@ -1,0 +1,267 @@
+using System.ClientModel;
+using System.Runtime.CompilerServices;
+using Bot.Core.Attachments;
+using Bot.Core.Backends;
+using Bot.Core.Channels;
+using OpenAI.Assistants;
+using OpenAI.Files;
+
+namespace Bot.OpenAI.Assistants;
+
+public sealed partial class AssistantsBackend
+{
+    public async IAsyncEnumerable<AssistantEvent> RunTurnAsync(TurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var assistantId = await _assistant.GetAsync(cancellationToken).ConfigureAwait(false);
+        var threadId = await EnsureThreadAsync(request.Thread, cancellationToken).ConfigureAwait(false);
+        await AddMessageAsync(threadId, request, cancellationToken).ConfigureAwait(false);
+        if (request.Files.Any(f => f.Target == AttachmentTarget.FileSearch))
+            await RecordThreadVectorStoreAsync(request.Thread, threadId, cancellationToken).ConfigureAwait(false);
+
+        var output = new TurnOutput(this, request.Thread);
+        string? runId = null;
+        var ended = false;
+        Func<Task<AsyncStreamingResult<StreamingUpdate>>> open = () =>
+            _clients.Assistants.CreateRunStreamingAsync(threadId, assistantId, new RunCreationOptions(), cancellationToken);
+        try
+        {
+            for (var round = 1; ; round++)
+            {
+                var translator = new RunStreamTranslator();
+                var stream = await FailureMapping.GuardAsync(open, cancellationToken).ConfigureAwait(false);
+                await using (((IAsyncDisposable)stream).ConfigureAwait(false))
+                {
+                    var updates = ((IAsyncEnumerable<StreamingUpdate>)stream).GetAsyncEnumerator(cancellationToken);
+                    await using (updates.ConfigureAwait(false))
+                    {
+                        while (await MoveNextAsync(updates, translator, cancellationToken).ConfigureAwait(false))
+                        {
+                            foreach (var assistantEvent in translator.Translate(updates.Current))
+                                yield return assistantEvent;
+                            runId ??= translator.RunId;
+                            if (translator.FinishedMessages.Count > 0)
+                            {
+                                foreach (var assistantEvent in await output.RenderAsync(translator, cancellationToken).ConfigureAwait(false))
+                                    yield return assistantEvent;
+                            }
+                        }
+                    }
+                }
+
+                runId = translator.RunId ?? runId;
+                if (translator.Terminal is null && translator.RequiredCalls.Count == 0)
+                    await RecoverCutStreamAsync(threadId, runId, translator, output, cancellationToken).ConfigureAwait(false);
+
+                foreach (var assistantEvent in await output.RenderAsync(translator, cancellationToken).ConfigureAwait(false))
+                    yield return assistantEvent;
+                foreach (var file in await output.DownloadAsync(translator, cancellationToken).ConfigureAwait(false))
+                    yield return file;
+
+                if (translator.Terminal is { } run)
+                {
+                    ended = true;
+                    _idleThreads[threadId] = true;
+                    if (run.Usage is { } usage)
+                        yield return new UsageReported(new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount));
+                    yield return Finish(run);
+                    yield break;
+                }
+
+                if (round >= _options.MaxToolRounds)
+                    throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for functions in more than {_options.MaxToolRounds} rounds.");
+
+                Log.RunFunctionCalls(_logger, runId!, translator.RequiredCalls.Count, round);
+                foreach (var call in translator.RequiredCalls)
+                    yield return new ToolActivity(ToolKind.Function, Running: true, call.FunctionName);
+                var results = await Task.WhenAll(translator.RequiredCalls.Select(call =>
+                    _tools.InvokeAsync(call.FunctionName, call.Arguments, cancellationToken))).ConfigureAwait(false);
+                yield return new ToolActivity(ToolKind.Function, Running: false);
+
+                var outputs = translator.RequiredCalls.Select((call, i) => new ToolOutput(call.CallId, results[i])).ToList();
+                var pausedRunId = runId!;
+                open = () => _clients.Assistants.SubmitToolOutputsToRunStreamingAsync(threadId, pausedRunId, outputs, cancellationToken);
+            }
+        }
+        finally
+        {
+            // Stopped, reset, failed or cut short: a run left going would lock the thread for the next turn.
+            if (!ended && runId is not null)
+                await AbandonRunAsync(threadId, runId).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The turn's end as the run's terminal status says: an answer, a shortened one, or a failure.</summary>
+    private static TurnFinished Finish(ThreadRun run)
+    {
+        if (run.Status == RunStatus.Completed)
+            return new TurnFinished();
+        if (run.Status == RunStatus.Incomplete)
+            return new TurnFinished(Incomplete: true, run.IncompleteDetails?.Reason?.ToString() ?? "max_completion_tokens");
+        if (run.Status == RunStatus.Cancelled)
+            return new TurnFinished(Incomplete: true, "run_cancelled");
+        if (run.Status == RunStatus.Expired)
+            throw new AssistantFailureException(FailureKind.ServiceError, $"Run {run.Id} expired before it finished.");
+        throw FailureMapping.FromErrorCode(run.LastError?.Code.ToString(), run.LastError?.Message ?? $"Run {run.Id} failed.");
+    }
+
+    /// <summary>
+    /// A stream that ended without a terminal run event (a dropped connection or a proxy's cut): the run goes on
+    /// at the service, so it is fetched (and waited for) and handled by its real status (openai.md §0).
+    /// </summary>
+    private async Task RecoverCutStreamAsync(string threadId, string? runId, RunStreamTranslator translator, TurnOutput output,
+        CancellationToken cancellationToken)
+    {
+        if (runId is null)
+            throw new AssistantFailureException(FailureKind.StreamCut, "The run stream ended before it named its run.");
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.NetworkTimeout);
+        ThreadRun run;
+        try
+        {
+            run = await Call(() => _clients.Assistants.GetRunAsync(threadId, runId, deadline.Token), deadline.Token).ConfigureAwait(false);
+            while (!run.Status.IsTerminal && run.Status != RunStatus.RequiresAction)
+            {
+                await Task.Delay(s_runPoll, deadline.Token).ConfigureAwait(false);
+                run = await Call(() => _clients.Assistants.GetRunAsync(threadId, runId, deadline.Token), deadline.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AssistantFailureException(FailureKind.StreamCut, $"The stream of run {runId} broke and the run did not end in time.", e);
+        }
+
+        Log.RunStreamCut(_logger, runId, run.Status.ToString());
+        translator.Adopt(run);
+        if (!run.Status.IsTerminal)
+            return;
+
+        // The messages the run wrote, newest first down to the user's message that started it.
+        var written = new List<ThreadMessage>();
+        var messages = _clients.Assistants.GetMessagesAsync(threadId, new MessageCollectionOptions { Order = MessageCollectionOrder.Descending },
+            cancellationToken);
+        await foreach (var message in messages.ConfigureAwait(false))
+        {
+            if (message.RunId != runId)
+                break;
+            written.Add(message);
+        }
+
+        written.Reverse();
+        translator.FinishedMessages.AddRange(written.Where(m => !output.HasRendered(m.Id)));
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<StreamingUpdate> updates, RunStreamTranslator translator,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await updates.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (ClientResultException e) when (e.Message.StartsWith("Streaming error", StringComparison.Ordinal))
+        {
+            // An `error` event: "Streaming error (server_error: server_error)\n\nInternal server error".
+            var code = e.Message.Split(['(', ':', ')'], StringSplitOptions.TrimEntries) is [_, _, var c, ..] ? c : null;
+            throw FailureMapping.FromErrorCode(code, e.Message);
+        }
+        catch (Exception ex) when (FailureMapping.FromException(ex, translator.Started, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    /// <summary>What a turn has rendered and downloaded so far, so that no message or file is shown twice.</summary>
+    private sealed class TurnOutput(AssistantsBackend backend, RemoteThread thread)
+    {
+        private readonly HashSet<string> _renderedMessages = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _downloaded = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _fileNames = new(StringComparer.Ordinal);
+        private readonly List<GeneratedFile> _pending = [];
+        private int _images;
+
+        public bool HasRendered(string messageId) => _renderedMessages.Contains(messageId);
+
+        /// <summary>The final text of every newly finished message: markers out, citations in, generated files noted.</summary>
+        public async Task<List<AssistantEvent>> RenderAsync(RunStreamTranslator translator, CancellationToken cancellationToken)
+        {
+            var events = new List<AssistantEvent>();
+            foreach (var message in translator.FinishedMessages)
+            {
+                if (!_renderedMessages.Add(message.Id))
+                    continue;
+                var (parts, files) = MessageRenderer.Render(message, translator);
+                _pending.AddRange(files);
+                foreach (var part in parts)
+                {
+                    events.Add(new TextPartCompleted(part.PartId, part.Text));
+                    foreach (var (index, fileId) in part.Citations)
+                        events.Add(new FileCitation(part.PartId, index, fileId, await FileNameAsync(fileId, cancellationToken).ConfigureAwait(false)));
+                }
+            }
+
+            translator.FinishedMessages.Clear();
+            return events;
+        }
+
+        /// <summary>Downloads the generated files the messages named (or, failing those, the run steps' images).</summary>
+        public async Task<List<OutputFileReady>> DownloadAsync(RunStreamTranslator translator, CancellationToken cancellationToken)
+        {
+            if (_pending.Count == 0 && _downloaded.Count == 0)
+                _pending.AddRange(translator.StepImageFileIds.Select(id => new GeneratedFile(id, null)));
+            var ready = new List<OutputFileReady>();
+            foreach (var file in _pending)
+            {
+                if (_downloaded.Add(file.FileId) && await backend.DownloadAsync(thread, file, ++_images, cancellationToken).ConfigureAwait(false) is { } done)
+                    ready.Add(done);
+            }
+
+            _pending.Clear();
+            return ready;
+        }
+
+        private async Task<string> FileNameAsync(string fileId, CancellationToken cancellationToken)
+        {
+            if (_fileNames.TryGetValue(fileId, out var known))
+                return known;
+            string name;
+            try
+            {
+                OpenAIFile file = await backend._clients.Files.GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
+                name = file.Filename;
+            }
+            catch (ClientResultException)
+            {
+                name = "a source file";
+            }
+
+            _fileNames[fileId] = name;
+            return name;
+        }
+    }
+
+    /// <summary>Fetches one generated file (recorded first, so that reset deletes it even if the download fails).</summary>
+    private async Task<OutputFileReady?> DownloadAsync(RemoteThread thread, GeneratedFile generated, int number, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var name = generated.FileName;
+            if (name is null)
+            {
+                OpenAIFile info = await _clients.Files.GetFileAsync(generated.FileId, cancellationToken).ConfigureAwait(false);
+                name = Path.GetFileName(info.Filename);
+                if (string.IsNullOrEmpty(name) || !Path.HasExtension(name))
+                    name = $"image-{number}.png";
+            }
+
+            await thread.RecordCreatedAsync(RemoteObjectKind.File, generated.FileId, name, GeneratedFilePurpose, cancellationToken).ConfigureAwait(false);
+            BinaryData content = await _clients.Files.DownloadFileAsync(generated.FileId, cancellationToken).ConfigureAwait(false);
+            return new OutputFileReady(new OutputFile(name, MediaTypes.FromFileName(name), content.ToMemory()), generated.FileId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.AssistantFileDownloadFailed(_logger, generated.FileId, ex);
+            return null;
+        }
+    }
+}
