@@ -1,0 +1,366 @@
+using System.Text.Json;
+
+namespace Bot.Testing.OpenAI;
+
+/// <summary>The steps of a run: messages (with citations and generated files), function calls, code interpreter, file search.</summary>
+internal sealed partial class AssistantRun
+{
+    private const int ArgumentDeltas = 4;
+    private static readonly JsonEncodedText s_stepCreated = JsonEncodedText.Encode("thread.run.step.created");
+    private static readonly JsonEncodedText s_stepInProgress = JsonEncodedText.Encode("thread.run.step.in_progress");
+    private static readonly JsonEncodedText s_stepDelta = JsonEncodedText.Encode("thread.run.step.delta");
+    private static readonly JsonEncodedText s_stepCompleted = JsonEncodedText.Encode("thread.run.step.completed");
+    private static readonly JsonEncodedText s_messageCreated = JsonEncodedText.Encode("thread.message.created");
+    private static readonly JsonEncodedText s_messageInProgress = JsonEncodedText.Encode("thread.message.in_progress");
+    private static readonly JsonEncodedText s_messageDelta = JsonEncodedText.Encode("thread.message.delta");
+    private static readonly JsonEncodedText s_messageCompleted = JsonEncodedText.Encode("thread.message.completed");
+
+    /// <summary>
+    /// An assistant message: images the code interpreter drew come first as image_file parts, then the text, with a
+    /// 【n:m†file】 marker and a file_citation per citation, and a sandbox link with a file_path per generated file.
+    /// </summary>
+    private async Task MessageAsync(string text, IReadOnlyList<FakeCitation> citations, bool suppressCompletion)
+    {
+        var message = new StoredMessage(FakeIds.ThreadMessage(), thread.Id, "assistant", FakeOpenAIState.Now())
+        {
+            RunId = run.Id,
+            AssistantId = run.AssistantId,
+            Status = "in_progress",
+        };
+        var step = new StoredRunStep(FakeIds.Step(), run.Id, "message_creation", FakeOpenAIState.Now()) { MessageId = message.Id };
+        lock (thread.Sync)
+        {
+            thread.Messages.Add(message);
+        }
+
+        await StepEventAsync(s_stepCreated, step);
+        await StepEventAsync(s_stepInProgress, step);
+        await MessageEventAsync(s_messageCreated, message);
+        await MessageEventAsync(s_messageInProgress, message);
+
+        foreach (var image in _generated.Where(g => g.IsImage))
+        {
+            var part = new StoredContentPart("image_file", FileId: image.FileId);
+            lock (thread.Sync)
+            {
+                message.Content.Add(part);
+            }
+
+            await DeltaAsync(message.Id, w => AssistantJson.WritePart(w, part, message.Content.Count - 1));
+        }
+
+        var (segments, final, annotations) = Compose(text, citations);
+        var textIndex = message.Content.Count;
+        var first = true;
+        foreach (var (segment, annotation) in segments)
+        {
+            if (annotation is { } a)
+            {
+                await DeltaAsync(message.Id, w => WriteTextDelta(w, textIndex, a.Text, annotations.IndexOf(a), a, first));
+                first = false;
+                continue;
+            }
+
+            for (var position = 0; position < segment.Length;)
+            {
+                await PauseAsync();
+                var length = TextChunker.Next(segment, position);
+                var piece = segment.Substring(position, length);
+                MarkFirstTextDelta();
+                await DeltaAsync(message.Id, w => WriteTextDelta(w, textIndex, piece, -1, null, first));
+                first = false;
+                position += length;
+                Set(r => r.CompletionTokens++);
+            }
+        }
+
+        var paths = annotations.Where(a => a.Type == "file_path").ToList();
+        foreach (var path in paths)
+        {
+            await DeltaAsync(message.Id, w => WriteTextDelta(w, textIndex, null, annotations.IndexOf(path), path, first: false));
+        }
+
+        _generated.Clear();
+        lock (thread.Sync)
+        {
+            message.Content.Add(new StoredContentPart("text", final, Annotations: annotations));
+            message.Status = "completed";
+        }
+
+        step.Status = "completed";
+        if (suppressCompletion)
+        {
+            // A cut stream: the message is finished at the service, but its last events never reach the client.
+            return;
+        }
+
+        await MessageEventAsync(s_messageCompleted, message);
+        await StepEventAsync(s_stepCompleted, step);
+    }
+
+    /// <summary>Splits the text into streamed pieces and markers; returns the final value and its annotations.</summary>
+    private (List<(string Text, ThreadAnnotation? Annotation)> Segments, string Final, List<ThreadAnnotation> Annotations) Compose(
+        string text, IReadOnlyList<FakeCitation> citations)
+    {
+        foreach (var file in _generated.Where(g => !g.IsImage))
+        {
+            if (!text.Contains($"sandbox:/mnt/data/{file.Filename}", StringComparison.Ordinal))
+            {
+                text += (text.Length == 0 ? string.Empty : "\n\n") + $"[{file.Filename}](sandbox:/mnt/data/{file.Filename})";
+            }
+        }
+
+        var segments = new List<(string, ThreadAnnotation?)>();
+        var annotations = new List<ThreadAnnotation>();
+        var final = new System.Text.StringBuilder();
+        var position = 0;
+        var number = 0;
+        foreach (var citation in citations.OrderBy(c => c.Index))
+        {
+            var at = Math.Clamp(citation.Index, position, text.Length);
+            segments.Add((text[position..at], null));
+            final.Append(text, position, at - position);
+            var marker = $"【{4 + number}:{number}†{citation.Filename}】";
+            number++;
+            var annotation = new ThreadAnnotation("file_citation", marker, final.Length, final.Length + marker.Length, citation.FileId);
+            annotations.Add(annotation);
+            segments.Add((marker, annotation));
+            final.Append(marker);
+            position = at;
+        }
+
+        segments.Add((text[position..], null));
+        final.Append(text, position, text.Length - position);
+        var value = final.ToString();
+        foreach (var file in _generated.Where(g => !g.IsImage))
+        {
+            var link = $"sandbox:/mnt/data/{file.Filename}";
+            var start = value.IndexOf(link, StringComparison.Ordinal);
+            annotations.Add(new ThreadAnnotation("file_path", link, start, start + link.Length, file.FileId));
+        }
+
+        return (segments, value, annotations);
+    }
+
+    private static void WriteTextDelta(Utf8JsonWriter w, int index, string? value, int annotationIndex, ThreadAnnotation? annotation, bool first)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("index", index);
+        w.WriteString("type", "text");
+        w.WriteStartObject("text");
+        if (value is not null)
+        {
+            w.WriteString("value", value);
+        }
+
+        if (annotation is not null)
+        {
+            w.WriteStartArray("annotations");
+            AssistantJson.WriteAnnotation(w, annotation, annotationIndex);
+            w.WriteEndArray();
+        }
+        else if (first)
+        {
+            w.WriteStartArray("annotations");
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>A function call: a tool_calls step left in progress until the outputs arrive; the run will require action.</summary>
+    private async Task FunctionCallAsync(FunctionCallStep call)
+    {
+        var toolCall = new StepToolCall(call.CallId ?? FakeIds.Call(), "function", FunctionName: call.Name, Arguments: call.Arguments);
+        var step = new StoredRunStep(FakeIds.Step(), run.Id, "tool_calls", FakeOpenAIState.Now()) { ToolCall = toolCall };
+        Set(r =>
+        {
+            r.Steps.Add(step);
+            r.RequiredCalls.Add((toolCall.Id, call.Name, call.Arguments));
+        });
+        await StepEventAsync(s_stepCreated, step);
+        await StepEventAsync(s_stepInProgress, step);
+        for (var position = 0; position < call.Arguments.Length;)
+        {
+            await PauseAsync();
+            var length = TextChunker.NextEven(call.Arguments, position, ArgumentDeltas);
+            var piece = call.Arguments.Substring(position, length);
+            var withId = position == 0;
+            await StepDeltaAsync(step, w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("index", 0);
+                if (withId)
+                {
+                    w.WriteString("id", toolCall.Id);
+                }
+
+                w.WriteString("type", "function");
+                w.WriteStartObject("function");
+                if (withId)
+                {
+                    w.WriteString("name", call.Name);
+                }
+
+                w.WriteString("arguments", piece);
+                w.WriteNull("output");
+                w.WriteEndObject();
+                w.WriteEndObject();
+            });
+            position += length;
+            Set(r => r.CompletionTokens++);
+        }
+    }
+
+    /// <summary>On a submit: the function steps that waited for their outputs complete.</summary>
+    private async Task CompleteFunctionStepsAsync()
+    {
+        List<StoredRunStep> waiting;
+        lock (run.Sync)
+        {
+            waiting = [.. run.Steps.Where(s => s.Status == "in_progress" && s.ToolCall?.Type == "function")];
+            waiting.ForEach(s => s.Status = "completed");
+        }
+
+        foreach (var step in waiting)
+        {
+            await StepEventAsync(s_stepCompleted, step);
+        }
+    }
+
+    /// <summary>A code_interpreter call that writes a file (purpose assistants_output); a PNG also shows as an image output.</summary>
+    private async Task CodeInterpreterAsync(CodeInterpreterStep code)
+    {
+        var isImage = code.Filename.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
+        var file = new StoredFile(FakeIds.File(), code.Filename, "assistants_output", code.Content, FakeOpenAIState.Now());
+        state.Files[file.Id] = file;
+        state.Ledger.RecordCreated(FakeResourceKind.File, file.Id);
+        _generated.Add(new GeneratedOutput(file.Id, code.Filename, isImage));
+
+        var toolCall = new StepToolCall(FakeIds.Call(), "code_interpreter", code.Code, $"Saved /mnt/data/{code.Filename} ({code.Content.Length} bytes)",
+            isImage ? file.Id : null);
+        var step = new StoredRunStep(FakeIds.Step(), run.Id, "tool_calls", FakeOpenAIState.Now()) { ToolCall = toolCall };
+        Set(r => r.Steps.Add(step));
+        await StepEventAsync(s_stepCreated, step);
+        await StepEventAsync(s_stepInProgress, step);
+        for (var position = 0; position < code.Code.Length;)
+        {
+            await PauseAsync();
+            var length = TextChunker.Next(code.Code, position);
+            var piece = code.Code.Substring(position, length);
+            var withId = position == 0;
+            await StepDeltaAsync(step, w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("index", 0);
+                if (withId)
+                {
+                    w.WriteString("id", toolCall.Id);
+                }
+
+                w.WriteString("type", "code_interpreter");
+                w.WriteStartObject("code_interpreter");
+                w.WriteString("input", piece);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            });
+            position += length;
+            Set(r => r.CompletionTokens++);
+        }
+
+        await StepDeltaAsync(step, w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("index", 0);
+            w.WriteString("type", "code_interpreter");
+            w.WriteStartObject("code_interpreter");
+            w.WriteStartArray("outputs");
+            AssistantJson.WriteCodeOutputs(w, toolCall, withIndex: true);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+        step.Status = "completed";
+        await StepEventAsync(s_stepCompleted, step);
+    }
+
+    private async Task FileSearchAsync()
+    {
+        var step = new StoredRunStep(FakeIds.Step(), run.Id, "tool_calls", FakeOpenAIState.Now()) { ToolCall = new StepToolCall(FakeIds.Call(), "file_search") };
+        Set(r => r.Steps.Add(step));
+        await StepEventAsync(s_stepCreated, step);
+        await StepEventAsync(s_stepInProgress, step);
+        // A search takes a while on the real service (it is when "Searching files…" shows): ten token intervals here.
+        for (var i = 0; i < 10; i++)
+        {
+            await PauseAsync();
+        }
+
+        step.Status = "completed";
+        await StepEventAsync(s_stepCompleted, step);
+    }
+
+    private async Task StepEventAsync(JsonEncodedText eventName, StoredRunStep step)
+    {
+        if (sse is null)
+        {
+            return;
+        }
+
+        AssistantJson.WriteStep(sse.BeginData(eventName), step, run);
+        await sse.EndDataAsync();
+    }
+
+    private async Task StepDeltaAsync(StoredRunStep step, Action<Utf8JsonWriter> writeToolCall)
+    {
+        if (sse is null)
+        {
+            return;
+        }
+
+        var w = sse.BeginObject(s_stepDelta);
+        w.WriteString("id", step.Id);
+        w.WriteString("object", "thread.run.step.delta");
+        w.WriteStartObject("delta");
+        w.WriteStartObject("step_details");
+        w.WriteString("type", "tool_calls");
+        w.WriteStartArray("tool_calls");
+        writeToolCall(w);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+        await sse.EndAsync();
+    }
+
+    private async Task MessageEventAsync(JsonEncodedText eventName, StoredMessage message)
+    {
+        if (sse is null)
+        {
+            return;
+        }
+
+        AssistantJson.WriteMessage(sse.BeginData(eventName), message);
+        await sse.EndDataAsync();
+    }
+
+    private async Task DeltaAsync(string messageId, Action<Utf8JsonWriter> writePart)
+    {
+        if (sse is null)
+        {
+            return;
+        }
+
+        var w = sse.BeginObject(s_messageDelta);
+        w.WriteString("id", messageId);
+        w.WriteString("object", "thread.message.delta");
+        w.WriteStartObject("delta");
+        w.WriteStartArray("content");
+        writePart(w);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        await sse.EndAsync();
+    }
+
+    private void MarkFirstTextDelta() => request.FirstTextDeltaAt ??= DateTimeOffset.UtcNow;
+}
