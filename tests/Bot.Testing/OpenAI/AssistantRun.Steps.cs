@@ -102,12 +102,10 @@ internal sealed partial class AssistantRun
     private (List<(string Text, ThreadAnnotation? Annotation)> Segments, string Final, List<ThreadAnnotation> Annotations) Compose(
         string text, IReadOnlyList<FakeCitation> citations)
     {
-        foreach (var file in _generated.Where(g => !g.IsImage))
+        if (text.Length == 0)
         {
-            if (!text.Contains($"sandbox:/mnt/data/{file.Filename}", StringComparison.Ordinal))
-            {
-                text += (text.Length == 0 ? string.Empty : "\n\n") + $"[{file.Filename}](sandbox:/mnt/data/{file.Filename})";
-            }
+            // The message a script did not write: it links the files the code interpreter made.
+            text = string.Join("\n", _generated.Where(g => !g.IsImage).Select(f => $"[{f.Filename}](sandbox:/mnt/data/{f.Filename})"));
         }
 
         var segments = new List<(string, ThreadAnnotation?)>();
@@ -135,8 +133,10 @@ internal sealed partial class AssistantRun
         foreach (var file in _generated.Where(g => !g.IsImage))
         {
             var link = $"sandbox:/mnt/data/{file.Filename}";
-            var start = value.IndexOf(link, StringComparison.Ordinal);
-            annotations.Add(new ThreadAnnotation("file_path", link, start, start + link.Length, file.FileId));
+            // A file the text does not link is still annotated (at the start), as the Responses side does.
+            var start = Math.Max(0, value.IndexOf(link, StringComparison.Ordinal));
+            var end = value.IndexOf(link, StringComparison.Ordinal) < 0 ? start : start + link.Length;
+            annotations.Add(new ThreadAnnotation("file_path", link, start, end, file.FileId));
         }
 
         return (segments, value, annotations);

@@ -135,6 +135,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>Acts out a container's expiry (20 minutes idle on the service): it and its files answer 404 from now on.</summary>
     public void ExpireContainer(string containerId) => _state.Containers.TryRemove(containerId, out _);
 
+    /// <summary>Puts a file on the fake under a given id (a recording's cited file, say), as if uploaded earlier.</summary>
+    public void AddFile(string id, string filename, byte[] content, string purpose = "assistants") =>
+        _state.Files[id] = new StoredFile(id, filename, purpose, content, FakeOpenAIState.Now());
+
     /// <summary>
     /// Acts out a run a crashed client left on a thread: a new run in <paramref name="status"/> (in_progress or
     /// requires_action) that locks the thread until someone cancels it. Returns its id.
