@@ -49,6 +49,8 @@ public sealed partial class AssistantsBackend
                 }
 
                 runId = translator.RunId ?? runId;
+                if (translator.Broken is not null)
+                    translator.RequiredCalls.Clear();
                 if (translator.Terminal is null && translator.RequiredCalls.Count == 0)
                     await RecoverCutStreamAsync(threadId, runId, translator, output, cancellationToken).ConfigureAwait(false);
 
@@ -151,6 +153,10 @@ public sealed partial class AssistantsBackend
         translator.FinishedMessages.AddRange(written.Where(m => !output.HasRendered(m.Id)));
     }
 
+    /// <summary>
+    /// Moves to the next update. An <c>error</c> event fails the turn; a broken connection once the run is known
+    /// ends the stream (the run is then fetched); anything else is translated for the user.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<StreamingUpdate> updates, RunStreamTranslator translator,
         CancellationToken cancellationToken)
@@ -159,15 +165,42 @@ public sealed partial class AssistantsBackend
         {
             return await updates.MoveNextAsync().ConfigureAwait(false);
         }
-        catch (ClientResultException e) when (e.Message.StartsWith("Streaming error", StringComparison.Ordinal))
-        {
-            // An `error` event: "Streaming error (server_error: server_error)\n\nInternal server error".
-            var code = e.Message.Split(['(', ':', ')'], StringSplitOptions.TrimEntries) is [_, _, var c, ..] ? c : null;
-            throw FailureMapping.FromErrorCode(code, e.Message);
-        }
-        catch (Exception ex) when (FailureMapping.FromException(ex, translator.Started, cancellationToken) is { } failure)
+        catch (ClientResultException e) when (ErrorEvent(e) is { } failure)
         {
             throw failure;
+        }
+        catch (Exception e) when (translator.RunId is not null
+            && FailureMapping.FromException(e, midStream: true, cancellationToken) is { Kind: FailureKind.StreamCut } cut)
+        {
+            translator.Broken = cut;
+            return false;
+        }
+        catch (Exception e) when (FailureMapping.FromException(e, translator.Started, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    // The SDK turns an `error` event into an exception whose message is "Streaming error (type: code)\n\nmessage"
+    // or the event's data itself ({"code":…,"message":…}).
+    private static AssistantFailureException? ErrorEvent(ClientResultException exception)
+    {
+        var text = exception.Message;
+        if (text.StartsWith("Streaming error", StringComparison.Ordinal))
+            return FailureMapping.FromErrorCode(text.Split(['(', ':', ')'], StringSplitOptions.TrimEntries) is [_, _, var c, ..] ? c : null, text);
+        if (!text.StartsWith('{'))
+            return null;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(text);
+            var error = json.RootElement.TryGetProperty("error", out var inner) ? inner : json.RootElement;
+            var code = error.TryGetProperty("code", out var c) ? c.ToString() : null;
+            var message = error.TryGetProperty("message", out var m) ? m.ToString() : text;
+            return FailureMapping.FromErrorCode(code, message);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 

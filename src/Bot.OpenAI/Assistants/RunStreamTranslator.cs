@@ -34,6 +34,9 @@ internal sealed class RunStreamTranslator
     /// <summary>Images the code interpreter produced, as run-step outputs (messages usually show them too).</summary>
     public List<string> StepImageFileIds { get; } = [];
 
+    /// <summary>Why the stream broke off (a dropped connection after the run was named), null when it ended normally.</summary>
+    public AssistantFailureException? Broken { get; set; }
+
     /// <summary>True once any update arrived (a failure after that is a cut stream, not an unreachable service).</summary>
     public bool Started { get; private set; }
 
