@@ -98,6 +98,9 @@ internal static partial class MessageRenderer
         return name.Length == 0 ? null : name;
     }
 
+    /// <summary>Whether a streamed text delta is a whole citation marker (the service sends each as a delta of its own).</summary>
+    public static bool IsMarker(string delta) => delta.Length > 2 && delta[0] == '【' && delta[^1] == '】' && delta.IndexOf('】') == delta.Length - 1;
+
     [GeneratedRegex("【[^】]*】")]
     private static partial Regex Marker();
 }

@@ -70,8 +70,10 @@ internal sealed class RunStreamTranslator
                 }
 
                 break;
+            // A citation marker is left out of the live text; the finished message puts a footnote in its place.
             case MessageContentUpdate content when content.TextAnnotation is null && !string.IsNullOrEmpty(content.Text):
-                _events.Add(new TextDelta(PartId(content.MessageId, content.MessageIndex), content.Text));
+                if (!MessageRenderer.IsMarker(content.Text))
+                    _events.Add(new TextDelta(PartId(content.MessageId, content.MessageIndex), content.Text));
                 break;
             case MessageContentUpdate content when content.TextAnnotation is null && !string.IsNullOrEmpty(content.RefusalUpdate):
                 _events.Add(new TextDelta(PartId(content.MessageId, content.MessageIndex), content.RefusalUpdate));
