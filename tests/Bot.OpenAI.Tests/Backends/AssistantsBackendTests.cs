@@ -40,18 +40,17 @@ public sealed class AssistantsBackendTests
     {
         await using var bot = await BackendHarness.StartAsync(ApiKinds.Assistants);
         await bot.AskAsync("c1", "one");
-        var instructions = "Answer in French.";
-        await using var changed = await BackendHarness.StartAsync(ApiKinds.Assistants, configure: o => o.Instructions = instructions);
 
-        await bot.RestartAsync();
+        await bot.RestartAsync(configure: o => (o.Instructions, o.Model) = ("Answer in French.", "gpt-other"));
         Assert.Equal(TurnStatus.Completed, await bot.AskAsync("c1", "two"));
+
         Assert.Single(bot.Server.Ledger.CreatedAssistants);
-        Assert.Equal(TurnStatus.Completed, await changed.AskAsync("c1", "three"));
-        Assert.Equal(instructions, changed.Server.RunRequests.Single().Instructions);
+        Assert.Equal(("gpt-test", "Be brief."), (bot.Server.RunRequests[0].Model, bot.Server.RunRequests[0].Instructions));
+        Assert.Equal(("gpt-other", "Answer in French."), (bot.Server.RunRequests[1].Model, bot.Server.RunRequests[1].Instructions));
     }
 
     [Fact]
-    public async Task ConfiguredAssistantId_IsUsed_AndNoAssistantIsCreated()
+    public async Task ConfiguredAssistantId_IsUsed_AndNoAssistantIsCreated_AMissingOneIsRefused()
     {
         await using var bot = await BackendHarness.StartAsync(ApiKinds.Responses);
         using var http = new HttpClient { BaseAddress = bot.Server.BaseUri };
@@ -60,7 +59,6 @@ public sealed class AssistantsBackendTests
         var response = await http.PostAsync("assistants", new StringContent("""{"model":"gpt-own","instructions":"Mine."}""", System.Text.Encoding.UTF8, "application/json"));
         var ownId = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
 
-        await bot.RestartAsync(ApiKinds.Assistants);
         await using var configured = await BackendHarness.StartAsync(ApiKinds.Assistants, configure: o => o.AssistantId = "asst_missing");
         Assert.Equal(TurnStatus.Failed, await configured.AskAsync("c1", "hi"));
 

@@ -22,7 +22,7 @@ internal sealed class BackendHarness : IAsyncDisposable
 {
     private readonly TempDirectory _directory;
     private readonly IEnumerable<IFunctionTool> _tools;
-    private readonly Action<OpenAIOptions>? _configure;
+    private Action<OpenAIOptions>? _configure;
     private readonly ConversationOptions? _conversations;
     private readonly RecordingChannel? _channel;
 
@@ -67,12 +67,16 @@ internal sealed class BackendHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Stops the core (as a restart does) and starts a new one, on <paramref name="api"/> if given, over the same database and fake.</summary>
-    public async Task RestartAsync(string? api = null)
+    /// <summary>
+    /// Stops the core (as a restart does) and starts a new one over the same database and fake, on <paramref name="api"/>
+    /// and with <paramref name="configure"/> (instead of the first configuration) when given.
+    /// </summary>
+    public async Task RestartAsync(string? api = null, Action<OpenAIOptions>? configure = null)
     {
         var channel = Core.Channel;
         await Core.DisposeAsync();
         Api = api ?? Api;
+        _configure = configure ?? _configure;
         Core = await StartCoreAsync(channel);
     }
 
