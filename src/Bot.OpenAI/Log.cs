@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(2013, LogLevel.Debug, "Run {RunId} asks for {Count} function calls (round {Round})")]
     public static partial void RunFunctionCalls(ILogger logger, string runId, int count, int round);
+
+    [LoggerMessage(2014, LogLevel.Warning, "Assistant {AssistantId} no longer exists at the service; creating it again")]
+    public static partial void AssistantMissing(ILogger logger, string assistantId);
 }

@@ -48,6 +48,31 @@ internal sealed class AssistantProvisioner(
         }
     }
 
+    /// <summary>
+    /// Forgets an assistant the service no longer knows, so that the next <see cref="GetAsync"/> creates it again.
+    /// False (nothing forgotten) for a configured <c>OpenAI:AssistantId</c>: the operator's assistant is not replaced.
+    /// </summary>
+    public async Task<bool> ForgetAsync(string assistantId, CancellationToken cancellationToken = default)
+    {
+        if (!string.IsNullOrWhiteSpace(options.AssistantId))
+            return false;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_assistantId == assistantId)
+            {
+                Volatile.Write(ref _assistantId, null);
+                await store().SetValueAsync(StoreKey, string.Empty, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private async Task<string> ProvisionAsync(CancellationToken cancellationToken)
     {
         var fingerprint = Fingerprint();

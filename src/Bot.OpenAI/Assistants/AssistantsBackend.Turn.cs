@@ -12,7 +12,6 @@ public sealed partial class AssistantsBackend
 {
     public async IAsyncEnumerable<AssistantEvent> RunTurnAsync(TurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var assistantId = await _assistant.GetAsync(cancellationToken).ConfigureAwait(false);
         var threadId = await EnsureThreadAsync(request.Thread, cancellationToken).ConfigureAwait(false);
         await AddMessageAsync(threadId, request, cancellationToken).ConfigureAwait(false);
         if (request.Files.Any(f => f.Target == AttachmentTarget.FileSearch))
@@ -21,8 +20,7 @@ public sealed partial class AssistantsBackend
         var output = new TurnOutput(this, request.Thread);
         string? runId = null;
         var ended = false;
-        Func<Task<AsyncStreamingResult<StreamingUpdate>>> open = () =>
-            _clients.Assistants.CreateRunStreamingAsync(threadId, assistantId, new RunCreationOptions(), cancellationToken);
+        Func<Task<AsyncStreamingResult<StreamingUpdate>>> open = () => StartRunAsync(threadId, cancellationToken);
         try
         {
             for (var round = 1; ; round++)
@@ -89,6 +87,29 @@ public sealed partial class AssistantsBackend
             // Stopped, reset, failed or cut short: a run left going would lock the thread for the next turn.
             if (!ended && runId is not null)
                 await AbandonRunAsync(threadId, runId).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Starts the streamed run. An assistant the bot created that the service no longer knows (deleted by someone)
+    /// is created again, once.
+    /// </summary>
+    private async Task<AsyncStreamingResult<StreamingUpdate>> StartRunAsync(string threadId, CancellationToken cancellationToken)
+    {
+        var assistantId = await _assistant.GetAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await FailureMapping.GuardAsync(() => _clients.Assistants.CreateRunStreamingAsync(threadId, assistantId, new RunCreationOptions(), cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (AssistantFailureException e) when (e.InnerException is ClientResultException { Status: 404 } && e.Message.Contains(assistantId, StringComparison.Ordinal))
+        {
+            if (!await _assistant.ForgetAsync(assistantId, cancellationToken).ConfigureAwait(false))
+                throw;
+            Log.AssistantMissing(_logger, assistantId);
+            assistantId = await _assistant.GetAsync(cancellationToken).ConfigureAwait(false);
+            return await FailureMapping.GuardAsync(() => _clients.Assistants.CreateRunStreamingAsync(threadId, assistantId, new RunCreationOptions(), cancellationToken),
+                cancellationToken).ConfigureAwait(false);
         }
     }
 

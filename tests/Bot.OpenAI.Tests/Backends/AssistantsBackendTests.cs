@@ -50,6 +50,24 @@ public sealed class AssistantsBackendTests
     }
 
     [Fact]
+    public async Task AssistantDeletedRemotely_IsCreatedAgain_AndTheTurnAnswered()
+    {
+        await using var bot = await BackendHarness.StartAsync(ApiKinds.Assistants);
+        await bot.AskAsync("c1", "one");
+        using var http = new HttpClient { BaseAddress = bot.Server.BaseUri };
+        http.DefaultRequestHeaders.Add("Authorization", "Bearer " + FakeOpenAIServer.ApiKey);
+        http.DefaultRequestHeaders.Add("OpenAI-Beta", "assistants=v2");
+        (await http.DeleteAsync("assistants/" + bot.Server.Ledger.CreatedAssistants.Single())).EnsureSuccessStatusCode();
+
+        Assert.Equal(TurnStatus.Completed, await bot.AskAsync("c1", "two"));
+        await bot.RestartAsync();
+        Assert.Equal(TurnStatus.Completed, await bot.AskAsync("c1", "three"));
+
+        Assert.Equal(2, bot.Server.Ledger.CreatedAssistants.Count);
+        Assert.StartsWith(bot.Server.Ledger.CreatedAssistants[1] + "|", await bot.Core.Store.GetValueAsync(AssistantProvisioner.StoreKey), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConfiguredAssistantId_IsUsed_AndNoAssistantIsCreated_AMissingOneIsRefused()
     {
         await using var bot = await BackendHarness.StartAsync(ApiKinds.Responses);
