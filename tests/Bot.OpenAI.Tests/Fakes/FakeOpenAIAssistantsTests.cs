@@ -105,6 +105,12 @@ public sealed class FakeOpenAIAssistantsTests
         Assert.Equal("Both done.", text);
         Assert.Equal(runId, final?.Id);
         Assert.Equal("2", server.RunRequests[1].FunctionCallOutputs["call_b"]);
+        var steps = new List<RunStep>();
+        await foreach (var step in client.GetRunStepsAsync(threadId, runId))
+            steps.Add(step);
+        Assert.Equal(3, steps.Count);
+        Assert.All(steps, s => Assert.Equal(RunStepStatus.Completed, s.Status));
+        Assert.Equal(["a", "b"], steps.Where(s => s.Kind == RunStepKind.ToolCall).Select(s => s.Details.ToolCalls[0].FunctionName).Order());
     }
 
     [Fact]

@@ -33,6 +33,7 @@ internal sealed partial class AssistantRun
             thread.Messages.Add(message);
         }
 
+        Set(r => r.Steps.Add(step));
         await StepEventAsync(s_stepCreated, step);
         await StepEventAsync(s_stepInProgress, step);
         await MessageEventAsync(s_messageCreated, message);

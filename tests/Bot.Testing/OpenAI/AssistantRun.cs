@@ -113,8 +113,11 @@ internal sealed partial class AssistantRun(
             r.Usage = (Math.Max(1, request.UserText.Length / 4), r.CompletionTokens);
             switch (ending.Kind)
             {
-                case FakeEndingKind.Completed or FakeEndingKind.Cut:
+                case FakeEndingKind.Completed:
                     (r.Status, r.CompletedAt) = ("completed", now);
+                    break;
+                case FakeEndingKind.Cut:
+                    // The run goes on at the service; RunEndpoints completes it a moment after the stream is cut.
                     break;
                 case FakeEndingKind.Incomplete:
                     // The Assistants API names the budgets max_completion_tokens / max_prompt_tokens.

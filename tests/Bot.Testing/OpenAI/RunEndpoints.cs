@@ -13,6 +13,7 @@ internal sealed class RunEndpoints(FakeOpenAIState state)
 {
     private static readonly TimeSpan s_cutGrace = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan s_cancelDelay = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan s_runAfterCut = TimeSpan.FromMilliseconds(400);
 
     public void Map(IEndpointRouteBuilder v1)
     {
@@ -189,20 +190,42 @@ internal sealed class RunEndpoints(FakeOpenAIState state)
             return;
         }
 
-        if (ending.Kind == FakeEndingKind.Cut && ending.Reset)
+        if (ending.Kind == FakeEndingKind.Cut)
         {
-            // Let the written events leave before the abort (see ResponseEndpoints).
-            await Task.Delay(s_cutGrace, CancellationToken.None);
-            context.Abort();
+            CompleteLater(run);
+            if (ending.Reset)
+            {
+                // Let the written events leave before the abort (see ResponseEndpoints).
+                await Task.Delay(s_cutGrace, CancellationToken.None);
+                context.Abort();
+            }
         }
     }
+
+    // A cut stream does not stop the run: the service finishes it a moment later, as a client polling it will see.
+    private static void CompleteLater(StoredRun run) =>
+        _ = Task.Delay(s_runAfterCut).ContinueWith(
+            _ =>
+            {
+                lock (run.Sync)
+                {
+                    if (run.Status == "in_progress")
+                    {
+                        (run.Status, run.CompletedAt) = ("completed", FakeOpenAIState.Now());
+                    }
+                }
+            },
+            TaskScheduler.Default);
 
     private async Task PlayInBackgroundAsync(StoredThread thread, StoredRun run, FakeResponse script, FakeResponseRequest request, bool continuation)
     {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation.Token, state.Stopping);
         try
         {
-            await new AssistantRun(state, thread, run, script, null, continuation, request, cancellation.Token).RunAsync();
+            if ((await new AssistantRun(state, thread, run, script, null, continuation, request, cancellation.Token).RunAsync()).Kind == FakeEndingKind.Cut)
+            {
+                CompleteLater(run);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
