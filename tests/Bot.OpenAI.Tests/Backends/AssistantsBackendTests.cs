@@ -171,7 +171,8 @@ public sealed class AssistantsBackendTests
         Assert.IsType<AssistantsBackend>(catalog.Current);
         Assert.IsType<Bot.OpenAI.Responses.ResponsesBackend>(catalog.Find(ApiKinds.Responses));
         Assert.Empty(Validate(o => o.Api = "assistants"));
-        Assert.Contains(Validate(o => o.AssistantId = "my-assistant"), e => e.StartsWith("OpenAI:AssistantId:", StringComparison.Ordinal));
+        Assert.Contains(Validate(o => (o.Api, o.AssistantId) = ("Assistants", "my-assistant")), e => e.StartsWith("OpenAI:AssistantId:", StringComparison.Ordinal));
+        Assert.Empty(Validate(o => (o.Api, o.AssistantId) = ("Assistants", "asst_abc123")));
         Assert.Contains(Validate(o => o.Api = "Chat"), e => e.StartsWith("OpenAI:Api:", StringComparison.Ordinal));
     }
 
