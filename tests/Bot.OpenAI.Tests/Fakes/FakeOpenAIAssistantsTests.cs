@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net;
+using System.Text.Json;
 using Bot.Testing.OpenAI;
 using OpenAI;
 using OpenAI.Assistants;
@@ -167,6 +168,47 @@ public sealed class FakeOpenAIAssistantsTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("OpenAI-Beta", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThreadRunMessageAndStep_HaveEveryFieldOfTheRecordedObjects()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync();
+        var (client, assistantId, threadId) = await StartAsync(server);
+        server.Enqueue(FakeResponse.Stream().CodeInterpreterFile("plot.png", [0x89, 0x50]).Text("Plotted.").FunctionCall("get_current_weather", "{}"));
+        await client.CreateMessageAsync(threadId, MessageRole.User, ["plot, then the weather"]);
+        string runId;
+        await using (var stream = await client.CreateRunStreamingAsync(threadId, assistantId))
+        {
+            var updates = new List<StreamingUpdate>();
+            await foreach (var update in stream)
+                updates.Add(update);
+            runId = updates.OfType<RequiredActionUpdate>().First().Value.Id;
+        }
+
+        using var http = new FakeOpenAISdk(server).Http();
+        http.DefaultRequestHeaders.Add("OpenAI-Beta", "assistants=v2");
+        async Task<JsonElement> GetAsync(string path, bool first = false)
+        {
+            var root = JsonDocument.Parse(await http.GetStringAsync(path)).RootElement;
+            return first ? root.GetProperty("data")[0] : root;
+        }
+
+        AssertHasFields("assistants_run_stream_text.thread.json", await GetAsync($"threads/{threadId}"));
+        AssertHasFields("assistants_function_tools.run_requires_action.json", await GetAsync($"threads/{threadId}/runs/{runId}"));
+        AssertHasFields("assistants_function_tools.messages.json", await GetAsync($"threads/{threadId}/messages", first: true));
+        AssertHasFields("assistants_code_interpreter.run_steps.json", await GetAsync($"threads/{threadId}/runs/{runId}/steps?order=asc", first: true));
+    }
+
+    // Every field the service wrote in the recording is there (the fake may write more).
+    private static void AssertHasFields(string fixture, JsonElement actual)
+    {
+        var recorded = JsonDocument.Parse(File.ReadAllText(FakeOpenAISdk.Fixture(fixture))).RootElement;
+        if (recorded.TryGetProperty("data", out var data))
+            recorded = data[0];
+        var missing = recorded.EnumerateObject().Select(p => p.Name).Except(actual.EnumerateObject().Select(p => p.Name)).ToList();
+        Assert.True(missing.Count == 0, $"{fixture}: the fake's object lacks {string.Join(", ", missing)}");
+        Assert.Equal(recorded.GetProperty("object").GetString(), actual.GetProperty("object").GetString());
     }
 
     private static async Task<(AssistantClient Client, string AssistantId, string ThreadId)> StartAsync(FakeOpenAIServer server)

@@ -35,9 +35,12 @@ internal static partial class AssistantJson
             }
 
             w.WriteString("model", r.Model);
+            w.WriteNull("reasoning_effort");
             w.WriteString("instructions", r.Instructions);
             w.WritePropertyName("tools");
             w.WriteRawValue(r.ToolsJson);
+            w.WriteStartObject("tool_resources");
+            w.WriteEndObject();
             w.WriteStartObject("metadata");
             w.WriteEndObject();
             if (r.IncompleteReason is { } reason)
