@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(2014, LogLevel.Warning, "Assistant {AssistantId} no longer exists at the service; creating it again")]
     public static partial void AssistantMissing(ILogger logger, string assistantId);
+
+    [LoggerMessage(2015, LogLevel.Warning, "Thread {ThreadId} of {Conversation} no longer exists at the service; starting a new thread")]
+    public static partial void ThreadMissing(ILogger logger, string threadId, string conversation);
 }

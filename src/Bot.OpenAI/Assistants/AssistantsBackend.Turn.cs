@@ -12,8 +12,7 @@ public sealed partial class AssistantsBackend
 {
     public async IAsyncEnumerable<AssistantEvent> RunTurnAsync(TurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var threadId = await EnsureThreadAsync(request.Thread, cancellationToken).ConfigureAwait(false);
-        await AddMessageAsync(threadId, request, cancellationToken).ConfigureAwait(false);
+        var threadId = await AddMessageAsync(request.Thread, request, cancellationToken).ConfigureAwait(false);
         if (request.Files.Any(f => f.Target == AttachmentTarget.FileSearch))
             await RecordThreadVectorStoreAsync(request.Thread, threadId, cancellationToken).ConfigureAwait(false);
 

@@ -101,9 +101,11 @@ public sealed partial class AssistantsBackend : IAssistantBackend
 
     private async Task<string> EnsureThreadAsync(RemoteThread thread, CancellationToken cancellationToken)
     {
-        if (thread.RemoteConversationId is { } existing)
-            return existing;
+        return thread.RemoteConversationId ?? await CreateThreadAsync(thread, cancellationToken).ConfigureAwait(false);
+    }
 
+    private async Task<string> CreateThreadAsync(RemoteThread thread, CancellationToken cancellationToken)
+    {
         var options = new ThreadCreationOptions();
         options.Metadata["channel"] = Truncate(thread.Key.Channel, 512);
         options.Metadata["chat"] = Truncate(thread.Key.ConversationId, 512);
@@ -112,6 +114,27 @@ public sealed partial class AssistantsBackend : IAssistantBackend
         _idleThreads[created.Id] = true;
         Log.ThreadCreated(_logger, created.Id, thread.Key.ToString());
         return created.Id;
+    }
+
+    /// <summary>
+    /// Adds the turn's user message; returns the thread it went to. A thread the service no longer knows (deleted
+    /// by someone, or lost with a compatible server's data) is replaced by a new one, so the conversation goes on.
+    /// </summary>
+    private async Task<string> AddMessageAsync(RemoteThread thread, TurnRequest request, CancellationToken cancellationToken)
+    {
+        var threadId = await EnsureThreadAsync(thread, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await AddMessageAsync(threadId, request, cancellationToken).ConfigureAwait(false);
+            return threadId;
+        }
+        catch (AssistantFailureException e) when (e.InnerException is ClientResultException { Status: 404 } && e.Message.Contains(threadId, StringComparison.Ordinal))
+        {
+            Log.ThreadMissing(_logger, threadId, thread.Key.ToString());
+            threadId = await CreateThreadAsync(thread, cancellationToken).ConfigureAwait(false);
+            await AddMessageAsync(threadId, request, cancellationToken).ConfigureAwait(false);
+            return threadId;
+        }
     }
 
     /// <summary>

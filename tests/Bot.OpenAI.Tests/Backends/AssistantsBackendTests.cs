@@ -68,6 +68,25 @@ public sealed class AssistantsBackendTests
     }
 
     [Fact]
+    public async Task ThreadDeletedRemotely_IsReplacedByANewOne_AndTheTurnAnswered()
+    {
+        await using var bot = await BackendHarness.StartAsync(ApiKinds.Assistants);
+        await bot.AskAsync("c1", "one");
+        var first = bot.Server.Ledger.CreatedThreads.Single();
+        await bot.RestartAsync(); // a restart: the bot looks at the thread's runs first, which now answers 404 too
+        using var http = new HttpClient { BaseAddress = bot.Server.BaseUri };
+        http.DefaultRequestHeaders.Add("Authorization", "Bearer " + FakeOpenAIServer.ApiKey);
+        http.DefaultRequestHeaders.Add("OpenAI-Beta", "assistants=v2");
+        (await http.DeleteAsync("threads/" + first)).EnsureSuccessStatusCode();
+
+        Assert.Equal(TurnStatus.Completed, await bot.AskAsync("c1", "two"));
+
+        var second = bot.Server.Ledger.CreatedThreads[1];
+        Assert.Equal(second, (await bot.Core.Store.FindConversationAsync(new("test", "c1")))?.RemoteConversationId);
+        Assert.Equal("You said: two", bot.Channel.Replies[^1].Text);
+    }
+
+    [Fact]
     public async Task ConfiguredAssistantId_IsUsed_AndNoAssistantIsCreated_AMissingOneIsRefused()
     {
         await using var bot = await BackendHarness.StartAsync(ApiKinds.Responses);
