@@ -1,5 +1,6 @@
 using System.ClientModel;
 using OpenAI;
+using OpenAI.Assistants;
 using OpenAI.Containers;
 using OpenAI.Conversations;
 using OpenAI.Files;
@@ -28,6 +29,7 @@ public sealed class OpenAIClients
         Files = root.GetOpenAIFileClient();
         VectorStores = root.GetVectorStoreClient();
         Containers = root.GetContainerClient();
+        Assistants = root.GetAssistantClient();
     }
 
     public ResponsesClient Responses { get; }
@@ -39,4 +41,7 @@ public sealed class OpenAIClients
     public VectorStoreClient VectorStores { get; }
 
     public ContainerClient Containers { get; }
+
+    /// <summary>The Assistants v2 client (threads, messages, runs) of the Assistants backend.</summary>
+    public AssistantClient Assistants { get; }
 }

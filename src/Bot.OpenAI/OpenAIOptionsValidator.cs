@@ -15,8 +15,9 @@ internal sealed class OpenAIOptionsValidator : IValidateOptions<OpenAIOptions>
         if (!string.Equals(options.Api, ApiKinds.Responses, StringComparison.OrdinalIgnoreCase)
             && !string.Equals(options.Api, ApiKinds.Assistants, StringComparison.OrdinalIgnoreCase))
             errors.Add($"OpenAI:Api: '{options.Api}' is not one of Responses, Assistants.");
-        else if (string.Equals(options.Api, ApiKinds.Assistants, StringComparison.OrdinalIgnoreCase))
-            errors.Add("OpenAI:Api: the Assistants backend is not in this version yet; use Responses.");
+        if (string.Equals(options.Api, ApiKinds.Assistants, StringComparison.OrdinalIgnoreCase)
+            && options.AssistantId is { Length: > 0 } assistantId && !assistantId.Trim().StartsWith("asst_", StringComparison.Ordinal))
+            errors.Add($"OpenAI:AssistantId: '{assistantId}' is not an assistant id (they start with asst_); leave it empty to let the bot create one.");
         if (string.IsNullOrWhiteSpace(options.Model))
             errors.Add("OpenAI:Model: missing.");
         if (options.MaxRetries is < 0 or > 10)

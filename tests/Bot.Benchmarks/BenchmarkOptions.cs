@@ -17,6 +17,9 @@ internal sealed record BenchmarkOptions
     /// <summary>The channel's MinEditInterval (<c>--edit-interval-ms</c>, default 1000 as on Discord).</summary>
     public int EditIntervalMs { get; init; } = 1000;
 
+    /// <summary>The bot's backends to load (<c>--backend responses,assistants</c>; default both).</summary>
+    public IReadOnlyList<string> Backends { get; init; } = ["responses", "assistants"];
+
     /// <summary>Skip the polling baseline (<c>--skip-baseline</c>).</summary>
     public bool SkipBaseline { get; init; }
 
@@ -55,14 +58,26 @@ internal sealed record BenchmarkOptions
                 "--allocations" => options with { SampleAllocations = true },
                 "--turns" => options with { Turns = Int(Value()) },
                 "--out" => options with { OutPath = Value() },
+                "--backend" => options with { Backends = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Backend)] },
                 "--channels" => options with { Channels = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries)] },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --n 1,50,200,1000 --token-interval-ms 20 " +
-                    "--tokens 120 --edit-interval-ms 1000 --skip-baseline --skip-length --turns 100 --allocations --channels discord,teams|none " +
+                    "--tokens 120 --edit-interval-ms 1000 --backend responses,assistants --skip-baseline --skip-length --turns 100 --allocations --channels discord,teams|none " +
                     "--out docs/benchmarks.md"),
             };
         }
 
         return options;
+    }
+
+    /// <summary>The client modes of the load runs: each selected backend, streaming, then the polling baseline unless skipped.</summary>
+    public IEnumerable<ClientMode> Modes()
+    {
+        if (Backends.Contains("responses"))
+            yield return ClientMode.Streaming;
+        if (Backends.Contains("assistants"))
+            yield return ClientMode.Assistants;
+        if (!SkipBaseline)
+            yield return ClientMode.Polling;
     }
 
     /// <summary>The channel scenarios this run includes.</summary>
@@ -76,6 +91,10 @@ internal sealed record BenchmarkOptions
         "--token-interval-ms", Str(TokenIntervalMs), "--tokens", Str(Tokens), "--edit-interval-ms", Str(EditIntervalMs), "--turns", Str(Turns),
         .. SampleAllocations ? ["--allocations"] : Array.Empty<string>(),
     ];
+
+    private static string Backend(string value) => value.ToLowerInvariant() is "responses" or "assistants"
+        ? value.ToLowerInvariant()
+        : throw new ArgumentException($"--backend: '{value}' is not responses or assistants.");
 
     private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
 

@@ -3,6 +3,7 @@ using Bot.Core.Channels;
 using Bot.Core.Conversations;
 using Bot.Core.Tools;
 using Bot.OpenAI;
+using Bot.OpenAI.Assistants;
 using Bot.OpenAI.Responses;
 using Bot.Testing.Channels;
 using Bot.Testing.Conversations;
@@ -12,11 +13,14 @@ using Microsoft.Extensions.Options;
 
 namespace Bot.Benchmarks;
 
-/// <summary>Which client answers: the bot's streaming Responses backend, or the 1 s polling baseline.</summary>
+/// <summary>Which client answers: the bot's streaming Responses backend, the 1 s polling baseline, or the bot's Assistants backend.</summary>
 internal enum ClientMode
 {
     Streaming,
     Polling,
+
+    /// <summary>The bot's Assistants backend: a thread per conversation, a message and a streamed run per turn.</summary>
+    Assistants,
 }
 
 /// <summary>The bot as the host wires it, minus the host: core, SQLite in a temp folder, the chosen backend, a recording channel.</summary>
@@ -32,12 +36,24 @@ internal static class BotSetup
         // The defaults of appsettings (tools on, retries with backoff), pointed at the fake.
         var options = new OpenAIOptions { ApiKey = FakeOpenAIServer.ApiKey, Endpoint = fakeEndpoint.ToString() };
         var clients = new OpenAIClients(options);
+        var tools = new FunctionToolRegistry([], Options.Create(conversations), NullLogger<FunctionToolRegistry>.Instance);
         return mode switch
         {
-            ClientMode.Streaming => new ResponsesBackend(clients, options,
-                new FunctionToolRegistry([], Options.Create(conversations), NullLogger<FunctionToolRegistry>.Instance), NullLogger<ResponsesBackend>.Instance),
+            ClientMode.Streaming => new ResponsesBackend(clients, options, tools, NullLogger<ResponsesBackend>.Instance),
+            ClientMode.Assistants => AssistantsBackend(clients, options, tools),
             _ => new PollingBackend(clients, options, PollInterval),
         };
+    }
+
+    // The assistant is made up front and configured (OpenAI:AssistantId), as an operator may: the warm-up and the
+    // measured core have stores of their own, and the backend then needs none.
+    private static AssistantsBackend AssistantsBackend(OpenAIClients clients, OpenAIOptions options, FunctionToolRegistry tools)
+    {
+#pragma warning disable OPENAI001 // The Assistants client is experimental in OpenAI 2.15.
+        options.AssistantId = clients.Assistants.CreateAssistant(options.Model, new global::OpenAI.Assistants.AssistantCreationOptions { Instructions = options.Instructions }).Value.Id;
+#pragma warning restore OPENAI001
+        return new AssistantsBackend(clients, options, tools,
+            () => throw new InvalidOperationException("The benchmark configures the assistant id; the store is not needed."), NullLogger<AssistantsBackend>.Instance);
     }
 
     public static Task<CoreHarness> StartAsync(IAssistantBackend backend, RecordingChannel channel, ConversationOptions conversations) =>

@@ -7,7 +7,7 @@ namespace Bot.Benchmarks;
 /// <summary>
 /// The OpenAI fake in its own process, so that the bot process's CPU time and memory are the bot's alone.
 /// The child prints <c>port N</c> when it listens and then obeys lines on stdin: <c>deltas</c> lists when each
-/// response's first text delta left the fake (<c>delta\t{user text}\t{UTC ticks}</c> lines, then <c>end</c>),
+/// response's (or run's) first text delta left the fake (<c>delta\t{user text}\t{UTC ticks}</c> lines, then <c>end</c>),
 /// <c>quit</c> (or the end of stdin) stops it.
 /// </summary>
 internal sealed class FakeProcess : IAsyncDisposable
@@ -103,7 +103,7 @@ internal sealed class FakeProcess : IAsyncDisposable
         {
             if (command == "deltas")
             {
-                foreach (var request in server.ResponseRequests)
+                foreach (var request in server.ResponseRequests.Concat(server.RunRequests))
                 {
                     if (request.FirstTextDeltaAt is { } at)
                         Console.WriteLine($"delta\t{request.UserText}\t{at.UtcTicks.ToString(CultureInfo.InvariantCulture)}");

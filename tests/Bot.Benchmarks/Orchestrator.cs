@@ -23,7 +23,7 @@ internal static class Orchestrator
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var loads = new List<LoadResult>();
-        ClientMode[] modes = options.SkipBaseline ? [ClientMode.Streaming] : [ClientMode.Streaming, ClientMode.Polling];
+        var modes = options.Modes().ToList();
         foreach (var n in options.Loads)
         {
             foreach (var mode in modes)

@@ -78,6 +78,17 @@ internal sealed class Report(BenchmarkOptions options, IReadOnlyList<LoadResult>
         table.Row("bot-added latency p99 ≤ 60 ms at N = 200", Ms(at200?.LatencyMs.P99), Verdict(at200?.LatencyMs.P99 <= 60, at200));
         table.Row("N = 1000: < 1.0 core on average (half of 2 cores)", Cores(at1000), Verdict(at1000?.Resources.CoresUsed < 1.0, at1000));
         table.Row("N = 1000: peak memory < 300 MB", Mb(at1000), Verdict(at1000?.Resources.PeakWorkingSetMb < 300, at1000));
+        if (Find(ClientMode.Assistants, 200) is { } assistants200)
+        {
+            table.Row("Assistants backend: latency p50 ≤ 15 ms / p99 ≤ 60 ms at N = 200", $"{Ms(assistants200.LatencyMs.P50)} / {Ms(assistants200.LatencyMs.P99)}",
+                Verdict(assistants200.LatencyMs.P50 <= 15 && assistants200.LatencyMs.P99 <= 60, assistants200));
+        }
+
+        if (Find(ClientMode.Assistants, 1000) is { } assistants1000)
+        {
+            table.Row("Assistants backend, N = 1000: < 1.0 core, peak memory < 300 MB", $"{Cores(assistants1000)}, {Mb(assistants1000)}",
+                Verdict(assistants1000.Resources.CoresUsed < 1.0 && assistants1000.Resources.PeakWorkingSetMb < 300, assistants1000));
+        }
         if (length is { } l)
         {
             var flat = l.LastCpuMs <= 1.25 * l.FirstCpuMs && l.LastAllocatedKb <= 1.25 * l.FirstAllocatedKb;
@@ -90,9 +101,9 @@ internal sealed class Report(BenchmarkOptions options, IReadOnlyList<LoadResult>
             table.Row("per-turn work flat", "not run", "–");
         }
 
-        foreach (var r in loads.Where(r => r.Mode == ClientMode.Streaming))
+        foreach (var r in loads.Where(r => r.Mode != ClientMode.Polling))
         {
-            table.Row($"N = {r.Conversations}: no edit sooner than {options.EditIntervalMs} ms; every answer complete, correct, never two writes at once",
+            table.Row($"{(r.Mode == ClientMode.Assistants ? "Assistants backend, " : "")}N = {r.Conversations}: no edit sooner than {options.EditIntervalMs} ms; every answer complete, correct, never two writes at once",
                 $"edits sooner: {Early(r)}; {Answered(r)} answered, {r.WrongText} wrong, {r.OverlappingWrites} overlapping",
                 r.EarlyEdits == 0 && r.Completed == r.Conversations && r.WrongText == 0 && r.OverlappingWrites == 0 ? "yes" : "**no**");
         }
@@ -139,6 +150,9 @@ internal sealed class Report(BenchmarkOptions options, IReadOnlyList<LoadResult>
             - **Backend:** the real `ResponsesBackend` on the OpenAI 2.15 SDK (default options: code interpreter and file
               search on, retries with backoff) over real HTTP to the loopback fake. The first turn of each conversation
               also creates its remote conversation (POST /v1/conversations), as in production.
+              The rows "streaming (bot, Assistants)" run the real `AssistantsBackend` the same way (`--backend`): a
+              thread per conversation (POST /v1/threads on its first turn), then per turn a message and a streamed run
+              (POST /v1/threads/{"{id}"}/messages, POST …/runs with `stream: true`); the assistant is configured up front.
             - **Answer:** a fixed text of {options.Tokens} deltas ({answer.Length} characters) at one delta every {options.TokenIntervalMs} ms
               ({1000.0 / Math.Max(1, options.TokenIntervalMs):0} tokens/s), so generation takes {options.Tokens * options.TokenIntervalMs / 1000.0:0.0} s.
             - **Channel:** a `RecordingChannel` with Discord's limits: 2000 characters, `MinEditInterval` {options.EditIntervalMs} ms, 8 MB;
@@ -184,7 +198,7 @@ internal sealed class Report(BenchmarkOptions options, IReadOnlyList<LoadResult>
             - **Answered / correct:** every reply's final text is compared with the fixed answer; the recording
               channel also counts writes that overlapped on one reply (must be 0).
 
-            Options: `--n 1,50,200,1000`, `--token-interval-ms 20`, `--tokens 120`, `--edit-interval-ms 1000`,
+            Options: `--n 1,50,200,1000`, `--token-interval-ms 20`, `--tokens 120`, `--edit-interval-ms 1000`, `--backend responses,assistants`,
             `--skip-baseline`, `--skip-length`, `--turns 100`, `--allocations` (sample allocations by type during
             each load; costs a little CPU), `--out docs/benchmarks.md` (without it the tables are only printed).
 
@@ -200,7 +214,12 @@ internal sealed class Report(BenchmarkOptions options, IReadOnlyList<LoadResult>
 
     private LoadResult? Find(ClientMode mode, int n) => loads.FirstOrDefault(r => r.Mode == mode && r.Conversations == n);
 
-    private static string Name(ClientMode mode) => mode == ClientMode.Streaming ? "streaming (bot)" : "polling 1 s (baseline)";
+    private static string Name(ClientMode mode) => mode switch
+    {
+        ClientMode.Streaming => "streaming (bot)",
+        ClientMode.Assistants => "streaming (bot, Assistants)",
+        _ => "polling 1 s (baseline)",
+    };
 
     private static string Early(LoadResult r) => r.EarlyEdits == 0
         ? "0"

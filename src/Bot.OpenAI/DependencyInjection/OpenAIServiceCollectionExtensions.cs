@@ -1,4 +1,6 @@
 using Bot.Core.Backends;
+using Bot.Core.Storage;
+using Bot.OpenAI.Assistants;
 using Bot.OpenAI.Responses;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +13,7 @@ public static class OpenAIServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the OpenAI options (section <c>OpenAI</c>, with <c>OPENAI_API_KEY</c> and <c>OPENAI_BASE_URL</c>
-    /// as fallbacks), the SDK clients and the backend catalog.
+    /// as fallbacks), the SDK clients, both backends and the catalog whose current backend <c>OpenAI:Api</c> names.
     /// </summary>
     public static IServiceCollection AddOpenAIBackend(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,7 +31,17 @@ public static class OpenAIServiceCollectionExtensions
 
         services.AddSingleton(sp => new OpenAIClients(sp.GetRequiredService<IOptions<OpenAIOptions>>().Value));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ResponsesBackend>(sp, sp.GetRequiredService<IOptions<OpenAIOptions>>().Value));
-        services.AddSingleton(sp => new BackendCatalog(sp.GetRequiredService<ResponsesBackend>()));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AssistantsBackend>(sp, sp.GetRequiredService<IOptions<OpenAIOptions>>().Value,
+            new Func<IConversationStore>(sp.GetRequiredService<IConversationStore>)));
+        // The configured backend answers; the other stays known so that reset can still delete what it created
+        // for conversations that began before a switch.
+        services.AddSingleton(sp =>
+        {
+            IAssistantBackend responses = sp.GetRequiredService<ResponsesBackend>();
+            IAssistantBackend assistants = sp.GetRequiredService<AssistantsBackend>();
+            var useAssistants = string.Equals(sp.GetRequiredService<IOptions<OpenAIOptions>>().Value.Api, ApiKinds.Assistants, StringComparison.OrdinalIgnoreCase);
+            return useAssistants ? new BackendCatalog(assistants, [responses]) : new BackendCatalog(responses, [assistants]);
+        });
         return services;
     }
 

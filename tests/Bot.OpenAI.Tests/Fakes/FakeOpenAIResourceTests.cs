@@ -126,9 +126,9 @@ public sealed class FakeOpenAIResourceTests
         await using var server = await FakeOpenAIServer.StartAsync();
         using var http = new FakeOpenAISdk(server).Http();
 
-        using var response = await http.GetAsync("assistants");
+        using var response = await http.GetAsync("organization/projects");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("Invalid URL (GET /v1/assistants)", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Invalid URL (GET /v1/organization/projects)", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

@@ -34,6 +34,17 @@ internal static class FakeIds
 
     public static string Call() => Alphanumeric("call_", 24);
 
+    // Assistants v2 ids are base62 too: "asst_0VLdyfoSMFV4tQpzWUT2ywhg", "thread_Wq2ScOs1iInUsyhUUDmN5NZH", "run_Uy45lNz2P7BpJcqWzQkXl1Bu".
+    public static string Assistant() => Alphanumeric("asst_", 24);
+
+    public static string Thread() => Alphanumeric("thread_", 24);
+
+    public static string ThreadMessage() => Alphanumeric("msg_", 24);
+
+    public static string Run() => Alphanumeric("run_", 24);
+
+    public static string Step() => Alphanumeric("step_", 24);
+
     private static string Hex(string prefix, int length)
     {
         Span<byte> bytes = stackalloc byte[(length + 1) / 2];

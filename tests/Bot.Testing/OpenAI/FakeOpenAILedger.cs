@@ -7,6 +7,8 @@ public enum FakeResourceKind
     File,
     VectorStore,
     Container,
+    Thread,
+    Assistant,
 }
 
 /// <summary>A file uploaded through POST /files.</summary>
@@ -36,12 +38,22 @@ public sealed class FakeOpenAILedger
 
     public IReadOnlyList<string> DeletedVectorStores => Deleted(FakeResourceKind.VectorStore);
 
+    public IReadOnlyList<string> CreatedThreads => Created(FakeResourceKind.Thread);
+
+    public IReadOnlyList<string> DeletedThreads => Deleted(FakeResourceKind.Thread);
+
+    /// <summary>Assistants clients created: a bot makes one and reuses it, so they are not counted as orphans.</summary>
+    public IReadOnlyList<string> CreatedAssistants => Created(FakeResourceKind.Assistant);
+
     /// <summary>Containers the service made for code interpreter (or a client made) — expected to outlive the bot.</summary>
     public IReadOnlyList<string> CreatedContainers => Created(FakeResourceKind.Container);
 
     public IReadOnlyList<string> DeletedContainers => Deleted(FakeResourceKind.Container);
 
-    /// <summary>Conversations, files and vector stores created and never deleted (containers expire by themselves).</summary>
+    /// <summary>
+    /// Conversations, threads, files (uploaded or generated) and vector stores created and never deleted
+    /// (containers expire by themselves; an assistant is meant to be reused).
+    /// </summary>
     public IReadOnlyList<string> Orphans
     {
         get
@@ -49,7 +61,7 @@ public sealed class FakeOpenAILedger
             lock (_sync)
             {
                 var orphans = new List<string>();
-                foreach (var kind in (ReadOnlySpan<FakeResourceKind>)[FakeResourceKind.Conversation, FakeResourceKind.File, FakeResourceKind.VectorStore])
+                foreach (var kind in (ReadOnlySpan<FakeResourceKind>)[FakeResourceKind.Conversation, FakeResourceKind.Thread, FakeResourceKind.File, FakeResourceKind.VectorStore])
                 {
                     var deleted = _deleted.TryGetValue(kind, out var d) ? d : [];
                     if (_created.TryGetValue(kind, out var created))

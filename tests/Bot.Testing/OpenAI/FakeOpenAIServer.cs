@@ -10,10 +10,15 @@ using Microsoft.Extensions.Logging;
 
 namespace Bot.Testing.OpenAI;
 
-/// <summary>A loopback stand-in for api.openai.com (Responses, Conversations, Files, Vector Stores, Containers) for the real SDK.</summary>
+/// <summary>
+/// A loopback stand-in for api.openai.com (Responses, Conversations, Files, Vector Stores, Containers, and the
+/// Assistants v2 API: assistants, threads, messages, runs with their steps) for the real SDK.
+/// </summary>
 /// <remarks>
 /// Start one per test, point the SDK's <c>Endpoint</c> at <see cref="BaseUri"/>, script answers with
-/// <see cref="Enqueue"/> (or <see cref="Responder"/>), then assert on <see cref="ResponseRequests"/>,
+/// <see cref="Enqueue"/> (or <see cref="Responder"/>; one queue answers POST /responses and the Assistants runs alike:
+/// a run plays a script, function calls pause it in requires_action, and the outputs submitted get the next script),
+/// then assert on <see cref="ResponseRequests"/> (<see cref="RunRequests"/> for runs),
 /// <see cref="Ledger"/> and the counters. All state lives in the instance.
 /// </remarks>
 public sealed class FakeOpenAIServer : IAsyncDisposable
@@ -70,6 +75,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>The most POST /responses ever in flight at once for one conversation (a careful bot keeps this at 1).</summary>
     public int MaxConcurrentResponsesPerConversation => _state.MaxConcurrentResponsesPerConversation;
 
+    /// <summary>Every run created or continued (POST …/runs, …/submit_tool_outputs), as the script saw it, in arrival order.</summary>
+    public IReadOnlyList<FakeResponseRequest> RunRequests => _state.RunRequests;
+
+    /// <summary>Messages or runs refused with "Can't add messages to thread_… while a run run_… is active." (or "already has an active run").</summary>
+    public int RunActiveErrors => _state.RunActiveErrors;
+
     /// <summary>What clients created and deleted.</summary>
     public FakeOpenAILedger Ledger => _state.Ledger;
 
@@ -101,6 +112,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         new FileEndpoints(state).Map(v1);
         new VectorStoreEndpoints(state).Map(v1);
         new ContainerEndpoints(state).Map(v1);
+        new AssistantEndpoints(state).Map(v1);
+        new ThreadEndpoints(state).Map(v1);
+        new RunEndpoints(state).Map(v1);
         app.MapFallback(context => OpenAIHttp.NotFoundAsync(context, $"Invalid URL ({context.Request.Method} {context.Request.Path})"));
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -120,6 +134,61 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     /// <summary>Acts out a container's expiry (20 minutes idle on the service): it and its files answer 404 from now on.</summary>
     public void ExpireContainer(string containerId) => _state.Containers.TryRemove(containerId, out _);
+
+    /// <summary>Puts a file on the fake under a given id (a recording's cited file, say), as if uploaded earlier.</summary>
+    public void AddFile(string id, string filename, byte[] content, string purpose = "assistants") =>
+        _state.Files[id] = new StoredFile(id, filename, purpose, content, FakeOpenAIState.Now());
+
+    /// <summary>
+    /// Acts out a run a crashed client left on a thread: a new run in <paramref name="status"/> (in_progress or
+    /// requires_action) that locks the thread until someone cancels it. Returns its id.
+    /// </summary>
+    public string LeaveActiveRun(string threadId, string status = "in_progress")
+    {
+        var thread = _state.Threads[threadId];
+        var assistantId = _state.Assistants.Keys.FirstOrDefault() ?? FakeIds.Assistant();
+        var run = new StoredRun(FakeIds.Run(), threadId, assistantId, FakeOpenAIState.Now()) { Status = status, StartedAt = FakeOpenAIState.Now() };
+        if (status == "requires_action")
+        {
+            run.RequiredCalls.Add((FakeIds.Call(), "lookup", "{}"));
+        }
+
+        lock (thread.Sync)
+        {
+            thread.Runs.Add(run);
+            thread.UnseenFrom = thread.Messages.Count;
+        }
+
+        return run.Id;
+    }
+
+    /// <summary>The status of a run, null when the thread or run is unknown.</summary>
+    public string? RunStatus(string threadId, string runId)
+    {
+        if (!_state.Threads.TryGetValue(threadId, out var thread))
+        {
+            return null;
+        }
+
+        lock (thread.Sync)
+        {
+            return thread.Runs.Find(r => r.Id == runId)?.Status;
+        }
+    }
+
+    /// <summary>Statuses of a thread's runs, oldest first (empty for an unknown thread).</summary>
+    public IReadOnlyList<string> RunStatuses(string threadId)
+    {
+        if (!_state.Threads.TryGetValue(threadId, out var thread))
+        {
+            return [];
+        }
+
+        lock (thread.Sync)
+        {
+            return [.. thread.Runs.Select(r => r.Status)];
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -10,7 +10,9 @@ internal sealed class FakeOpenAIState
     private readonly List<FakeResponseRequest> _responseRequests = [];
     private readonly List<string> _requestLog = [];
     private readonly ConcurrentQueue<FakeResponse> _script = new();
+    private readonly List<FakeResponseRequest> _runRequests = [];
     private int _conversationConflicts;
+    private int _runActiveErrors;
     private int _maxConcurrentPerConversation;
 
     public ConcurrentDictionary<string, StoredConversation> Conversations { get; } = new(StringComparer.Ordinal);
@@ -23,8 +25,15 @@ internal sealed class FakeOpenAIState
 
     public ConcurrentDictionary<string, StoredResponse> Responses { get; } = new(StringComparer.Ordinal);
 
+    public ConcurrentDictionary<string, StoredAssistant> Assistants { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, StoredThread> Threads { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Parsed fixtures by full path, so a benchmark replaying one file a thousand times reads it once.</summary>
     public ConcurrentDictionary<string, ReplayScript> Replays { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Parsed Assistants fixtures by full path.</summary>
+    public ConcurrentDictionary<string, List<AssistantReplayFrame>> AssistantReplays { get; } = new(StringComparer.Ordinal);
 
     public FakeOpenAILedger Ledger { get; } = new();
 
@@ -46,6 +55,29 @@ internal sealed class FakeOpenAIState
     public CancellationToken Stopping { get; set; }
 
     public int ConversationConflicts => Volatile.Read(ref _conversationConflicts);
+
+    public int RunActiveErrors => Volatile.Read(ref _runActiveErrors);
+
+    public void RecordRunActiveError() => Interlocked.Increment(ref _runActiveErrors);
+
+    public void RecordRunRequest(FakeResponseRequest request)
+    {
+        lock (_observationsSync)
+        {
+            _runRequests.Add(request);
+        }
+    }
+
+    public IReadOnlyList<FakeResponseRequest> RunRequests
+    {
+        get
+        {
+            lock (_observationsSync)
+            {
+                return [.. _runRequests];
+            }
+        }
+    }
 
     public int MaxConcurrentResponsesPerConversation => Volatile.Read(ref _maxConcurrentPerConversation);
 

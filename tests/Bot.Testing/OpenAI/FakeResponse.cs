@@ -89,6 +89,18 @@ public sealed class FakeResponse
     public FakeResponse Incomplete(string reason = "max_output_tokens") =>
         End(new FakeEnding(FakeEndingKind.Incomplete, Reason: reason));
 
+    /// <summary>
+    /// Assistants: ends with `thread.run.expired` (the run outlived its ten minutes). The Responses API has no such
+    /// status: there the stream ends without a terminal event.
+    /// </summary>
+    public FakeResponse Expired() => End(new FakeEnding(FakeEndingKind.Expired));
+
+    /// <summary>
+    /// Assistants: ends with `thread.run.cancelled`, as when someone else cancelled the run. On the Responses side the
+    /// response is marked cancelled and the stream ends without a terminal event.
+    /// </summary>
+    public FakeResponse Cancelled() => End(new FakeEnding(FakeEndingKind.Cancelled));
+
     /// <summary>Sends an `error` event, then ends the stream without a terminal event.</summary>
     public FakeResponse ErrorEvent(string code, string message) =>
         End(new FakeEnding(FakeEndingKind.ErrorEvent, code, message));
@@ -176,6 +188,8 @@ internal enum FakeEndingKind
     Incomplete,
     ErrorEvent,
     Cut,
+    Expired,
+    Cancelled,
 }
 
 internal sealed record FakeEnding(FakeEndingKind Kind, string? Code = null, string? Message = null, string? Reason = null, bool Reset = true)

@@ -35,6 +35,41 @@ internal sealed class SseEventWriter : IDisposable
         return _json;
     }
 
+    /// <summary>
+    /// Starts an Assistants event: writes the `event:` line; the caller writes the whole data object (which, unlike
+    /// a Responses event, carries no `type` or `sequence_number` of its own), then calls <see cref="EndDataAsync"/>.
+    /// </summary>
+    public Utf8JsonWriter BeginData(JsonEncodedText eventName)
+    {
+        WriteBytes("event: "u8);
+        WriteBytes(eventName.EncodedUtf8Bytes);
+        WriteBytes("\ndata: "u8);
+        _json.Reset(_pipe);
+        return _json;
+    }
+
+    /// <summary>Starts an Assistants event whose data object the caller fills; <see cref="EndAsync"/> closes it.</summary>
+    public Utf8JsonWriter BeginObject(JsonEncodedText eventName)
+    {
+        BeginData(eventName).WriteStartObject();
+        return _json;
+    }
+
+    /// <summary>Ends an event started with <see cref="BeginData"/> and flushes it to the client.</summary>
+    public async ValueTask EndDataAsync()
+    {
+        _json.Flush();
+        WriteBytes("\n\n"u8);
+        ThrowIfGone(await _pipe.FlushAsync(_aborted).ConfigureAwait(false));
+    }
+
+    /// <summary>Writes the Assistants stream's end, `event: done` / `data: [DONE]`, and flushes.</summary>
+    public async ValueTask WriteDoneAsync()
+    {
+        WriteBytes("event: done\ndata: [DONE]\n\n"u8);
+        ThrowIfGone(await _pipe.FlushAsync(_aborted).ConfigureAwait(false));
+    }
+
     /// <summary>Closes the event's JSON, ends the frame with a blank line and flushes it to the client.</summary>
     public async ValueTask EndAsync()
     {

@@ -1,0 +1,227 @@
+using System.ClientModel;
+using System.Runtime.CompilerServices;
+using Bot.Core.Attachments;
+using Bot.Core.Backends;
+using Bot.Core.Channels;
+using OpenAI.Assistants;
+using OpenAI.Files;
+
+namespace Bot.OpenAI.Assistants;
+
+public sealed partial class AssistantsBackend
+{
+    public async IAsyncEnumerable<AssistantEvent> RunTurnAsync(TurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var threadId = await AddMessageAsync(request.Thread, request, cancellationToken).ConfigureAwait(false);
+        if (request.Files.Any(f => f.Target == AttachmentTarget.FileSearch))
+            await RecordThreadVectorStoreAsync(request.Thread, threadId, cancellationToken).ConfigureAwait(false);
+
+        var output = new TurnOutput(this, request.Thread);
+        string? runId = null;
+        var ended = false;
+        Func<Task<AsyncStreamingResult<StreamingUpdate>>> open = () => StartRunAsync(threadId, cancellationToken);
+        try
+        {
+            for (var round = 1; ; round++)
+            {
+                var translator = new RunStreamTranslator();
+                var stream = await FailureMapping.GuardAsync(open, cancellationToken).ConfigureAwait(false);
+                await using (((IAsyncDisposable)stream).ConfigureAwait(false))
+                {
+                    var updates = ((IAsyncEnumerable<StreamingUpdate>)stream).GetAsyncEnumerator(cancellationToken);
+                    await using (updates.ConfigureAwait(false))
+                    {
+                        while (await MoveNextAsync(updates, translator, cancellationToken).ConfigureAwait(false))
+                        {
+                            foreach (var assistantEvent in translator.Translate(updates.Current))
+                                yield return assistantEvent;
+                            runId ??= translator.RunId;
+                            if (translator.FinishedMessages.Count > 0)
+                            {
+                                foreach (var assistantEvent in await output.RenderAsync(translator, cancellationToken).ConfigureAwait(false))
+                                    yield return assistantEvent;
+                            }
+                        }
+                    }
+                }
+
+                runId = translator.RunId ?? runId;
+                if (translator.Broken is not null)
+                    translator.RequiredCalls.Clear();
+                if (translator.Terminal is null && translator.RequiredCalls.Count == 0)
+                    await RecoverCutStreamAsync(threadId, runId, translator, output, cancellationToken).ConfigureAwait(false);
+
+                foreach (var assistantEvent in await output.RenderAsync(translator, cancellationToken).ConfigureAwait(false))
+                    yield return assistantEvent;
+                foreach (var file in await output.DownloadAsync(translator, cancellationToken).ConfigureAwait(false))
+                    yield return file;
+
+                if (translator.Terminal is { } run)
+                {
+                    ended = true;
+                    _idleThreads[threadId] = true;
+                    if (run.Usage is { } usage)
+                        yield return new UsageReported(new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount));
+                    yield return Finish(run);
+                    yield break;
+                }
+
+                if (round >= _options.MaxToolRounds)
+                    throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for functions in more than {_options.MaxToolRounds} rounds.");
+
+                Log.RunFunctionCalls(_logger, runId!, translator.RequiredCalls.Count, round);
+                foreach (var call in translator.RequiredCalls)
+                    yield return new ToolActivity(ToolKind.Function, Running: true, call.FunctionName);
+                var results = await Task.WhenAll(translator.RequiredCalls.Select(call =>
+                    _tools.InvokeAsync(call.FunctionName, call.Arguments, cancellationToken))).ConfigureAwait(false);
+                yield return new ToolActivity(ToolKind.Function, Running: false);
+
+                var outputs = translator.RequiredCalls.Select((call, i) => new ToolOutput(call.CallId, results[i])).ToList();
+                var pausedRunId = runId!;
+                open = () => _clients.Assistants.SubmitToolOutputsToRunStreamingAsync(threadId, pausedRunId, outputs, cancellationToken);
+            }
+        }
+        finally
+        {
+            // Stopped, reset, failed or cut short: a run left going would lock the thread for the next turn.
+            if (!ended && runId is not null)
+                await AbandonRunAsync(threadId, runId).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Starts the streamed run. An assistant the bot created that the service no longer knows (deleted by someone)
+    /// is created again, once.
+    /// </summary>
+    private async Task<AsyncStreamingResult<StreamingUpdate>> StartRunAsync(string threadId, CancellationToken cancellationToken)
+    {
+        var assistantId = await _assistant.GetAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await FailureMapping.GuardAsync(() => _clients.Assistants.CreateRunStreamingAsync(threadId, assistantId, new RunCreationOptions(), cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (AssistantFailureException e) when (e.InnerException is ClientResultException { Status: 404 } && e.Message.Contains(assistantId, StringComparison.Ordinal))
+        {
+            if (!await _assistant.ForgetAsync(assistantId, cancellationToken).ConfigureAwait(false))
+                throw;
+            Log.AssistantMissing(_logger, assistantId);
+            assistantId = await _assistant.GetAsync(cancellationToken).ConfigureAwait(false);
+            return await FailureMapping.GuardAsync(() => _clients.Assistants.CreateRunStreamingAsync(threadId, assistantId, new RunCreationOptions(), cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The turn's end as the run's terminal status says: an answer, a shortened one, or a failure.</summary>
+    private static TurnFinished Finish(ThreadRun run)
+    {
+        if (run.Status == RunStatus.Completed)
+            return new TurnFinished();
+        if (run.Status == RunStatus.Incomplete)
+            return new TurnFinished(Incomplete: true, run.IncompleteDetails?.Reason?.ToString() ?? "max_completion_tokens");
+        if (run.Status == RunStatus.Cancelled)
+            return new TurnFinished(Incomplete: true, "run_cancelled");
+        if (run.Status == RunStatus.Expired)
+            throw new AssistantFailureException(FailureKind.ServiceError, $"Run {run.Id} expired before it finished.");
+        throw FailureMapping.FromErrorCode(run.LastError?.Code.ToString(), run.LastError?.Message ?? $"Run {run.Id} failed.");
+    }
+
+    /// <summary>
+    /// A stream that ended without a terminal run event (a dropped connection or a proxy's cut): the run goes on
+    /// at the service, so it is fetched (and waited for) and handled by its real status (openai.md §0).
+    /// </summary>
+    private async Task RecoverCutStreamAsync(string threadId, string? runId, RunStreamTranslator translator, TurnOutput output,
+        CancellationToken cancellationToken)
+    {
+        if (runId is null)
+            throw new AssistantFailureException(FailureKind.StreamCut, "The run stream ended before it named its run.");
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.NetworkTimeout);
+        ThreadRun run;
+        try
+        {
+            run = await Call(() => _clients.Assistants.GetRunAsync(threadId, runId, deadline.Token), deadline.Token).ConfigureAwait(false);
+            while (!run.Status.IsTerminal && run.Status != RunStatus.RequiresAction)
+            {
+                await Task.Delay(s_runPoll, deadline.Token).ConfigureAwait(false);
+                run = await Call(() => _clients.Assistants.GetRunAsync(threadId, runId, deadline.Token), deadline.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AssistantFailureException(FailureKind.StreamCut, $"The stream of run {runId} broke and the run did not end in time.", e);
+        }
+
+        Log.RunStreamCut(_logger, runId, run.Status.ToString());
+        translator.Adopt(run);
+        if (!run.Status.IsTerminal)
+            return;
+
+        // The messages the run wrote, newest first down to the user's message that started it.
+        var written = new List<ThreadMessage>();
+        var messages = _clients.Assistants.GetMessagesAsync(threadId, new MessageCollectionOptions { Order = MessageCollectionOrder.Descending },
+            cancellationToken);
+        await foreach (var message in messages.ConfigureAwait(false))
+        {
+            if (message.RunId != runId)
+                break;
+            written.Add(message);
+        }
+
+        written.Reverse();
+        translator.FinishedMessages.AddRange(written.Where(m => !output.HasRendered(m.Id)));
+    }
+
+    /// <summary>
+    /// Moves to the next update. An <c>error</c> event fails the turn; a broken connection once the run is known
+    /// ends the stream (the run is then fetched); anything else is translated for the user.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<StreamingUpdate> updates, RunStreamTranslator translator,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await updates.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (ClientResultException e) when (ErrorEvent(e) is { } failure)
+        {
+            throw failure;
+        }
+        catch (Exception e) when (translator.RunId is not null
+            && FailureMapping.FromException(e, midStream: true, cancellationToken) is { Kind: FailureKind.StreamCut } cut)
+        {
+            translator.Broken = cut;
+            return false;
+        }
+        catch (Exception e) when (FailureMapping.FromException(e, translator.Started, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    // The SDK turns an `error` event into an exception whose message is "Streaming error (type: code)\n\nmessage"
+    // or the event's data itself ({"code":…,"message":…}).
+    private static AssistantFailureException? ErrorEvent(ClientResultException exception)
+    {
+        var text = exception.Message;
+        if (text.StartsWith("Streaming error", StringComparison.Ordinal))
+            return FailureMapping.FromErrorCode(text.Split(['(', ':', ')'], StringSplitOptions.TrimEntries) is [_, _, var c, ..] ? c : null, text);
+        if (!text.StartsWith('{'))
+            return null;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(text);
+            var error = json.RootElement.TryGetProperty("error", out var inner) ? inner : json.RootElement;
+            var code = error.TryGetProperty("code", out var c) ? c.ToString() : null;
+            var message = error.TryGetProperty("message", out var m) ? m.ToString() : text;
+            return FailureMapping.FromErrorCode(code, message);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+}
