@@ -34,6 +34,7 @@ internal static class FailureMapping
             ClientResultException { Status: 503 } e => new(FailureKind.Busy, e.Message, e),
             ClientResultException { Status: >= 500 or 408 } e => new(FailureKind.ServiceError, e.Message, e),
             ClientResultException { Status: 0 } e => new(midStream ? FailureKind.StreamCut : FailureKind.Unreachable, e.Message, e),
+            ClientResultException { Status: 404 } e => new(FailureKind.Misconfigured, e.Message, e),
             ClientResultException e => new(FailureKind.Rejected, e.Message, e),
             // A network timeout surfaces as a cancellation the caller did not ask for.
             OperationCanceledException e => new(midStream ? FailureKind.StreamCut : FailureKind.Unreachable, "The request timed out.", e),
@@ -48,6 +49,7 @@ internal static class FailureMapping
         {
             "rate_limit_exceeded" or "server_is_overloaded" or "slow_down" => FailureKind.Busy,
             "insufficient_quota" => FailureKind.QuotaExceeded,
+            "model_not_found" => FailureKind.Misconfigured,
             "invalid_prompt" or "invalid_request_error" or "invalid_image" or "invalid_image_format" or "empty_image_file" or "image_too_large"
                 => FailureKind.Rejected,
             _ => FailureKind.ServiceError,

@@ -17,6 +17,11 @@ public enum FailureKind
     Rejected,
     /// <summary>The quota or billing limit is exhausted.</summary>
     QuotaExceeded,
+    /// <summary>
+    /// The service does not offer what the bot is configured to use: an unknown model or assistant id, or an
+    /// API the endpoint does not serve (404), such as the Assistants API on OpenAI's own service after its shutdown.
+    /// </summary>
+    Misconfigured,
 }
 
 /// <summary>

@@ -42,6 +42,7 @@ internal static class UserMessages
         FailureKind.Unauthorized => "⚠️ The assistant service refused the bot's credentials. An operator needs to check the configuration.",
         FailureKind.Rejected => "⚠️ The assistant service refused this request. Please rephrase it or try different files.",
         FailureKind.QuotaExceeded => "⚠️ The bot has used up its assistant quota. An operator needs to check the billing.",
+        FailureKind.Misconfigured => "⚠️ The assistant service doesn't offer the model, assistant or API the bot is set up to use. An operator needs to check the configuration.",
         _ => "⚠️ The assistant ran into an error and couldn't finish this answer. Please try again.",
     };
 }

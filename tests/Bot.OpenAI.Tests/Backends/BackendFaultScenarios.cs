@@ -38,6 +38,22 @@ public sealed class BackendFaultScenarios
         Assert.Equal(Busy, bot.Channel.Replies[0].Text);
     }
 
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task UnknownModel_TellsTheUserAnOperatorMustFixTheConfiguration(string api)
+    {
+        await using var bot = await BackendHarness.StartAsync(api);
+        bot.Server.Enqueue(FakeResponse.HttpError(404, "The model `gpt-nope` does not exist or you do not have access to it.", "model_not_found"),
+            FakeResponse.Stream().Text("Fine now."));
+
+        Assert.Equal(TurnStatus.Failed, await bot.AskAsync("c1", "hi"));
+        Assert.Equal(TurnStatus.Completed, await bot.AskAsync("c1", "again"));
+
+        Assert.Equal("⚠️ The assistant service doesn't offer the model, assistant or API the bot is set up to use. " +
+            "An operator needs to check the configuration.", bot.Channel.Replies[0].Text);
+        Assert.Equal("Fine now.", bot.Channel.Replies[1].Text);
+    }
+
     [Fact]
     public async Task ExpiredRun_IsOneSentence_AndTheThreadTakesTheNextMessage()
     {
