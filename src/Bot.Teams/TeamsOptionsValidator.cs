@@ -34,8 +34,8 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
             errors.Add("Teams:EditInterval: must be between 0.2 seconds and 1 minute.");
         if (options.StreamInterval < TimeSpan.FromSeconds(1) || options.StreamInterval > TimeSpan.FromSeconds(10))
             errors.Add("Teams:StreamInterval: must be between 1 and 10 seconds (Teams allows one stream request per second).");
-        if (options.StreamCutoff < TimeSpan.FromSeconds(10) || options.StreamCutoff > TimeSpan.FromSeconds(115))
-            errors.Add("Teams:StreamCutoff: must be between 10 and 115 seconds (Teams ends streams at 2 minutes).");
+        if (options.StreamCutoff < TimeSpan.FromSeconds(1) || options.StreamCutoff > TimeSpan.FromSeconds(115))
+            errors.Add("Teams:StreamCutoff: must be between 1 and 115 seconds (Teams ends streams at 2 minutes).");
         if (options.MaxRetries is < 0 or > 10)
             errors.Add("Teams:MaxRetries: must be between 0 and 10.");
         if (options.RetryBaseDelay < TimeSpan.Zero || options.RetryBaseDelay > TimeSpan.FromMinutes(1))
