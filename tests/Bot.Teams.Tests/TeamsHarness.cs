@@ -72,6 +72,8 @@ internal sealed class TeamsHarness : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Configuration.AddInMemoryCollection(config);
         builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("BOT_TEST_LOGS") == "1")
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddRoutingCore();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration);
