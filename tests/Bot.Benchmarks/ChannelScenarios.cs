@@ -27,6 +27,7 @@ internal static class ChannelScenarios
         // Discord scenario (issue 3) goes here.
 
         // Teams scenario (issue 4) goes here.
+        new Teams.TeamsScenario(),
     ];
 
     public static IChannelScenario? Find(string name) =>
