@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Bot.Core.Conversations;
 using Bot.Teams.Connector;
@@ -23,7 +22,7 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
 {
     private static readonly HashSet<string> s_reset = new(["reset", "/reset"], StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> s_stop = new(["stop", "/stop"], StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _welcomed = new(StringComparer.Ordinal);
+    private readonly RecentIds _recent = new(time);
 
     public async Task<ActivityResponse> HandleAsync(Activity activity)
     {
@@ -60,12 +59,15 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
             return;
         }
 
-        var message = new IncomingMessage(key, $"{address.ConversationId}|{activity.Id}",
-            new MessageAuthor(activity.From.Id, activity.From.Name ?? "Someone"), text, files,
-            activity.Timestamp ?? time.GetUtcNow(), address.Serialize(), IsShared: !address.IsPersonal);
-        var accepted = await conversations().AcceptAsync(message, stopping).ConfigureAwait(false);
-        if (accepted.Status == AcceptStatus.Accepted && address.IsPersonal && options.Streaming && streams.TryOpen(address) is { } stream)
+        // The message id is unique within the channel (Teams ids are only unique within a conversation).
+        var messageId = $"{address.ConversationId}|{activity.Id}";
+        // "Thinking…" goes out at once, while the message is being stored; a re-delivery seen recently opens nothing.
+        if (_recent.TryAdd(messageId) && address.IsPersonal && options.Streaming && streams.TryOpen(address) is { } stream)
             Background("informative update", ct => stream.InformAsync(TeamsStreamingWriter.Thinking, ct));
+
+        var message = new IncomingMessage(key, messageId, new MessageAuthor(activity.From.Id, activity.From.Name ?? "Someone"), text, files,
+            activity.Timestamp ?? time.GetUtcNow(), address.Serialize(), IsShared: !address.IsPersonal);
+        await conversations().AcceptAsync(message, stopping).ConfigureAwait(false);
     }
 
     private async Task ResetAsync(ConversationKey key, ReplyAddress address, CancellationToken cancellationToken)
@@ -90,11 +92,8 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
         if (bot is null || activity.Conversation?.Id is null || activity.ServiceUrl is null || activity.MembersAdded?.Any(m => m.Id == bot) != true)
             return;
         // Teams may deliver the same update twice: one welcome per conversation and update id.
-        var now = time.GetUtcNow();
-        if (!_welcomed.TryAdd($"{activity.Conversation.Id}|{activity.Id}", now))
+        if (!_recent.TryAdd($"{activity.Conversation.Id}|{activity.Id}"))
             return;
-        foreach (var old in _welcomed.Where(w => now - w.Value > TimeSpan.FromHours(1)))
-            _welcomed.TryRemove(old);
 
         var address = IncomingTranslator.Address(activity);
         Background("welcome", ct => connector.SendAsync(address.ServiceUrl, address.ConversationId, OutgoingActivities.Message(address, options.Welcome), ct));

@@ -11,6 +11,7 @@ internal sealed record TeamsResult(
     int Finals,
     double WallSeconds,
     Distribution InformativeMs,
+    Distribution InformativeFromSendMs,
     Distribution FirstTextMs,
     Distribution UpdatesPerSecond,
     Distribution UpdateGapMs,
@@ -22,10 +23,11 @@ internal sealed record TeamsResult(
 
 internal sealed partial class TeamsScenario
 {
-    private static TeamsResult Measure(List<ConnectorRequest> requests, Dictionary<string, DateTimeOffset> sent, TimeSpan wall, int throttled,
-        BenchmarkOptions options)
+    private static TeamsResult Measure(List<ConnectorRequest> requests, Dictionary<string, DateTimeOffset> sent,
+        IReadOnlyDictionary<string, DateTimeOffset> arrivals, TimeSpan wall, int throttled, BenchmarkOptions options)
     {
         var informative = new List<double>();
+        var informativeFromSend = new List<double>();
         var firstText = new List<double>();
         var rates = new List<double>();
         var gaps = new List<double>();
@@ -37,7 +39,12 @@ internal sealed partial class TeamsScenario
                 continue;
             var list = chat.OrderBy(r => r.At).ToList();
             if (list.FirstOrDefault(r => r.StreamType == "informative") is { } info)
-                informative.Add((info.At - at).TotalMilliseconds);
+            {
+                informativeFromSend.Add((info.At - at).TotalMilliseconds);
+                if (arrivals.TryGetValue(chat.Key, out var arrived))
+                    informative.Add((info.At - arrived).TotalMilliseconds);
+            }
+
             var updates = list.Where(r => r.StreamType == "streaming" && r.Succeeded).ToList();
             if (updates.Count > 0)
                 firstText.Add((updates[0].At - at).TotalMilliseconds);
@@ -51,7 +58,7 @@ internal sealed partial class TeamsScenario
             finals += list.Count(r => r.StreamType == "final" && r.Succeeded);
         }
 
-        return new TeamsResult(sent.Count, finals, wall.TotalSeconds, Distribution.Of(informative), Distribution.Of(firstText), Distribution.Of(rates),
+        return new TeamsResult(sent.Count, finals, wall.TotalSeconds, Distribution.Of(informative), Distribution.Of(informativeFromSend), Distribution.Of(firstText), Distribution.Of(rates),
             Distribution.Of(gaps), Distribution.Of(perConversation), throttled + requests.Count(r => r.Status == 429),
             requests.Count(r => !r.Succeeded), options.TokenIntervalMs, Math.Max(options.Tokens, Tokens));
     }
@@ -63,10 +70,13 @@ internal sealed partial class TeamsScenario
         text.Append(CultureInfo.InvariantCulture,
             $"### Teams: {r.Conversations} concurrent personal chats, streamed ({r.Tokens} tokens at {r.TokenIntervalMs} ms, {r.Finals} final messages, {MarkdownTable.Format(r.WallSeconds)} s)\n\n");
         text.Append("Signed activities on /api/messages; the Bot Framework fake enforces 7 writes/s per thread and one stream request per second (429 otherwise). ")
-            .Append("Times are from sending the activity to the Connector receiving the request.\n\n");
+            .Append("Times end when the Connector fake received the request; they start when the activity reached the bot's HTTP pipeline ")
+            .Append("(\"reached\") or when the client sent it (\"sent\": includes the client's own queueing of 200 simultaneous posts); ")
+            .Append("first streamed text counts from \"sent\".\n\n");
         var table = new MarkdownTable("measure", "p50", "p99", "max", "mean");
         void Row(string name, Distribution d) => table.Row(name, d.P50, d.P99, d.Max, d.Mean);
-        Row("informative update (ms)", r.InformativeMs);
+        Row("informative update after the activity reached the bot (ms)", r.InformativeMs);
+        Row("informative update after the activity was sent (ms)", r.InformativeFromSendMs);
         Row("first streamed text (ms)", r.FirstTextMs);
         Row("streaming updates per second per stream", r.UpdatesPerSecond);
         Row("gap between streaming updates (ms)", r.UpdateGapMs);
@@ -78,7 +88,7 @@ internal sealed partial class TeamsScenario
             $"p50 {MarkdownTable.Format(r.UpdatesPerSecond.P50)}, max {MarkdownTable.Format(r.UpdatesPerSecond.Max)}",
             r.UpdatesPerSecond.P50 is >= 0.9 and <= 1.0 && r.UpdatesPerSecond.Max <= 1.0 ? "yes" : "**no**");
         targets.Row("zero 429s", r.Status429.ToString(CultureInfo.InvariantCulture), r.Status429 == 0 ? "yes" : "**no**");
-        targets.Row("informative update within 50 ms of the activity", $"p50 {MarkdownTable.Format(r.InformativeMs.P50)} ms, p99 {MarkdownTable.Format(r.InformativeMs.P99)} ms",
+        targets.Row("informative update within 50 ms of the activity's arrival", $"p50 {MarkdownTable.Format(r.InformativeMs.P50)} ms, p99 {MarkdownTable.Format(r.InformativeMs.P99)} ms",
             r.InformativeMs.P99 <= 50 ? "yes" : r.InformativeMs.P50 <= 50 ? "p50 only" : "**no**");
         targets.Row("every chat answered", $"{r.Finals} of {r.Conversations}, {r.Failed} failed requests", r.Finals == r.Conversations && r.Failed == 0 ? "yes" : "**no**");
         text.Append(targets).Append('\n');
