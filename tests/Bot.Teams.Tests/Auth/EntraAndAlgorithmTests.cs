@@ -61,13 +61,14 @@ public sealed class EntraAndAlgorithmTests
     public async Task LocalMode_AcceptsLoopbackCallersWithoutToken_AndRepliesWithoutAuthorization()
     {
         await using var bot = await TeamsHarness.StartAsync(withAppId: false);
+        bot.Teams.RequireBotToken = false; // now it refuses calls that carry an Authorization header
         var activity = Activities.Personal(bot.Teams.ServiceUrl, "local");
 
         var response = await bot.PostAsync(activity, token: null);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        // The fake Connector demands a bot token, so the unauthenticated reply is refused there; no token was ever requested.
-        await bot.Teams.WaitUntilAsync(r => r.Any(x => x.ConversationId == Activities.ConversationId(activity)));
+        await bot.Teams.WaitUntilAsync(r => r.Any(x => x.ConversationId == Activities.ConversationId(activity) && x.StreamType == "final"));
+        Assert.All(bot.Teams.Requests, r => Assert.True(r.Succeeded, FakeTeamsServer.Describe(r)));
         Assert.Empty(bot.Teams.TokenRequests);
         Assert.Equal("local", Assert.Single(bot.OpenAI.ResponseRequests).UserText);
     }

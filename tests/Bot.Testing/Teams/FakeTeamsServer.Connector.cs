@@ -40,7 +40,7 @@ public sealed partial class FakeTeamsServer
 
     private (int Status, JsonObject? Body, TimeSpan? RetryAfter) Decide(HttpContext context, ConnectorRequest request)
     {
-        if (!HasBotToken(context))
+        if (RequireBotToken ? !HasBotToken(context) : context.Request.Headers.Authorization.Count > 0)
             return (401, Error("Unauthorized", "Authorization has been denied for this request."), null);
         lock (_lock)
         {

@@ -60,6 +60,9 @@ public sealed partial class FakeTeamsServer : IAsyncDisposable
     /// <summary>Answer 429 when a thread gets more than 7 writes a second / 8 per 2 s, or a stream more than one request a second.</summary>
     public bool EnforceRateLimits { get; set; } = true;
 
+    /// <summary>Demand a bot token on Connector calls (false: accept calls without one, as the Emulator does).</summary>
+    public bool RequireBotToken { get; set; } = true;
+
     /// <summary>Lifetime of issued bot tokens.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
