@@ -71,14 +71,14 @@ internal sealed class ConnectorClient(HttpClient http, IBotTokenProvider tokens,
         var body = activity?.ToJsonString();
         for (var attempt = 0; ; attempt++)
         {
-            await pacer.WaitAsync(conversationId, cancellationToken).ConfigureAwait(false);
             using var request = new HttpRequestMessage(method, url);
             if (body is not null)
                 request.Content = new StringContent(body, Encoding.UTF8, "application/json");
             if (await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false) is { } token)
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-
-            var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage response;
+            using (await pacer.WaitAsync(conversationId, cancellationToken).ConfigureAwait(false))
+                response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
                 return response;
 

@@ -70,8 +70,7 @@ internal sealed class TeamsStreamingWriter(ConnectorClient connector, StreamTrac
                 return;
         }
 
-        await _plain.EditAsync(messageId, OutgoingActivities.SplitStatus(text).Body is { Length: > 0 } body ? body : text, cancellationToken)
-            .ConfigureAwait(false);
+        await _plain.EditAsync(messageId, text, cancellationToken).ConfigureAwait(false);
     }
 
     public Task SendFilesAsync(IReadOnlyList<OutputFile> files, CancellationToken cancellationToken = default)
