@@ -111,11 +111,27 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
         _ => new ActivityResponse(501), // message extensions, task modules, tabs: not offered by this bot
     };
 
-    private void Background(string what, Func<CancellationToken, Task> work) => _ = Task.Run(async () =>
+    // Started here (its first request is written before this returns), finished in the background, failures logged.
+    private void Background(string what, Func<CancellationToken, Task> work)
+    {
+        Task task;
+        try
+        {
+            task = work(stopping);
+        }
+        catch (Exception ex)
+        {
+            task = Task.FromException(ex);
+        }
+
+        _ = ObserveAsync(what, task);
+    }
+
+    private async Task ObserveAsync(string what, Task task)
     {
         try
         {
-            await work(stopping).ConfigureAwait(false);
+            await task.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -124,5 +140,5 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
         {
             Log.BackgroundFailed(logger, what, ex);
         }
-    }, CancellationToken.None);
+    }
 }

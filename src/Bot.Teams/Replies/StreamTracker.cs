@@ -29,6 +29,10 @@ internal sealed class StreamTracker(ConnectorClient connector, TeamsOptions opti
         }
     }
 
+    /// <summary>The conversation's open stream if no writer owns it yet (the endpoint opened it), else null.</summary>
+    public TeamsStream? TryTakeOpen(ReplyAddress address) =>
+        _open.TryGetValue(address.ConversationId, out var existing) && existing.TryBind() ? existing : null;
+
     /// <summary>The conversation's open stream if no writer owns it yet, else a new one; the caller owns it.</summary>
     public TeamsStream Take(ReplyAddress address)
     {

@@ -20,6 +20,7 @@ internal sealed class TeamsStreamingWriter(ConnectorClient connector, StreamTrac
     private readonly List<OutputFile> _held = [];
     private TeamsStream? _stream;
     private string? _streamText;
+    private bool _plainPosted;
 
     public ChannelLimits Limits { get; } = new(options.MaxMessageCharacters, options.StreamInterval, options.MaxInlineImageBytes);
 
@@ -27,12 +28,18 @@ internal sealed class TeamsStreamingWriter(ConnectorClient connector, StreamTrac
 
     public async Task StartTypingAsync(CancellationToken cancellationToken = default)
     {
+        if (_plainPosted)
+            return; // the reply already went out as a normal message: no stream after it
         _stream ??= tracker.Take(address);
         await StreamAsync(_stream, "", Thinking, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string> PostAsync(string text, CancellationToken cancellationToken = default)
     {
+        // The typing loop may not have run yet: take over the stream the endpoint opened for this message, if any.
+        // A one-off notice (no stream open) goes out as a normal message.
+        if (_stream is null && !_plainPosted)
+            _stream = tracker.TryTakeOpen(address);
         if (_stream is { State: StreamState.Open } stream && _streamText is null)
         {
             _streamText = text;
@@ -45,6 +52,7 @@ internal sealed class TeamsStreamingWriter(ConnectorClient connector, StreamTrac
             return "stopped";
         if (_stream is { State: StreamState.Open } && _streamText is not null)
             await FinishStreamAsync(cancellationToken).ConfigureAwait(false); // a continuation: one stream per chat
+        _plainPosted = _stream is null;
         return await _plain.PostAsync(text, cancellationToken).ConfigureAwait(false);
     }
 
