@@ -89,6 +89,38 @@ public sealed class PersonalStreamingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TeamsEndingTheStreamForTime_TheAnswerIsFinishedByUpdatingTheStreamedMessage()
+    {
+        _bot.OpenAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(120)).Text(Answer));
+        var activity = Activities.Personal(_bot.Teams.ServiceUrl, "timeout please");
+        var conversation = Activities.ConversationId(activity);
+        _bot.Teams.FailNext(r => r.ConversationId == conversation && r.StreamType == "streaming" && r.StreamSequence >= 3, 403,
+            "ContentStreamNotAllowed", "Content stream finished due to exceeded streaming time.");
+
+        await _bot.SendAsync(activity);
+        await _bot.Teams.WaitUntilAsync(r => r.Any(x => x.ConversationId == conversation && x.Method == "PUT" && x.Text == Answer));
+
+        var requests = _bot.Teams.Requests.Where(r => r.ConversationId == conversation).ToList();
+        var streamId = requests.First(r => r.StreamInfo?["streamId"] is not null).StreamInfo!["streamId"]!.GetValue<string>();
+        Assert.All(requests.Where(r => r.Method == "PUT"), r => Assert.Equal(streamId, r.ActivityId));
+        Assert.DoesNotContain(requests, r => r.StreamType == "final");
+    }
+
+    [Fact]
+    public async Task StreamingNotAllowedHere_TheAnswerIsSentAsANormalMessage()
+    {
+        var activity = Activities.Personal(_bot.Teams.ServiceUrl, "no streaming");
+        var conversation = Activities.ConversationId(activity);
+        _bot.Teams.FailNext(r => r.ConversationId == conversation && r.IsStreamRequest, 403, "ContentStreamNotAllowed", "Content stream is not allowed",
+            times: 100);
+
+        await _bot.SendAsync(activity);
+        await _bot.Teams.WaitUntilAsync(r => r.Any(x => x.ConversationId == conversation && !x.IsStreamRequest && x.Text == "You said: no streaming"));
+
+        Assert.DoesNotContain(_bot.Teams.Requests, r => r.ConversationId == conversation && r.IsStreamRequest && r.Succeeded);
+    }
+
+    [Fact]
     public async Task RedeliveredActivity_IsAnsweredOnce()
     {
         var activity = Activities.Personal(_bot.Teams.ServiceUrl, "only once");
