@@ -22,6 +22,9 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
 {
     private static readonly HashSet<string> s_reset = new(["reset", "/reset"], StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> s_stop = new(["stop", "/stop"], StringComparer.OrdinalIgnoreCase);
+    public const string FilesOnlyInPersonalChat =
+        "📎 I can only read files and images sent to me in our 1:1 chat, so I answer this message without them.";
+
     private readonly RecentIds _recent = new(time);
 
     public async Task<ActivityResponse> HandleAsync(Activity activity)
@@ -48,7 +51,15 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
         var address = IncomingTranslator.Address(activity);
         var key = new ConversationKey(TeamsChannel.ChannelName, address.ConversationId);
         var text = IncomingTranslator.Text(activity);
-        var files = address.IsPersonal ? IncomingTranslator.Attachments(activity) : [];
+        var files = IncomingTranslator.Attachments(activity);
+        if (!address.IsPersonal && files.Count > 0)
+        {
+            // Teams gives bots the files of personal chats only (group and channel files need Microsoft Graph).
+            files = [];
+            Background("files note", ct => connector.SendAsync(address.ServiceUrl, address.ConversationId,
+                OutgoingActivities.Message(address, FilesOnlyInPersonalChat), ct));
+        }
+
         if (text.Length == 0 && files.Count == 0)
             return; // a card submit or an empty post: nothing to answer
 

@@ -70,6 +70,23 @@ public sealed class GroupAndChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ImagePastedInAChannel_GetsANote_AndTheTextIsStillAnswered()
+    {
+        var activity = _bot.Fixture("channel_message_at_mention.json");
+        var image = JsonNode.Parse(File.ReadAllText(Bot.Testing.Fixtures.Path("teams", "attachment_inline_image_docs.json")))!.AsObject();
+        image["contentUrl"] = _bot.Teams.AddInlineImage("channel-image", [1, 2, 3]).AbsoluteUri;
+        activity["attachments"]!.AsArray().Add(image);
+        var conversation = Activities.ConversationId(activity);
+
+        await _bot.SendAsync(activity);
+        await _bot.Teams.WaitUntilAsync(r => r.Any(x => x.ConversationId == conversation && x.Text == "You said: rido: reply to thread"));
+
+        Assert.Contains(_bot.Teams.Requests, r => r.ConversationId == conversation && r.Text?.StartsWith("📎 I can only read files", StringComparison.Ordinal) == true);
+        Assert.Empty(_bot.Teams.Downloads);
+        Assert.Empty(Assert.Single(_bot.OpenAI.ResponseRequests).InputImageFileIds);
+    }
+
+    [Fact]
     public async Task BotAddedToATeam_PostsOneWelcome_AndAnotherMemberJoiningPostsNone()
     {
         var added = _bot.Fixture("conversation_update_bot_added_to_team.json");
