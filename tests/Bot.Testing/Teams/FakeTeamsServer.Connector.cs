@@ -99,6 +99,7 @@ public sealed partial class FakeTeamsServer
             if (request.Type != "message" || info["streamSequence"] is not null)
                 return (400, Error("BadRequest", "The final streaming message must be a message without streamSequence"), null);
             stream.Final = true;
+            Interlocked.Increment(ref _finals);
             return (202, new JsonObject(), null);
         }
 

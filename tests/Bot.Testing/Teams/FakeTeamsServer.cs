@@ -33,6 +33,7 @@ public sealed partial class FakeTeamsServer : IAsyncDisposable
     private readonly Lock _lock = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _metadataRequests;
+    private int _finals;
 
     private FakeTeamsServer(WebApplication app)
     {
@@ -151,6 +152,24 @@ public sealed partial class FakeTeamsServer : IAsyncDisposable
             {
                 throw new TimeoutException($"The fake Connector never saw the expected calls. It saw:\n{string.Join("\n", Requests.Select(Describe))}");
             }
+        }
+    }
+
+    /// <summary>Final stream messages accepted so far (cheap to read under load, unlike <see cref="Requests"/>).</summary>
+    public int Finals => Volatile.Read(ref _finals);
+
+    /// <summary>Waits until at least <paramref name="count"/> final stream messages were accepted (for benchmarks: no scan of the record).</summary>
+    public async Task WaitForFinalsAsync(int count, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task changed;
+            lock (_lock)
+                changed = _changed.Task;
+            if (Finals >= count)
+                return;
+            await changed.WaitAsync(cts.Token).ConfigureAwait(false);
         }
     }
 
