@@ -28,10 +28,35 @@ internal sealed class TeamsChannel(ConnectorClient connector, StreamTracker stre
         if (!hosts.IsAllowed(url))
             throw new InvalidOperationException($"Downloads from {url.Host} are not allowed (Teams:AttachmentHosts).");
         if (!withToken)
-            return await hosts.Http.GetStreamAsync(url, cancellationToken).ConfigureAwait(false);
+            return await DownloadAsync(url, cancellationToken).ConfigureAwait(false);
 
         var response = await connector.GetAttachmentAsync(url, cancellationToken).ConfigureAwait(false);
         return new ResponseStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    // A pre-authorised SharePoint link may redirect; every hop must be to an allowed host (and no token goes along).
+    private async Task<Stream> DownloadAsync(Uri url, CancellationToken cancellationToken)
+    {
+        for (var hop = 0; ; hop++)
+        {
+            var response = await hosts.Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location && hop < 3)
+            {
+                response.Dispose();
+                url = location.IsAbsoluteUri ? location : new Uri(url, location);
+                if (!hosts.IsAllowed(url))
+                    throw new InvalidOperationException($"The download redirected to {url.Host}, which is not allowed (Teams:AttachmentHosts).");
+                continue;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                response.Dispose();
+                throw new HttpRequestException($"The download answered {(int)response.StatusCode}.", null, response.StatusCode);
+            }
+
+            return new ResponseStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        }
     }
 
     /// <summary>Keeps the response alive as long as its body is read.</summary>

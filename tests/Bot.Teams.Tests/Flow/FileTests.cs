@@ -57,6 +57,23 @@ public sealed class FileTests : IAsyncLifetime
         Assert.Empty(_bot.Teams.Downloads);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RedirectedDownload_IsFollowedOnlyToAnAllowedHost(bool allowedTarget)
+    {
+        var file = _bot.Teams.AddFile("notes.txt", "meeting notes"u8.ToArray());
+        var target = allowedTarget ? file : new Uri("https://files.evil.example.com/notes.txt");
+        var attachment = Fixture("attachment_file_download_info_docs.json");
+        attachment["content"]!["downloadUrl"] = _bot.Teams.RedirectTo(target).AbsoluteUri;
+        attachment["name"] = "notes.txt";
+
+        var final = await AskAsync("summarise", attachment);
+
+        Assert.Equal(allowedTarget, _bot.OpenAI.Ledger.UploadedFiles.Any(f => f.Filename == "notes.txt"));
+        Assert.Equal(!allowedTarget, final.Text!.Contains("I skipped **notes.txt**", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task GeneratedImage_ComesBackInlineInTheFinalMessage()
     {

@@ -114,6 +114,9 @@ public sealed partial class FakeTeamsServer : IAsyncDisposable
         return new Uri(BaseUri, $"files/{Uri.EscapeDataString(name)}");
     }
 
+    /// <summary>A URL on this fake that redirects (302) to <paramref name="target"/>, as SharePoint download links may.</summary>
+    public Uri RedirectTo(Uri target) => new(BaseUri, $"redirect?to={Uri.EscapeDataString(target.AbsoluteUri)}");
+
     /// <summary>Serves a pasted image on the Connector (the bot token is required), as an image attachment's contentUrl.</summary>
     public Uri AddInlineImage(string id, byte[] content)
     {
@@ -209,6 +212,7 @@ public sealed partial class FakeTeamsServer : IAsyncDisposable
         app.MapGet("/entra/keys", () => Results.Json(KeySet(withEndorsements: false)));
         app.MapPost("/{tenant}/oauth2/v2.0/token", IssueTokenAsync);
         app.MapGet("/files/{name}", (HttpContext context, string name) => Download(context, $"/files/{name}", requireToken: false));
+        app.MapGet("/redirect", (string to) => Results.Redirect(to));
         app.MapGet("/amer/v3/attachments/{id}/views/original", (HttpContext context, string id) =>
             Download(context, $"/amer/v3/attachments/{id}/views/original", requireToken: true));
         MapConnector(app);
