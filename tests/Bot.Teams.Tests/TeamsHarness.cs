@@ -63,6 +63,7 @@ internal sealed class TeamsHarness : IAsyncDisposable
             ["Teams:OpenIdMetadataUrl"] = teams.OpenIdMetadataUrl,
             ["Teams:EntraOpenIdMetadataUrl"] = teams.EntraOpenIdMetadataUrl,
             ["Teams:LoginEndpoint"] = teams.LoginEndpoint,
+            ["Teams:ManagedIdentityEndpoint"] = teams.ManagedIdentityEndpoint,
             ["Teams:AttachmentHosts:0"] = "127.0.0.1",
             ["Teams:RetryBaseDelay"] = "00:00:00.050",
         };

@@ -20,7 +20,8 @@ public sealed class ConnectorTests
         var posts = bot.Teams.Requests.Where(r => r.ConversationId == Group && r.Type == "message").ToList();
         Assert.Equal(429, posts[0].Status);
         Assert.True(posts[1].At - posts[0].At >= TimeSpan.FromMilliseconds(1950), "the retry waited for Retry-After");
-        Assert.Equal("You said: Tien Suwandy: hello", posts[1].Text);
+        Assert.True(posts[1].Succeeded);
+        await bot.Teams.WaitUntilAsync(r => r.Any(x => x.ConversationId == Group && x.Succeeded && x.Text == "You said: Tien Suwandy: hello"));
     }
 
     [Fact]
@@ -57,6 +58,22 @@ public sealed class ConnectorTests
         await AskPersonalAsync(bot, "hello");
 
         Assert.Equal([tenant], bot.Teams.TokenRequests);
+    }
+
+    [Fact]
+    public async Task UserAssignedManagedIdentityBot_GetsItsTokenFromTheIdentityEndpoint()
+    {
+        await using var bot = await TeamsHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Teams:AppType"] = "UserAssignedMsi",
+            ["Teams:AppPassword"] = "",
+            ["Teams:TenantId"] = "50612dbb-0237-4969-b378-8d42590f9c00",
+        });
+        bot.Teams.TokenLifetime = TimeSpan.FromHours(1);
+
+        await AskPersonalAsync(bot, "hello");
+
+        Assert.Equal(["msi"], bot.Teams.TokenRequests);
     }
 
     [Fact]

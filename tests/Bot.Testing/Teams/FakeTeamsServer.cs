@@ -211,6 +211,7 @@ public sealed partial class FakeTeamsServer : IAsyncDisposable
         app.MapGet("/entra/v2.0/.well-known/openid-configuration", () => Results.Json(Metadata("https://login.microsoftonline.com/{tenantid}/v2.0", "/entra/keys")));
         app.MapGet("/entra/keys", () => Results.Json(KeySet(withEndorsements: false)));
         app.MapPost("/{tenant}/oauth2/v2.0/token", IssueTokenAsync);
+        app.MapGet("/msi/token", IssueManagedIdentityToken);
         app.MapGet("/files/{name}", (HttpContext context, string name) => Download(context, $"/files/{name}", requireToken: false));
         app.MapGet("/redirect", (string to) => Results.Redirect(to));
         app.MapGet("/amer/v3/attachments/{id}/views/original", (HttpContext context, string id) =>
@@ -249,6 +250,26 @@ public sealed partial class FakeTeamsServer : IAsyncDisposable
             ["expires_in"] = (long)TokenLifetime.TotalSeconds,
             ["ext_expires_in"] = (long)TokenLifetime.TotalSeconds,
             ["access_token"] = token,
+        });
+    }
+
+    /// <summary>The managed identity endpoint (IMDS shape): GET with Metadata: true, resource and client_id; expires_in as a string.</summary>
+    public string ManagedIdentityEndpoint => $"{LoginEndpoint}/msi/token";
+
+    private IResult IssueManagedIdentityToken(HttpContext context)
+    {
+        var query = context.Request.Query;
+        _tokenTenants.Enqueue("msi");
+        if (context.Request.Headers["Metadata"] != "true" || query["resource"] != "https://api.botframework.com" || query["client_id"] != AppId)
+            return Results.Json(new JsonObject { ["error"] = "invalid_request" }, statusCode: 400);
+        var token = $"bot-token-{Guid.NewGuid():N}";
+        _issuedTokens[token] = 0;
+        return Results.Json(new JsonObject
+        {
+            ["access_token"] = token,
+            ["expires_in"] = ((long)TokenLifetime.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["resource"] = "https://api.botframework.com",
+            ["token_type"] = "Bearer",
         });
     }
 
