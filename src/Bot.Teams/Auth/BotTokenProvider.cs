@@ -54,9 +54,13 @@ internal sealed class BotTokenProvider(TeamsOptions options, HttpClient http, Ti
 
     private async Task<TokenResponse> RequestAsync(CancellationToken cancellationToken)
     {
-        using var request = options.AppType == TeamsAppType.UserAssignedMsi ? ManagedIdentityRequest() : ClientCredentialsRequest();
-        if (!LoopbackHttp.IsAllowed(request.RequestUri!))
-            throw new InvalidOperationException($"Refusing to send credentials over plain http to {request.RequestUri!.Host}.");
+        var managed = options.AppType == TeamsAppType.UserAssignedMsi;
+        using var request = managed ? ManagedIdentityRequest() : ClientCredentialsRequest();
+        // The secret goes over https only (plain http to loopback for tests); the managed identity endpoints are local
+        // http services by design (App Service on localhost, the instance metadata service on 169.254.169.254).
+        var uri = request.RequestUri!;
+        if (!LoopbackHttp.IsAllowed(uri) && !(managed && uri.Host == "169.254.169.254"))
+            throw new InvalidOperationException($"Refusing to request a token over plain http from {uri.Host}.");
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
