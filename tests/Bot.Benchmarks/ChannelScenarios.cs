@@ -28,6 +28,7 @@ internal static class ChannelScenarios
         new Discord.DiscordScenario(),
 
         // Teams scenario (issue 4) goes here.
+        new Teams.TeamsScenario(),
     ];
 
     public static IChannelScenario? Find(string name) =>

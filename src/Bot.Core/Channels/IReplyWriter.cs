@@ -27,4 +27,10 @@ public interface IReplyWriter
     /// <see cref="ChannelLimits.AppendOnly"/> channels; others get the status inside the message text.
     /// </summary>
     Task ShowStatusAsync(string? status, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>
+    /// Called once when the reply is complete, after its final text and files were delivered, so that a channel
+    /// that streams (Teams) can send its closing message. Best effort.
+    /// </summary>
+    Task CompleteAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

@@ -60,7 +60,7 @@ public sealed class ProgressiveReply : IAsyncDisposable
 
     /// <summary>
     /// Stops the live updates and delivers the final state: every message's final text, a note for
-    /// each file over the channel's upload limit, then the files.
+    /// each file over the channel's upload limit, then the files; then tells the writer the reply is complete.
     /// </summary>
     public async Task CompleteAsync(ReplyView final, IReadOnlyList<OutputFile> files)
     {
@@ -81,6 +81,8 @@ public sealed class ProgressiveReply : IAsyncDisposable
 
         if (deliverable.Count > 0 && !await TryAsync(() => _writer.SendFilesAsync(deliverable, _delivery), attempts: 2).ConfigureAwait(false))
             await TryAsync(() => _writer.PostAsync("⚠️ I couldn't upload the generated files here.", _delivery)).ConfigureAwait(false);
+
+        await TryAsync(() => _writer.CompleteAsync(_delivery), attempts: 2).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

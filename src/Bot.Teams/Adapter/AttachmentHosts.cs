@@ -1,0 +1,41 @@
+namespace Bot.Teams.Adapter;
+
+/// <summary>
+/// The hosts attachments may come from: Teams' own Connector and SharePoint/OneDrive by default, plus
+/// <c>Teams:AttachmentHosts</c>. https only (plain http only for loopback addresses).
+/// </summary>
+internal sealed class AttachmentHosts(TeamsOptions options, HttpClient http)
+{
+    private static readonly string[] s_defaults =
+        ["smba.trafficmanager.net", "*.trafficmanager.net", "*.teams.microsoft.com", "*.teams.microsoft.us", "*.sharepoint.com", "*.sharepoint.us",
+         "*.sharepoint-df.com", "*.botframework.com"];
+
+    /// <summary>The client for pre-authorised downloads (no bot token).</summary>
+    public HttpClient Http => http;
+
+    public bool IsAllowed(Uri url) => LoopbackHttp.IsAllowed(url) && s_defaults.Concat(options.AttachmentHosts).Any(pattern => Matches(pattern, url.Host));
+
+    private static bool Matches(string pattern, string host) => pattern.StartsWith("*.", StringComparison.Ordinal)
+        ? host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase)
+        : string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// The <see cref="Core.Conversations.IncomingAttachment.Source"/> of a Teams file: its URL and whether the bot's token goes
+/// with the request (only for the Connector that sent the activity, never for SharePoint's pre-authorised links).
+/// </summary>
+internal static class AttachmentSource
+{
+    private const string Bot = "bot|";
+    private const string Plain = "url|";
+
+    public static string Format(Uri url, bool withToken) => (withToken ? Bot : Plain) + url.AbsoluteUri;
+
+    public static (Uri Url, bool WithToken) Parse(string source)
+    {
+        var withToken = source.StartsWith(Bot, StringComparison.Ordinal);
+        if (!withToken && !source.StartsWith(Plain, StringComparison.Ordinal))
+            throw new FormatException("Not a Teams attachment source.");
+        return (new Uri(source[Bot.Length..], UriKind.Absolute), withToken);
+    }
+}

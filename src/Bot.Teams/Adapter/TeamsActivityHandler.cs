@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using Bot.Core.Conversations;
+using Bot.Teams.Connector;
+using Bot.Teams.Replies;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Teams.Adapter;
+
+/// <summary>What the endpoint answers: an HTTP status and, for invokes, a JSON body.</summary>
+internal sealed record ActivityResponse(int Status, JsonObject? Body = null)
+{
+    public static readonly ActivityResponse Ok = new(200);
+}
+
+/// <summary>
+/// Acts on an authenticated activity: messages become core messages (the bot's mention removed, reset/stop handled),
+/// the bot's arrival gets one welcome, invokes get their status. Slow work runs in the background on the host's
+/// token, never on the request's, so that Teams gets its 200 at once.
+/// </summary>
+internal sealed class TeamsActivityHandler(Func<ConversationService> conversations, ConnectorClient connector, StreamTracker streams,
+    TeamsOptions options, TimeProvider time, ILogger logger, CancellationToken stopping)
+{
+    private static readonly HashSet<string> s_reset = new(["reset", "/reset"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> s_stop = new(["stop", "/stop"], StringComparer.OrdinalIgnoreCase);
+    public const string FilesOnlyInPersonalChat =
+        "📎 I can only read files and images sent to me in our 1:1 chat, so I answer this message without them.";
+
+    private readonly RecentIds _recent = new(time);
+
+    public async Task<ActivityResponse> HandleAsync(Activity activity)
+    {
+        switch (activity.Type)
+        {
+            case "message":
+                await OnMessageAsync(activity).ConfigureAwait(false);
+                return ActivityResponse.Ok;
+            case "conversationUpdate":
+                OnConversationUpdate(activity);
+                return ActivityResponse.Ok;
+            case "invoke":
+                return OnInvoke(activity);
+            default:
+                return ActivityResponse.Ok; // installationUpdate, messageReaction, typing, events: nothing to do
+        }
+    }
+
+    private async Task OnMessageAsync(Activity activity)
+    {
+        if (activity.From?.Id is null || activity.From.Id == activity.Recipient?.Id || activity.Id is null)
+            return;
+        var address = IncomingTranslator.Address(activity);
+        var key = new ConversationKey(TeamsChannel.ChannelName, address.ConversationId);
+        var text = IncomingTranslator.Text(activity);
+        var files = IncomingTranslator.Attachments(activity);
+        if (!address.IsPersonal && files.Count > 0)
+        {
+            // Teams gives bots the files of personal chats only (group and channel files need Microsoft Graph).
+            files = [];
+            Background("files note", ct => connector.SendAsync(address.ServiceUrl, address.ConversationId,
+                OutgoingActivities.Message(address, FilesOnlyInPersonalChat), ct));
+        }
+
+        if (text.Length == 0 && files.Count == 0)
+            return; // a card submit or an empty post: nothing to answer
+
+        if (files.Count == 0 && (s_reset.Contains(text) || s_stop.Contains(text)))
+        {
+            var reset = s_reset.Contains(text);
+            Background(reset ? "reset" : "stop", ct => reset ? ResetAsync(key, address, ct) : StopAsync(key, address, ct));
+            return;
+        }
+
+        // The message id is unique within the channel (Teams ids are only unique within a conversation).
+        var messageId = $"{address.ConversationId}|{activity.Id}";
+        // "Thinking…" goes out at once, while the message is being stored; a re-delivery seen recently opens nothing.
+        if (_recent.TryAdd(messageId) && address.IsPersonal && options.Streaming && streams.TryOpen(address) is { } stream)
+            Background("informative update", ct => stream.InformAsync(TeamsStreamingWriter.Thinking, ct));
+
+        var message = new IncomingMessage(key, messageId, new MessageAuthor(activity.From.Id, activity.From.Name ?? "Someone"), text, files,
+            activity.Timestamp ?? time.GetUtcNow(), address.Serialize(), IsShared: !address.IsPersonal);
+        await conversations().AcceptAsync(message, stopping).ConfigureAwait(false);
+    }
+
+    private async Task ResetAsync(ConversationKey key, ReplyAddress address, CancellationToken cancellationToken)
+    {
+        var result = await conversations().ResetAsync(key, cancellationToken).ConfigureAwait(false);
+        var text = result.HadConversation ? "🔄 Done: I forgot our conversation. The next message starts a new one." : "🔄 There was nothing to reset; let's start.";
+        await connector.SendAsync(address.ServiceUrl, address.ConversationId, OutgoingActivities.Message(address, text), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private async Task StopAsync(ConversationKey key, ReplyAddress address, CancellationToken cancellationToken)
+    {
+        // A running answer ends with "Stopped." itself; only say something when there was nothing to stop.
+        if (!conversations().Stop(key))
+            await connector.SendAsync(address.ServiceUrl, address.ConversationId,
+                OutgoingActivities.Message(address, "There is no answer running to stop."), cancellationToken).ConfigureAwait(false);
+    }
+
+    private void OnConversationUpdate(Activity activity)
+    {
+        var bot = activity.Recipient?.Id;
+        if (bot is null || activity.Conversation?.Id is null || activity.ServiceUrl is null || activity.MembersAdded?.Any(m => m.Id == bot) != true)
+            return;
+        // Teams may deliver the same update twice: one welcome per conversation and update id.
+        if (!_recent.TryAdd($"{activity.Conversation.Id}|{activity.Id}"))
+            return;
+
+        var address = IncomingTranslator.Address(activity);
+        Background("welcome", ct => connector.SendAsync(address.ServiceUrl, address.ConversationId, OutgoingActivities.Message(address, options.Welcome), ct));
+    }
+
+    private static ActivityResponse OnInvoke(Activity activity) => activity.Name switch
+    {
+        "adaptiveCard/action" => new ActivityResponse(200, new JsonObject
+        {
+            ["statusCode"] = 200,
+            ["type"] = "application/vnd.microsoft.activity.message",
+            ["value"] = "This bot has no card actions. Just write to it.",
+        }),
+        "message/submitAction" or "fileConsent/invoke" => ActivityResponse.Ok,
+        _ => new ActivityResponse(501), // message extensions, task modules, tabs: not offered by this bot
+    };
+
+    // Started here (its first request is written before this returns), finished in the background, failures logged.
+    private void Background(string what, Func<CancellationToken, Task> work)
+    {
+        Task task;
+        try
+        {
+            task = work(stopping);
+        }
+        catch (Exception ex)
+        {
+            task = Task.FromException(ex);
+        }
+
+        _ = ObserveAsync(what, task);
+    }
+
+    private async Task ObserveAsync(string what, Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Log.BackgroundFailed(logger, what, ex);
+        }
+    }
+}

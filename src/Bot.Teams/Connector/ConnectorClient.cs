@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bot.Teams.Auth;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Teams.Connector;
+
+/// <summary>
+/// The Bot Connector REST calls the bot makes (teams.md §2.3): send, reply, update (PUT), delete, and the GET of a
+/// pasted image. Every write is paced per thread; 429 waits for Retry-After, 412/502/503/504 back off and retry.
+/// </summary>
+internal sealed class ConnectorClient(HttpClient http, IBotTokenProvider tokens, ConversationPacer pacer, TeamsOptions options,
+    TimeProvider time, ILogger logger)
+{
+    /// <summary>Posts an activity to the conversation; returns the new activity id (the stream id for a first stream update).</summary>
+    public async Task<string?> SendAsync(string serviceUrl, string conversationId, JsonObject activity, CancellationToken cancellationToken = default)
+    {
+        using var response = await WriteAsync(HttpMethod.Post, Url(serviceUrl, conversationId), conversationId, activity, cancellationToken)
+            .ConfigureAwait(false);
+        return await ReadIdAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Posts an activity as a reply to <paramref name="replyToId"/>.</summary>
+    public async Task<string?> ReplyAsync(string serviceUrl, string conversationId, string replyToId, JsonObject activity,
+        CancellationToken cancellationToken = default)
+    {
+        activity["replyToId"] = replyToId;
+        using var response = await WriteAsync(HttpMethod.Post, Url(serviceUrl, conversationId, replyToId), conversationId, activity, cancellationToken)
+            .ConfigureAwait(false);
+        return await ReadIdAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces an activity the bot sent.</summary>
+    public async Task UpdateAsync(string serviceUrl, string conversationId, string activityId, JsonObject activity,
+        CancellationToken cancellationToken = default)
+    {
+        activity["id"] = activityId;
+        using var _ = await WriteAsync(HttpMethod.Put, Url(serviceUrl, conversationId, activityId), conversationId, activity, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes an activity the bot sent.</summary>
+    public async Task DeleteAsync(string serviceUrl, string conversationId, string activityId, CancellationToken cancellationToken = default)
+    {
+        using var _ = await WriteAsync(HttpMethod.Delete, Url(serviceUrl, conversationId, activityId), conversationId, null, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>GETs a Connector-hosted attachment (a pasted image) with the bot's token; the caller disposes the response.</summary>
+    public async Task<HttpResponseMessage> GetAttachmentAsync(Uri url, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false) is { } token)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            response.Dispose();
+            throw new HttpRequestException($"The attachment download answered {(int)response.StatusCode}.", null, response.StatusCode);
+        }
+
+        return response;
+    }
+
+    private async Task<HttpResponseMessage> WriteAsync(HttpMethod method, Uri url, string conversationId, JsonObject? activity,
+        CancellationToken cancellationToken)
+    {
+        var body = activity?.ToJsonString();
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(method, url);
+            if (body is not null)
+                request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            if (await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false) is { } token)
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            HttpResponseMessage response;
+            using (await pacer.WaitAsync(conversationId, cancellationToken).ConfigureAwait(false))
+                response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+                return response;
+
+            using (response)
+            {
+                var status = response.StatusCode;
+                var retryable = status is HttpStatusCode.TooManyRequests or HttpStatusCode.PreconditionFailed or HttpStatusCode.BadGateway
+                    or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+                if (!retryable || attempt >= options.MaxRetries)
+                    throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
+                var delay = RetryDelay(response, attempt);
+                Log.ConnectorRetry(logger, method.Method, (int)status, delay, attempt + 1);
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private TimeSpan RetryDelay(HttpResponseMessage response, int attempt)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+            return Clamp(delta);
+        if (retryAfter?.Date is { } date)
+            return Clamp(date - time.GetUtcNow());
+        var backoff = options.RetryBaseDelay * Math.Pow(2, attempt);
+        return Clamp(backoff + (backoff * Random.Shared.NextDouble() * 0.25));
+    }
+
+    private static TimeSpan Clamp(TimeSpan delay) => delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromMinutes(2) ? TimeSpan.FromMinutes(2) : delay;
+
+    private static async Task<ConnectorException> ErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string? code = null, message = null;
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (text.Length > 0 && JsonNode.Parse(text)?["error"] is JsonObject error)
+                (code, message) = (error["code"]?.GetValue<string>(), error["message"]?.GetValue<string>());
+            else
+                message = text.Length > 300 ? text[..300] : text;
+        }
+        catch (JsonException)
+        {
+        }
+
+        return new ConnectorException(response.StatusCode, code, message);
+    }
+
+    private static async Task<string?> ReadIdAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (text.Length == 0)
+            return null;
+        try
+        {
+            return JsonNode.Parse(text)?["id"]?.GetValue<string>();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    internal static Uri Url(string serviceUrl, string conversationId, string? activityId = null)
+    {
+        var path = $"{serviceUrl.TrimEnd('/')}/v3/conversations/{Uri.EscapeDataString(conversationId)}/activities";
+        return new Uri(activityId is null ? path : $"{path}/{Uri.EscapeDataString(activityId)}");
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+
+namespace Bot.Teams.Connector;
+
+/// <summary>
+/// Keeps the bot's writes to one Teams thread (a 1:1 chat, a group chat or a channel) within the per-thread limits
+/// (teams.md §2.5: 7 per second, 8 per 2 seconds, 60 per 30 seconds, 1800 per hour), so that the Connector does
+/// not answer 429. A write counts from when it starts until its answer came back, then at that later time: Teams
+/// saw it somewhere in between, so a slow connection cannot squeeze two bursts into one of Teams' windows.
+/// Updates count like sends (the documentation does not say; being careful costs little).
+/// </summary>
+internal sealed class ConversationPacer(TimeProvider time)
+{
+    private static readonly (TimeSpan Window, int Limit)[] s_windows =
+    [
+        (TimeSpan.FromMilliseconds(1020), 7),
+        (TimeSpan.FromMilliseconds(2040), 8),
+        (TimeSpan.FromSeconds(30.5), 60),
+        (TimeSpan.FromSeconds(3601), 1800),
+    ];
+
+    private readonly ConcurrentDictionary<string, List<Slot>> _threads = new(StringComparer.Ordinal);
+
+    /// <summary>Waits until one more write to <paramref name="conversationId"/>'s thread is allowed; dispose the slot when it was answered.</summary>
+    public async Task<IDisposable> WaitAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        if (_threads.Count > 10_000)
+            Forget();
+        var slots = _threads.GetOrAdd(ThreadOf(conversationId), _ => []);
+        while (true)
+        {
+            TimeSpan wait;
+            lock (slots)
+            {
+                var now = time.GetUtcNow();
+                slots.RemoveAll(s => now - s.At >= s_windows[^1].Window);
+                wait = TimeSpan.Zero;
+                foreach (var (window, limit) in s_windows)
+                {
+                    var inWindow = slots.Where(s => now - s.At < window).Select(s => s.At).OrderDescending().Take(limit).ToList();
+                    if (inWindow.Count >= limit && inWindow[limit - 1] + window - now > wait)
+                        wait = inWindow[limit - 1] + window - now;
+                }
+
+                if (wait <= TimeSpan.Zero)
+                {
+                    var slot = new Slot(slots, time) { At = now };
+                    slots.Add(slot);
+                    return slot;
+                }
+            }
+
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Drops threads with no write in the last hour, so that a long-running bot does not keep every chat it ever saw.
+    private void Forget()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (thread, slots) in _threads)
+        {
+            lock (slots)
+            {
+                if (slots.TrueForAll(s => now - s.At >= s_windows[^1].Window))
+                    _threads.TryRemove(new KeyValuePair<string, List<Slot>>(thread, slots));
+            }
+        }
+    }
+
+    /// <summary>Channel reply chains share their channel's limits: the <c>;messageid=</c> suffix is dropped.</summary>
+    internal static string ThreadOf(string conversationId)
+    {
+        var suffix = conversationId.IndexOf(";messageid=", StringComparison.OrdinalIgnoreCase);
+        return suffix < 0 ? conversationId : conversationId[..suffix];
+    }
+
+    private sealed class Slot(List<Slot> owner, TimeProvider time) : IDisposable
+    {
+        public DateTimeOffset At { get; set; }
+
+        public void Dispose()
+        {
+            lock (owner)
+                At = time.GetUtcNow();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using Bot.Testing;
+using Bot.Testing.Teams;
+
+namespace Bot.Teams.Tests;
+
+/// <summary>Real recorded activities, re-addressed to the fakes.</summary>
+internal static class Activities
+{
+    private static int s_next = 1;
+
+    public static JsonObject FromFixture(string name, string serviceUrl, string? conversationId = null, string? text = null)
+    {
+        var json = File.ReadAllText(Fixtures.Path("teams", name));
+        var activity = JsonNode.Parse(json)!.AsObject();
+        if (activity["body"] is JsonObject body && activity["type"]?.GetValue<string>() == "request")
+            activity = body.DeepClone().AsObject(); // a recorded HTTP request: the activity is its body
+
+        var oldBot = activity["recipient"]?["id"]?.GetValue<string>();
+        var bot = $"28:{FakeTeamsServer.AppId}";
+        activity["recipient"]!["id"] = bot;
+        foreach (var entity in (activity["entities"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (entity["mentioned"]?["id"]?.GetValue<string>() == oldBot)
+                entity["mentioned"]!["id"] = bot;
+        }
+
+        foreach (var member in (activity["membersAdded"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (member["id"]?.GetValue<string>() == oldBot)
+                member["id"] = bot;
+        }
+
+        activity["serviceUrl"] = serviceUrl;
+        activity["id"] = $"{Interlocked.Increment(ref s_next)}{DateTime.UtcNow.Ticks % 1_000_000_000}";
+        if (conversationId is not null)
+            activity["conversation"]!["id"] = conversationId;
+        if (text is not null)
+            activity["text"] = text;
+        return activity;
+    }
+
+    public static string ConversationId(JsonObject activity) => activity["conversation"]!["id"]!.GetValue<string>();
+
+    public static string Id(JsonObject activity) => activity["id"]!.GetValue<string>();
+
+    /// <summary>A personal chat message (the personal_message fixture) in its own conversation.</summary>
+    public static JsonObject Personal(string serviceUrl, string text) =>
+        FromFixture("personal_message.json", serviceUrl, $"a:test-{Guid.NewGuid():N}", text);
+}
