@@ -127,10 +127,7 @@ public sealed class DiscordBotService : BackgroundService
             case "MESSAGE_CREATE":
                 if (await _router.RouteAsync(dispatch.Data, session.BotUserId, cancellationToken).ConfigureAwait(false) is { } message)
                 {
-                    var accepted = await _conversations.AcceptAsync(message, cancellationToken).ConfigureAwait(false);
-                    if (accepted.Status == AcceptStatus.Accepted)
-                        _ = accepted.Answered.ContinueWith(_ => _channel.FinishReplyAsync(message.ReplyAddress, CancellationToken.None),
-                            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+                    await _conversations.AcceptAsync(message, cancellationToken).ConfigureAwait(false);
                 }
 
                 break;

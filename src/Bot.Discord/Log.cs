@@ -53,9 +53,6 @@ internal static partial class Log
     [LoggerMessage(5015, LogLevel.Warning, "Attachment {FileName} refused: its host {Host} is not in Discord:AttachmentHosts")]
     public static partial void AttachmentHostRefused(ILogger logger, string fileName, string host);
 
-    [LoggerMessage(5016, LogLevel.Warning, "Removing the Stop button from message {MessageId} failed")]
-    public static partial void StopButtonRemovalFailed(ILogger logger, string messageId, Exception exception);
-
     [LoggerMessage(5017, LogLevel.Warning, "Answering Discord interaction {Command} failed")]
     public static partial void InteractionFailed(ILogger logger, string command, Exception exception);
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
@@ -21,7 +20,6 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
     private readonly HttpClient _downloads;
     private readonly ChannelLimits _limits;
     private readonly TypingGate _typing;
-    private readonly ConcurrentDictionary<string, DiscordReplyWriter> _writers = new(StringComparer.Ordinal);
 
     public DiscordChannel(DiscordRestClient rest, DiscordOptions options, TimeProvider time, ILogger logger, HttpMessageHandler? downloadHandler = null)
     {
@@ -35,27 +33,7 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
 
     public string Name => ChannelName;
 
-    public IReplyWriter CreateReplyWriter(string replyAddress)
-    {
-        var writer = new DiscordReplyWriter(_rest, ReplyAddress.Parse(replyAddress), _limits, _typing);
-        _writers[replyAddress] = writer;
-        return writer;
-    }
-
-    /// <summary>The turn that answered <paramref name="replyAddress"/> ended: its Stop button goes.</summary>
-    public async Task FinishReplyAsync(string replyAddress, CancellationToken cancellationToken = default)
-    {
-        if (!_writers.TryRemove(replyAddress, out var writer))
-            return;
-        try
-        {
-            await writer.FinishAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is DiscordApiException or HttpRequestException or TimeoutException)
-        {
-            Log.StopButtonRemovalFailed(_logger, writer.Address.ChannelId, ex);
-        }
-    }
+    public IReplyWriter CreateReplyWriter(string replyAddress) => new DiscordReplyWriter(_rest, ReplyAddress.Parse(replyAddress), _limits, _typing);
 
     public async Task<Stream> OpenAttachmentAsync(IncomingAttachment attachment, CancellationToken cancellationToken = default)
     {

@@ -76,8 +76,8 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
         }
     }
 
-    /// <summary>The turn is over: takes the Stop button off the first message (once).</summary>
-    public async Task FinishAsync(CancellationToken cancellationToken = default)
+    /// <summary>The reply is complete (also after a failure, a stop or a restart's recovery): takes the Stop button off the first message (once).</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
         string? id;
         lock (_lock)
