@@ -103,7 +103,8 @@ public sealed class AssistantsBackendTests
         Assert.Equal(ownId, await new AssistantProvisioner(new OpenAIClients(options), options, Registry(), () => bot.Core.Store,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).GetAsync());
         Assert.Single(bot.Server.Ledger.CreatedAssistants);
-        Assert.Equal("⚠️ The assistant service refused this request. Please rephrase it or try different files.", configured.Channel.Replies.Single().Text);
+        Assert.Equal("⚠️ The assistant service doesn't offer the model, assistant or API the bot is set up to use. An operator needs to check the configuration.",
+            configured.Channel.Replies.Single().Text);
     }
 
     [Fact]
