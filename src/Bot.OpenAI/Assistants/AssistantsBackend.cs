@@ -59,16 +59,7 @@ public sealed partial class AssistantsBackend : IAssistantBackend
     /// </summary>
     public async Task<UploadedFile> UploadAsync(RemoteThread thread, AttachmentUpload upload, CancellationToken cancellationToken = default)
     {
-        var purpose = upload.Target == AttachmentTarget.Vision ? FileUploadPurpose.Vision : FileUploadPurpose.Assistants;
-        OpenAIFile file = await Call(() => _clients.Files.UploadFileAsync(upload.Content, upload.FileName, purpose, cancellationToken), cancellationToken)
-            .ConfigureAwait(false);
-        var recorded = upload.Target switch
-        {
-            AttachmentTarget.CodeInterpreter => RemoteFilePurposes.CodeInterpreter,
-            AttachmentTarget.FileSearch => RemoteFilePurposes.FileSearch,
-            _ => RemoteFilePurposes.Vision,
-        };
-        await thread.RecordCreatedAsync(RemoteObjectKind.File, file.Id, upload.FileName, recorded, cancellationToken).ConfigureAwait(false);
+        var file = await FileUploads.UploadAndRecordAsync(_clients, thread, upload, cancellationToken).ConfigureAwait(false);
         return new UploadedFile(file.Id, upload.FileName, upload.Target);
     }
 

@@ -41,11 +41,7 @@ public sealed partial class ResponsesBackend : IAssistantBackend
 
     public async Task<UploadedFile> UploadAsync(RemoteThread thread, AttachmentUpload upload, CancellationToken cancellationToken = default)
     {
-        var purpose = upload.Target == AttachmentTarget.Vision ? FileUploadPurpose.Vision : FileUploadPurpose.Assistants;
-        OpenAIFile file = await Call(() => _clients.Files.UploadFileAsync(upload.Content, upload.FileName, purpose, cancellationToken), cancellationToken)
-            .ConfigureAwait(false);
-        await thread.RecordCreatedAsync(RemoteObjectKind.File, file.Id, upload.FileName, PurposeOf(upload.Target), cancellationToken)
-            .ConfigureAwait(false);
+        var file = await FileUploads.UploadAndRecordAsync(_clients, thread, upload, cancellationToken).ConfigureAwait(false);
 
         if (upload.Target == AttachmentTarget.FileSearch)
             await IndexForSearchAsync(thread, file.Id, cancellationToken).ConfigureAwait(false);
@@ -129,13 +125,6 @@ public sealed partial class ResponsesBackend : IAssistantBackend
     // Runs an SDK call, translating its failures for the user.
     private static async Task<T> Call<T>(Func<Task<System.ClientModel.ClientResult<T>>> call, CancellationToken cancellationToken) =>
         (await FailureMapping.GuardAsync(call, cancellationToken).ConfigureAwait(false)).Value;
-
-    private static string PurposeOf(AttachmentTarget target) => target switch
-    {
-        AttachmentTarget.CodeInterpreter => RemoteFilePurposes.CodeInterpreter,
-        AttachmentTarget.FileSearch => RemoteFilePurposes.FileSearch,
-        _ => RemoteFilePurposes.Vision,
-    };
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }
