@@ -68,6 +68,9 @@ public sealed class DiscordOptions : IValidatableObject
     /// <summary>How long a new connection may wait for HELLO before it is given up (not configurable; tests shorten it).</summary>
     internal TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The unit of the pause Discord asks for after a non-resumable INVALID_SESSION (1–5 units; tests shorten it).</summary>
+    internal TimeSpan InvalidSessionDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>True when a token is configured.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Token);
 

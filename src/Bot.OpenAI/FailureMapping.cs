@@ -7,6 +7,10 @@ namespace Bot.OpenAI;
 internal static class FailureMapping
 {
     /// <summary>Runs an SDK call that has not started streaming, translating its failures for the user.</summary>
+    /// <summary>An SDK call whose failures become <see cref="AssistantFailureException"/>, unwrapped to its value.</summary>
+    public static async Task<T> CallAsync<T>(Func<Task<System.ClientModel.ClientResult<T>>> call, CancellationToken cancellationToken) =>
+        (await GuardAsync(call, cancellationToken).ConfigureAwait(false)).Value;
+
     public static async Task<T> GuardAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
         try

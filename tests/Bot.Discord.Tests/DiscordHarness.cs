@@ -36,6 +36,8 @@ internal sealed class DiscordHarness : IAsyncDisposable
 
     public FakeOpenAIServer OpenAI { get; }
 
+    private Action<DiscordOptions>? _configure;
+
     public DiscordOptions Options { get; private set; } = null!;
 
     public DiscordBotService Service { get; private set; } = null!;
@@ -65,15 +67,8 @@ internal sealed class DiscordHarness : IAsyncDisposable
     {
         await StopBotAsync();
         var commands = Discord.Requests.Count(r => r.Route == "PUT /applications/:id/commands");
-        await StartBotAsync(o => CopyOptions(Options, o));
+        await StartBotAsync(_configure);
         await WaitUntilAsync(() => Discord.Requests.Count(r => r.Route == "PUT /applications/:id/commands") > commands, "the restarted bot's READY");
-    }
-
-    private static void CopyOptions(DiscordOptions from, DiscordOptions to)
-    {
-        (to.EditInterval, to.ConversationScope, to.MaxUploadBytes) = (from.EditInterval, from.ConversationScope, from.MaxUploadBytes);
-        foreach (var id in from.AllowedChannelIds)
-            to.AllowedChannelIds.Add(id);
     }
 
     private async Task StopBotAsync()
@@ -93,11 +88,12 @@ internal sealed class DiscordHarness : IAsyncDisposable
             GatewayUrl = Discord.GatewayUri().ToString(),
             EditInterval = TimeSpan.FromMilliseconds(200),
             ReconnectDelay = TimeSpan.FromMilliseconds(50),
+            InvalidSessionDelay = TimeSpan.FromMilliseconds(50),
             IdentifyInterval = TimeSpan.Zero,
         };
         options.AttachmentHosts.Add("127.0.0.1");
         configure?.Invoke(options);
-        Options = options;
+        (Options, _configure) = (options, configure);
 
         var openAIOptions = new OpenAIOptions
         {

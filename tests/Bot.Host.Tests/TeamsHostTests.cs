@@ -55,16 +55,8 @@ public sealed class TeamsHostTests
         Assert.Equal(0, await server.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
-    private static JsonObject Activity(FakeTeamsServer teams, string conversationId, string text)
-    {
-        var activity = JsonNode.Parse(File.ReadAllText(Fixtures.Path("teams", "personal_message.json")))!.AsObject();
-        activity["serviceUrl"] = teams.ServiceUrl;
-        activity["recipient"]!["id"] = $"28:{FakeTeamsServer.AppId}";
-        activity["conversation"]!["id"] = conversationId;
-        activity["id"] = Guid.NewGuid().ToString("N");
-        activity["text"] = text;
-        return activity;
-    }
+    private static JsonObject Activity(FakeTeamsServer teams, string conversationId, string text) =>
+        Activities.FromFixture("personal_message.json", teams.ServiceUrl, conversationId, text);
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient http, JsonObject activity, string token)
     {

@@ -1,3 +1,4 @@
+using Bot.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 

@@ -10,9 +10,7 @@ using Bot.Testing;
 using Bot.Testing.OpenAI;
 using Bot.Testing.Teams;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -70,20 +68,15 @@ internal sealed class TeamsHarness : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             config[key] = value;
 
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        var builder = LoopbackHost.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(config);
-        builder.Logging.ClearProviders();
         if (Environment.GetEnvironmentVariable("BOT_TEST_LOGS") == "1")
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddRoutingCore();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration);
         builder.Services.AddTeamsChannel(builder.Configuration);
         var app = builder.Build();
         app.MapTeamsChannel();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TeamsHarness(app, folder, teams, openAI, new Uri($"http://127.0.0.1:{new Uri(address).Port}/"));
+        return new TeamsHarness(app, folder, teams, openAI, await LoopbackHost.StartAsync(app));
     }
 
     /// <summary>Posts an activity to /api/messages with a bearer token (none when null).</summary>

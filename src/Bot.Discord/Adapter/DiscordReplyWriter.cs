@@ -24,8 +24,6 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
 
     public ChannelLimits Limits => limits;
 
-    public ReplyAddress Address => address;
-
     public Task StartTypingAsync(CancellationToken cancellationToken = default) =>
         typing.TryTake(address.ChannelId) ? rest.TriggerTypingAsync(address.ChannelId, cancellationToken) : Task.CompletedTask;
 

@@ -39,12 +39,11 @@ internal sealed partial class MessageRouter(DiscordOptions options, GuildDirecto
 
         var role = guildId is null ? null : guilds.BotRole(guildId);
         var thread = ConversationIds.IsThread(channelType);
-        var addressed = direct || MentionsBot(message, content, botUserId, role) || RepliesToBot(message, botUserId) ||
-                        (thread && await store.GetValueAsync(ThreadKeyPrefix + channelId, cancellationToken).ConfigureAwait(false) is not null);
-        if (!addressed)
+        var remembered = thread && await store.GetValueAsync(ThreadKeyPrefix + channelId, cancellationToken).ConfigureAwait(false) is not null;
+        if (!(direct || remembered || MentionsBot(message, content, botUserId, role) || RepliesToBot(message, botUserId)))
             return null;
-        if (thread)
-            await store.SetValueAsync(ThreadKeyPrefix + channelId, "answering", cancellationToken).ConfigureAwait(false);
+        if (thread && !remembered)
+            await RememberThreadAsync(channelId, cancellationToken).ConfigureAwait(false);
 
         var text = StripMentions(content, botUserId, role);
         var conversation = ConversationIds.For(channelId, guildId, channelType, authorId, options.ConversationScope);

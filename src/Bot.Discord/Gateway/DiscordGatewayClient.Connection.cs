@@ -75,7 +75,7 @@ internal sealed partial class DiscordGatewayClient
                             return new ConnectionEnd(ReconnectAction.Resume, null, healthy, Immediate: true);
                         // Discord asks for a random 1–5 s pause before identifying again.
                         ForgetSession();
-                        await Task.Delay(TimeSpan.FromSeconds(1 + (4 * Random.Shared.NextDouble())) * options.ReconnectDelay.TotalSeconds, time,
+                        await Task.Delay(options.InvalidSessionDelay * (1 + (4 * Random.Shared.NextDouble())), time,
                             cancellationToken).ConfigureAwait(false);
                         return new ConnectionEnd(ReconnectAction.Identify, null, healthy, Immediate: true);
                     case GatewayOp.Dispatch:

@@ -144,7 +144,6 @@ internal sealed partial class DiscordRestClient : IDisposable
             }
             finally
             {
-                bucket.LastUsed = _time.GetUtcNow();
                 bucket.Gate.Release();
             }
         }

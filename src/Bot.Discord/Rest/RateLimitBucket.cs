@@ -17,8 +17,6 @@ internal sealed class RateLimitBucket(TimeProvider time)
     /// <summary>Serializes the bucket's requests (first come, first served).</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
-    public DateTimeOffset LastUsed { get; set; }
-
     /// <summary>How long to wait before the next request may go (zero: go now; the request is counted).</summary>
     public TimeSpan Reserve()
     {

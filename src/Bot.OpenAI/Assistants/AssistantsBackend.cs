@@ -98,8 +98,7 @@ public sealed partial class AssistantsBackend : IAssistantBackend
     private async Task<string> CreateThreadAsync(RemoteThread thread, CancellationToken cancellationToken)
     {
         var options = new ThreadCreationOptions();
-        options.Metadata["channel"] = Truncate(thread.Key.Channel, 512);
-        options.Metadata["chat"] = Truncate(thread.Key.ConversationId, 512);
+        RemoteMetadata.Tag(options.Metadata, thread.Key);
         AssistantThread created = await Call(() => _clients.Assistants.CreateThreadAsync(options, cancellationToken), cancellationToken).ConfigureAwait(false);
         await thread.RecordCreatedAsync(RemoteObjectKind.Thread, created.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
         _idleThreads[created.Id] = true;
@@ -135,9 +134,8 @@ public sealed partial class AssistantsBackend : IAssistantBackend
     /// </summary>
     private async Task AddMessageAsync(string threadId, TurnRequest request, CancellationToken cancellationToken)
     {
-        if (!_idleThreads.ContainsKey(threadId))
+        if (!_idleThreads.TryRemove(threadId, out _))
             await CancelActiveRunAsync(threadId, cancellationToken).ConfigureAwait(false);
-        _idleThreads.TryRemove(threadId, out _);
 
         var content = new List<MessageContent>();
         if (request.Text.Length > 0)
@@ -249,10 +247,8 @@ public sealed partial class AssistantsBackend : IAssistantBackend
     }
 
     // Runs an SDK call, translating its failures for the user.
-    private static async Task<T> Call<T>(Func<Task<ClientResult<T>>> call, CancellationToken cancellationToken) =>
-        (await FailureMapping.GuardAsync(call, cancellationToken).ConfigureAwait(false)).Value;
-
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+    private static Task<T> Call<T>(Func<Task<ClientResult<T>>> call, CancellationToken cancellationToken) =>
+        FailureMapping.CallAsync(call, cancellationToken);
 
     [GeneratedRegex(@"run_[A-Za-z0-9]+")]
     private static partial Regex ActiveRunId();

@@ -79,8 +79,7 @@ public sealed partial class ResponsesBackend : IAssistantBackend
             return existing;
 
         var options = new ConversationCreationOptions();
-        options.Metadata["channel"] = Truncate(thread.Key.Channel, 512);
-        options.Metadata["chat"] = Truncate(thread.Key.ConversationId, 512);
+        RemoteMetadata.Tag(options.Metadata, thread.Key);
         ConversationResource conversation = await Call(() => _clients.Conversations.CreateConversationAsync(options, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
         await thread.RecordCreatedAsync(RemoteObjectKind.Conversation, conversation.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -93,7 +92,7 @@ public sealed partial class ResponsesBackend : IAssistantBackend
         var vectorStoreId = thread.VectorStoreId;
         if (vectorStoreId is null)
         {
-            var creation = new VectorStoreCreationOptions { Name = Truncate($"chat {thread.Key}", 256) };
+            var creation = new VectorStoreCreationOptions { Name = RemoteMetadata.Truncate($"chat {thread.Key}", 256) };
             VectorStore store = await Call(() => _clients.VectorStores.CreateVectorStoreAsync(creation, cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
             await thread.RecordCreatedAsync(RemoteObjectKind.VectorStore, store.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -123,8 +122,7 @@ public sealed partial class ResponsesBackend : IAssistantBackend
     }
 
     // Runs an SDK call, translating its failures for the user.
-    private static async Task<T> Call<T>(Func<Task<System.ClientModel.ClientResult<T>>> call, CancellationToken cancellationToken) =>
-        (await FailureMapping.GuardAsync(call, cancellationToken).ConfigureAwait(false)).Value;
+    private static Task<T> Call<T>(Func<Task<System.ClientModel.ClientResult<T>>> call, CancellationToken cancellationToken) =>
+        FailureMapping.CallAsync(call, cancellationToken);
 
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }

@@ -32,7 +32,7 @@ internal static partial class IncomingTranslator
             if (string.IsNullOrEmpty(markup) && entity.TryGetProperty("mentioned", out var m) && m.TryGetProperty("name", out var n))
                 markup = $"<at>{n.GetString()}</at>";
             if (!string.IsNullOrEmpty(markup))
-                text = Regex.Replace(text, Regex.Escape(markup), " ", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+                text = text.Replace(markup, " ", StringComparison.OrdinalIgnoreCase);
         }
 
         text = text.Replace("&nbsp;", " ", StringComparison.Ordinal).Replace('\u00a0', ' ');

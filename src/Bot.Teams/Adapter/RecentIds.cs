@@ -11,6 +11,7 @@ internal sealed class RecentIds(TimeProvider time)
 {
     private static readonly TimeSpan s_keep = TimeSpan.FromHours(1);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+    private long _nextSweepTicks;
 
     /// <summary>True the first time an id is seen.</summary>
     public bool TryAdd(string id)
@@ -18,8 +19,10 @@ internal sealed class RecentIds(TimeProvider time)
         var now = time.GetUtcNow();
         if (!_seen.TryAdd(id, now))
             return false;
-        if (_seen.Count > 20_000)
+        // Past the size, old ids are swept at most once a minute (not on every message while all are recent).
+        if (_seen.Count > 20_000 && now.UtcTicks >= Interlocked.Read(ref _nextSweepTicks))
         {
+            Interlocked.Exchange(ref _nextSweepTicks, (now + TimeSpan.FromMinutes(1)).UtcTicks);
             foreach (var old in _seen.Where(s => now - s.Value > s_keep))
                 _seen.TryRemove(old);
         }

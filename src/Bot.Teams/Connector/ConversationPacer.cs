@@ -20,11 +20,12 @@ internal sealed class ConversationPacer(TimeProvider time)
     ];
 
     private readonly ConcurrentDictionary<string, List<Slot>> _threads = new(StringComparer.Ordinal);
+    private long _nextForgetTicks;
 
     /// <summary>Waits until one more write to <paramref name="conversationId"/>'s thread is allowed; dispose the slot when it was answered.</summary>
     public async Task<IDisposable> WaitAsync(string conversationId, CancellationToken cancellationToken = default)
     {
-        if (_threads.Count > 10_000)
+        if (_threads.Count > 10_000 && time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _nextForgetTicks))
             Forget();
         var slots = _threads.GetOrAdd(ThreadOf(conversationId), _ => []);
         while (true)
@@ -35,11 +36,12 @@ internal sealed class ConversationPacer(TimeProvider time)
                 var now = time.GetUtcNow();
                 slots.RemoveAll(s => now - s.At >= s_windows[^1].Window);
                 wait = TimeSpan.Zero;
+                // The write times, newest first, once for all windows: the limit-th newest inside a window decides its wait.
+                var times = slots.Select(s => s.At).OrderDescending().ToList();
                 foreach (var (window, limit) in s_windows)
                 {
-                    var inWindow = slots.Where(s => now - s.At < window).Select(s => s.At).OrderDescending().Take(limit).ToList();
-                    if (inWindow.Count >= limit && inWindow[limit - 1] + window - now > wait)
-                        wait = inWindow[limit - 1] + window - now;
+                    if (times.Count >= limit && now - times[limit - 1] < window && times[limit - 1] + window - now > wait)
+                        wait = times[limit - 1] + window - now;
                 }
 
                 if (wait <= TimeSpan.Zero)
@@ -58,6 +60,7 @@ internal sealed class ConversationPacer(TimeProvider time)
     private void Forget()
     {
         var now = time.GetUtcNow();
+        Interlocked.Exchange(ref _nextForgetTicks, (now + TimeSpan.FromMinutes(1)).UtcTicks);
         foreach (var (thread, slots) in _threads)
         {
             lock (slots)

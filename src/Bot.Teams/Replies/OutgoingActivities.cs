@@ -35,14 +35,6 @@ internal static partial class OutgoingActivities
         return activity;
     }
 
-    /// <summary>The final message of a stream: the whole text, its attachments and entities, streamType final.</summary>
-    public static JsonObject StreamFinal(ReplyAddress address, string text, string streamId)
-    {
-        var activity = Message(address, text);
-        activity["entities"] = new JsonArray(new JsonObject { ["type"] = "streaminfo", ["streamId"] = streamId, ["streamType"] = "final" });
-        return activity;
-    }
-
     /// <summary>An inline image (a base64 data URI), shown in every scope.</summary>
     public static JsonObject InlineImage(OutputFile file) => new()
     {

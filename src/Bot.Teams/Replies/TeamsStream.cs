@@ -100,9 +100,6 @@ internal sealed class TeamsStream(ConnectorClient connector, ReplyAddress addres
         }
     }
 
-    /// <summary>Marks the stream as stopped by the user: nothing more is sent.</summary>
-    public void Cancel() => State = StreamState.Cancelled;
-
     private async Task RequestAsync(Func<bool> wanted, Func<JsonObject> build, string? text, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

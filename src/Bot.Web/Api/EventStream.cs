@@ -33,11 +33,14 @@ internal static class EventStream
             await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
 
             Task<bool>? waiting = null;
+            Task? ping = null;
             while (!cancellationToken.IsCancellationRequested)
             {
                 waiting ??= events.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                if (await Task.WhenAny(waiting, Task.Delay(s_ping, cancellationToken)).ConfigureAwait(false) != waiting)
+                ping ??= Task.Delay(s_ping, cancellationToken);
+                if (await Task.WhenAny(waiting, ping).ConfigureAwait(false) != waiting)
                 {
+                    ping = null;
                     await response.WriteAsync(": ping\n\n", cancellationToken).ConfigureAwait(false);
                     await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
                     continue;

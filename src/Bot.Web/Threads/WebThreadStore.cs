@@ -24,7 +24,7 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
     public static string NewId(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
 
     /// <summary>True for a string shaped like a thread id (so it can be used in a path).</summary>
-    public static bool IsThreadId(string? value) => value is not null && ThreadIdPattern().IsMatch(value);
+    public static bool IsThreadId(string? value) => value is not null && IdPattern().IsMatch(value);
 
     public Task<WebThread> GetAsync(string threadId, CancellationToken cancellationToken = default)
     {
@@ -71,7 +71,7 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
     /// <summary>Opens a generated file of a thread, or null.</summary>
     public static Stream? OpenOutput(WebThread thread, string fileId)
     {
-        if (!FileIdPattern().IsMatch(fileId))
+        if (!IdPattern().IsMatch(fileId))
             return null;
         var path = Path.Combine(thread.FilesDirectory, fileId);
         return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true) : null;
@@ -111,9 +111,7 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
         return new WebThread(id, directory, messages, logger);
     }
 
+    /// <summary>Thread and file ids alike: <see cref="NewId"/> of 8 bytes.</summary>
     [GeneratedRegex("^[0-9a-f]{16}$")]
-    private static partial Regex ThreadIdPattern();
-
-    [GeneratedRegex("^[0-9a-f]{16}$")]
-    private static partial Regex FileIdPattern();
+    private static partial Regex IdPattern();
 }

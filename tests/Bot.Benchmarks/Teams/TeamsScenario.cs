@@ -12,12 +12,9 @@ using Bot.Testing;
 using Bot.Testing.OpenAI;
 using Bot.Testing.Teams;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Bot.Benchmarks.Teams;
 
@@ -87,20 +84,12 @@ internal sealed partial class TeamsScenario : IChannelScenario
         return sent;
     }
 
-    private static JsonObject Activity(FakeTeamsServer teams, string conversation, string text)
-    {
-        var activity = JsonNode.Parse(File.ReadAllText(Fixtures.Path("teams", "personal_message.json")))!.AsObject();
-        activity["serviceUrl"] = teams.ServiceUrl;
-        activity["recipient"]!["id"] = $"28:{FakeTeamsServer.AppId}";
-        activity["conversation"]!["id"] = conversation;
-        activity["id"] = Guid.NewGuid().ToString("N");
-        activity["text"] = text;
-        return activity;
-    }
+    private static JsonObject Activity(FakeTeamsServer teams, string conversation, string text) =>
+        Activities.FromFixture("personal_message.json", teams.ServiceUrl, conversation, text);
 
     private static async Task<RunningBot> StartBotAsync(Uri openAI, FakeTeamsServer teams, TempDirectory folder)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        var builder = LoopbackHost.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["OpenAI:ApiKey"] = FakeOpenAIServer.ApiKey,
@@ -112,9 +101,6 @@ internal sealed partial class TeamsScenario : IChannelScenario
             ["Teams:OpenIdMetadataUrl"] = teams.OpenIdMetadataUrl,
             ["Teams:LoginEndpoint"] = teams.LoginEndpoint,
         });
-        builder.Logging.ClearProviders();
-        builder.Services.AddRoutingCore();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration);
         builder.Services.AddTeamsChannel(builder.Configuration);
         var app = builder.Build();
@@ -127,9 +113,7 @@ internal sealed partial class TeamsScenario : IChannelScenario
             return next(context);
         });
         app.MapTeamsChannel();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningBot(app, new Uri($"http://127.0.0.1:{new Uri(address).Port}/"), arrivals);
+        return new RunningBot(app, await LoopbackHost.StartAsync(app), arrivals);
     }
 
     private sealed class RunningBot(WebApplication app, Uri baseUri, ConcurrentDictionary<string, DateTimeOffset> arrivals) : IAsyncDisposable

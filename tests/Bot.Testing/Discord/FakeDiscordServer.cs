@@ -1,13 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Bot.Testing.Discord;
 
@@ -82,23 +75,12 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
 
     public static async Task<FakeDiscordServer> StartAsync(CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Logging.ClearProviders();
-        builder.Services.AddRoutingCore();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
-        {
-            options.Listen(IPAddress.Loopback, 0);
-            options.AddServerHeader = false;
-            options.Limits.MaxRequestBodySize = 100L * 1024 * 1024;
-        });
+        var builder = LoopbackHost.CreateBuilder(kestrel: o => o.Limits.MaxRequestBodySize = 100L * 1024 * 1024);
         var app = builder.Build();
         var server = new FakeDiscordServer(app);
         app.UseWebSockets();
         app.Run(server.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server._port = new Uri(address).Port;
+        server._port = (await LoopbackHost.StartAsync(app, cancellationToken).ConfigureAwait(false)).Port;
         return server;
     }
 

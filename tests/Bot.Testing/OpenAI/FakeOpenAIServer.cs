@@ -1,10 +1,6 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -90,17 +86,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>Starts Kestrel on 127.0.0.1 (port 0 picks a free port).</summary>
     public static async Task<FakeOpenAIServer> StartAsync(int port = 0, CancellationToken cancellationToken = default)
     {
-        // The empty builder reads no appsettings, environment or command line: a test host's ASPNETCORE_URLS cannot move us.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Logging.ClearProviders();
-        builder.Services.AddRoutingCore();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
-        {
-            options.Listen(IPAddress.Loopback, port);
-            options.AddServerHeader = false;
-            options.Limits.MaxRequestBodySize = FileEndpoints.MaxUploadBytes + (1024 * 1024);
-        });
+        var builder = LoopbackHost.CreateBuilder(port, o => o.Limits.MaxRequestBodySize = FileEndpoints.MaxUploadBytes + (1024 * 1024));
 
         var app = builder.Build();
         var state = new FakeOpenAIState { Stopping = app.Lifetime.ApplicationStopping };
@@ -117,9 +103,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         new RunEndpoints(state).Map(v1);
         app.MapFallback(context => OpenAIHttp.NotFoundAsync(context, $"Invalid URL ({context.Request.Method} {context.Request.Path})"));
 
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        state.BaseUri = new Uri($"http://127.0.0.1:{new Uri(address).Port}/v1/");
+        state.BaseUri = new Uri(await LoopbackHost.StartAsync(app, cancellationToken).ConfigureAwait(false), "v1/");
         return server;
     }
 

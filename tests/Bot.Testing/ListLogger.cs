@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Bot.Discord.Tests;
+namespace Bot.Testing;
 
-/// <summary>A logger that keeps what it was told, for tests that check what the operator reads.</summary>
-internal sealed class ListLogger<T> : ILogger<T>
+/// <summary>A logger that keeps what it was told, for tests that check what got logged.</summary>
+public sealed class ListLogger<T> : ILogger<T>
 {
     private readonly ConcurrentQueue<(LogLevel Level, EventId EventId, string Message)> _entries = new();
 

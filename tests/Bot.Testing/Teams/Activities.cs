@@ -1,18 +1,20 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Bot.Testing;
-using Bot.Testing.Teams;
 
-namespace Bot.Teams.Tests;
+namespace Bot.Testing.Teams;
 
-/// <summary>Real recorded activities, re-addressed to the fakes.</summary>
-internal static class Activities
+/// <summary>Real recorded activities, re-addressed to the fakes (each fixture is read once, then copied).</summary>
+public static class Activities
 {
+    private static readonly ConcurrentDictionary<string, JsonObject> s_recorded = new(StringComparer.Ordinal);
     private static int s_next = 1;
 
     public static JsonObject FromFixture(string name, string serviceUrl, string? conversationId = null, string? text = null)
     {
-        var json = File.ReadAllText(Fixtures.Path("teams", name));
-        var activity = JsonNode.Parse(json)!.AsObject();
+        var recorded = s_recorded.GetOrAdd(name, n => JsonNode.Parse(File.ReadAllText(Fixtures.Path("teams", n)))!.AsObject());
+        JsonObject activity;
+        lock (recorded)
+            activity = recorded.DeepClone().AsObject();
         if (activity["body"] is JsonObject body && activity["type"]?.GetValue<string>() == "request")
             activity = body.DeepClone().AsObject(); // a recorded HTTP request: the activity is its body
 
