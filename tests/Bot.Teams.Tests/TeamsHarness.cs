@@ -99,7 +99,7 @@ internal sealed class TeamsHarness : IAsyncDisposable
         return response;
     }
 
-    /// <summary>A recorded activity (shared/fixtures/teams) made to come from this fake: serviceUrl, bot id, a fresh activity id.</summary>
+    /// <summary>A recorded activity (tests/fixtures/teams) made to come from this fake: serviceUrl, bot id, a fresh activity id.</summary>
     public JsonObject Fixture(string name, string? conversationId = null, string? text = null) =>
         Activities.FromFixture(name, Teams.ServiceUrl, conversationId, text);
 

@@ -7,7 +7,7 @@ using Bot.Testing.Tools;
 
 namespace Bot.OpenAI.Tests.Responses;
 
-/// <summary>The real streams recorded from api.openai.com (shared/fixtures/openai), replayed through the whole bot.</summary>
+/// <summary>The real streams recorded from api.openai.com (tests/fixtures/openai), replayed through the whole bot.</summary>
 public sealed class RecordedStreamTests
 {
     [Fact]

@@ -7,7 +7,7 @@ namespace Bot.Testing.Discord;
 /// <summary>
 /// A loopback stand-in for Discord: the gateway WebSocket (<see cref="Gateway"/>), the REST API v10 with
 /// Discord-like rate-limit buckets and 429s (<see cref="RateLimits"/>), and a CDN for attachments. Recorded
-/// frames and payloads from shared/fixtures/discord are what it sends. Point the bot's Discord:RestBaseUrl at
+/// frames and payloads from tests/fixtures/discord are what it sends. Point the bot's Discord:RestBaseUrl at
 /// <see cref="RestBaseUri"/> and Discord:GatewayUrl at <see cref="GatewayUri"/>.
 /// </summary>
 public sealed partial class FakeDiscordServer : IAsyncDisposable
@@ -120,7 +120,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     /// <summary>A new snowflake-like id.</summary>
     public string NextId() => Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>A recorded payload from shared/fixtures/discord, parsed.</summary>
+    /// <summary>A recorded payload from tests/fixtures/discord, parsed.</summary>
     public JsonObject Fixture(string name) => JsonNode.Parse(File.ReadAllText(Fixtures.Path("discord", name)))!.AsObject();
 
     public async ValueTask DisposeAsync()

@@ -4,7 +4,7 @@ namespace Bot.Testing.OpenAI;
 
 /// <summary>Plays one scripted <see cref="FakeResponse"/>: builds the output items and, when streaming, writes their events.</summary>
 /// <remarks>
-/// The event order and fields follow the recorded streams in shared/fixtures/openai. Without an SSE writer
+/// The event order and fields follow the recorded streams in tests/fixtures/openai. Without an SSE writer
 /// the same steps only build the final response object (a non-streamed request).
 /// </remarks>
 internal sealed partial class ResponseRun(
