@@ -52,6 +52,16 @@ public sealed class DiscordOptions : IValidatableObject
     public IReadOnlyList<string> EffectiveAttachmentHosts =>
         AttachmentHosts.Count > 0 ? [.. AttachmentHosts] : ["cdn.discordapp.com", "media.discordapp.net"];
 
+    /// <summary>
+    /// False (default): every message the bot sends or edits carries SUPPRESS_EMBEDS, so Discord does not fetch and
+    /// preview the URLs in it (a model can write any URL, and the preview would be fetched without anyone clicking).
+    /// True: Discord previews links as usual.
+    /// </summary>
+    public bool LinkPreviews { get; set; }
+
+    /// <summary>The flags of every message the bot sends or edits: SUPPRESS_EMBEDS unless <see cref="LinkPreviews"/> is on.</summary>
+    internal int SentMessageFlags => LinkPreviews ? 0 : Rest.MessageFlags.SuppressEmbeds;
+
     /// <summary>Largest file the bot uploads (default 10 MiB, Discord's limit for bots); bigger generated files get a one-line note.</summary>
     [Range(1, 500L * 1024 * 1024)]
     public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024;

@@ -40,6 +40,7 @@ public sealed class OptionsTests
         Assert.Equal("https://discord.com/api/v10", options.RestBaseUrl);
         Assert.Equal(TimeSpan.FromSeconds(1), options.EditInterval);
         Assert.Equal(["cdn.discordapp.com", "media.discordapp.net"], options.EffectiveAttachmentHosts);
+        Assert.False(options.LinkPreviews);
     }
 
     [Fact]
@@ -53,6 +54,7 @@ public sealed class OptionsTests
             ["Discord:AllowedGuildIds:0"] = "123",
             ["Discord:AllowedChannelIds:0"] = "456",
             ["Discord:AttachmentHosts:0"] = "cdn.example.org",
+            ["Discord:LinkPreviews"] = "true",
         }).Build();
         using var provider = new ServiceCollection().AddDiscordChannel(configuration).BuildServiceProvider();
 
@@ -63,5 +65,6 @@ public sealed class OptionsTests
         Assert.Equal(["123"], options.AllowedGuildIds);
         Assert.Equal(["456"], options.AllowedChannelIds);
         Assert.Equal(["cdn.example.org"], options.EffectiveAttachmentHosts);
+        Assert.True(options.LinkPreviews);
     }
 }

@@ -33,7 +33,8 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
 
     public string Name => ChannelName;
 
-    public IReplyWriter CreateReplyWriter(string replyAddress) => new DiscordReplyWriter(_rest, ReplyAddress.Parse(replyAddress), _limits, _typing);
+    public IReplyWriter CreateReplyWriter(string replyAddress) =>
+        new DiscordReplyWriter(_rest, ReplyAddress.Parse(replyAddress), _limits, _typing, _options.SentMessageFlags);
 
     public async Task<Stream> OpenAttachmentAsync(IncomingAttachment attachment, CancellationToken cancellationToken = default)
     {

@@ -7,9 +7,11 @@ namespace Bot.Discord.Adapter;
 /// <summary>
 /// Writes one reply into a Discord channel or thread: the first message answers the user's message and carries
 /// a Stop button (removed when the turn ends), continuations are plain messages, edits replace the text, and
-/// generated files are attached to the last message. Nothing it sends pings anyone.
+/// generated files are attached to the last message. Nothing it sends pings anyone, and every create and edit
+/// carries <paramref name="flags"/> (SUPPRESS_EMBEDS unless link previews are on).
 /// </summary>
-internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress address, ChannelLimits limits, TypingGate typing) : IReplyWriter
+internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress address, ChannelLimits limits, TypingGate typing, int flags)
+    : IReplyWriter
 {
     /// <summary>Custom id prefix of the Stop button; the conversation id follows.</summary>
     public const string StopPrefix = "stop|";
@@ -32,7 +34,7 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
         bool first;
         lock (_lock)
             first = _lastMessageId is null;
-        var message = DiscordRestClient.Message(text, first ? address.ReplyTo : null);
+        var message = DiscordRestClient.Message(text, first ? address.ReplyTo : null, flags);
         if (first)
             message["components"] = StopButton(address.ConversationId);
         var id = await rest.CreateMessageAsync(address.ChannelId, message, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -47,7 +49,7 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
     }
 
     public Task EditAsync(string messageId, string text, CancellationToken cancellationToken = default) =>
-        rest.EditMessageAsync(address.ChannelId, messageId, DiscordRestClient.Message(text), cancellationToken: cancellationToken);
+        rest.EditMessageAsync(address.ChannelId, messageId, DiscordRestClient.Message(text, flags: flags), cancellationToken: cancellationToken);
 
     public async Task SendFilesAsync(IReadOnlyList<OutputFile> files, CancellationToken cancellationToken = default)
     {
@@ -59,7 +61,7 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
                 target = _lastMessageId;
             if (target is null)
             {
-                var id = await rest.CreateMessageAsync(address.ChannelId, DiscordRestClient.Message(null, address.ReplyTo), uploads, cancellationToken)
+                var id = await rest.CreateMessageAsync(address.ChannelId, DiscordRestClient.Message(null, address.ReplyTo, flags), uploads, cancellationToken)
                     .ConfigureAwait(false);
                 lock (_lock)
                     _lastMessageId = id;
@@ -67,7 +69,8 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
             else
             {
                 // The files join the final message; later batches (over Discord's per-message limits) get messages of their own.
-                await rest.EditMessageAsync(address.ChannelId, target, new JsonObject(), uploads, cancellationToken).ConfigureAwait(false);
+                await rest.EditMessageAsync(address.ChannelId, target, DiscordRestClient.WithFlags([], flags), uploads, cancellationToken)
+                    .ConfigureAwait(false);
                 lock (_lock)
                     _lastMessageId = null;
             }
@@ -81,8 +84,8 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
         lock (_lock)
             (id, _buttonMessageId) = (_buttonMessageId, null);
         if (id is not null)
-            await rest.EditMessageAsync(address.ChannelId, id, new JsonObject { ["components"] = new JsonArray() }, cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
+            await rest.EditMessageAsync(address.ChannelId, id, DiscordRestClient.WithFlags(new JsonObject { ["components"] = new JsonArray() }, flags),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     public static JsonArray StopButton(string conversationId) =>

@@ -25,8 +25,8 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
             if (type == 3 && name.StartsWith(DiscordReplyWriter.StopPrefix, StringComparison.Ordinal))
             {
                 // Take the button off at once (type 7), then stop the answer; its final text follows in an edit.
-                await rest.RespondAsync(id, token, DiscordRestClient.CallbackUpdateMessage, new JsonObject { ["components"] = new JsonArray() },
-                    cancellationToken).ConfigureAwait(false);
+                var update = DiscordRestClient.WithFlags(new JsonObject { ["components"] = new JsonArray() }, options.SentMessageFlags);
+                await rest.RespondAsync(id, token, DiscordRestClient.CallbackUpdateMessage, update, cancellationToken).ConfigureAwait(false);
                 conversations.Stop(Key(name[DiscordReplyWriter.StopPrefix.Length..]));
                 return;
             }
@@ -43,14 +43,16 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
             switch (name)
             {
                 case "reset":
-                    // Deferred first: the reset may take longer than Discord's 3 s to delete the remote conversation.
+                    // Deferred first: the reset may take longer than Discord's 3 s to delete the remote conversation. A deferred
+                    // response takes EPHEMERAL only; the edit below adds SUPPRESS_EMBEDS.
                     await rest.RespondAsync(id, token, DiscordRestClient.CallbackDeferredMessage,
-                        new JsonObject { ["flags"] = DiscordRestClient.EphemeralFlag }, cancellationToken).ConfigureAwait(false);
+                        new JsonObject { ["flags"] = MessageFlags.Ephemeral }, cancellationToken).ConfigureAwait(false);
                     var result = await conversations.ResetAsync(key.Value, cancellationToken).ConfigureAwait(false);
                     var text = result.HadConversation || result.StoppedTurn
                         ? "Done: I've forgotten this conversation. The next message starts afresh."
                         : "There was nothing to forget here; the next message starts afresh.";
-                    await rest.EditOriginalResponseAsync(applicationId, token, DiscordRestClient.Message(text), cancellationToken).ConfigureAwait(false);
+                    await rest.EditOriginalResponseAsync(applicationId, token, DiscordRestClient.Message(text, flags: EphemeralFlags), cancellationToken)
+                        .ConfigureAwait(false);
                     break;
                 case "stop":
                     var stopped = conversations.Stop(key.Value);
@@ -71,10 +73,12 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
 
     private Task EphemeralAsync(string id, string token, string text, CancellationToken cancellationToken)
     {
-        var message = DiscordRestClient.Message(text);
-        message["flags"] = DiscordRestClient.EphemeralFlag;
+        var message = DiscordRestClient.Message(text, flags: EphemeralFlags);
         return rest.RespondAsync(id, token, DiscordRestClient.CallbackMessage, message, cancellationToken);
     }
+
+    // An edit must repeat the flags a message has, so EPHEMERAL goes with every ephemeral write, not only the first.
+    private int EphemeralFlags => MessageFlags.Ephemeral | options.SentMessageFlags;
 
     // The conversation the command was used in, or null where the allow-lists keep the bot out.
     private ConversationKey? KeyOf(JsonElement interaction)

@@ -9,6 +9,10 @@ namespace Bot.Testing.Discord;
 /// <summary>The fake's HTTP side: authentication, rate limits, the REST routes the bot uses, and the CDN.</summary>
 public sealed partial class FakeDiscordServer
 {
+    // Flags a channel message may be created with (SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS, IS_VOICE_MESSAGE,
+    // IS_COMPONENTS_V2); EPHEMERAL only on interaction responses; edits change only SUPPRESS_EMBEDS and IS_COMPONENTS_V2.
+    private const int CreateFlags = 4 | 4096 | 8192 | 32768, MessageFlagEphemeral = 64, EditableFlags = 4 | 32768;
+
     private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "";
@@ -96,10 +100,15 @@ public sealed partial class FakeDiscordServer
         if (string.IsNullOrWhiteSpace(content) && files.Count == 0 && body?["components"] is null)
             return await WriteAsync(context, 400, new JsonObject { ["message"] = "Cannot send an empty message", ["code"] = 50006 }).ConfigureAwait(false);
 
+        var flags = Flags(body);
+        if ((flags & ~CreateFlags) != 0)
+            return await InvalidFormAsync(context, $"flags: {flags} has bits a message can't be created with.").ConfigureAwait(false);
+
         var message = new FakeMessage(NextId(), channel, body?["message_reference"]?["message_id"]?.GetValue<string>(), DateTimeOffset.UtcNow)
         {
             AllowedMentions = body?["allowed_mentions"]?.DeepClone(),
             Components = body?["components"]?.DeepClone().AsArray() ?? [],
+            Flags = flags,
         };
         message.SetContent(content, message.CreatedAt);
         message.AddAttachments(files);
@@ -114,6 +123,8 @@ public sealed partial class FakeDiscordServer
     {
         if (!_messages.TryGetValue(id, out var message))
             return await WriteAsync(context, 404, new JsonObject { ["message"] = "Unknown Message", ["code"] = 10008 }).ConfigureAwait(false);
+        if (body?["flags"] is not null && EditedFlags(message.Flags, Flags(body)) is null)
+            return await InvalidFormAsync(context, "flags: only SUPPRESS_EMBEDS and IS_COMPONENTS_V2 can be changed on edit.").ConfigureAwait(false);
         if (body?["content"] is { } content)
         {
             var text = content.GetValue<string>();
@@ -126,6 +137,8 @@ public sealed partial class FakeDiscordServer
             message.AllowedMentions = mentions.DeepClone();
         if (body?["components"] is JsonArray components)
             message.Components = components.DeepClone().AsArray();
+        if (body?["flags"] is not null)
+            message.Flags = EditedFlags(message.Flags, Flags(body))!.Value;
         message.AddAttachments(files);
         return await WriteAsync(context, 200, MessageJson(message)).ConfigureAwait(false);
     }
@@ -139,13 +152,32 @@ public sealed partial class FakeDiscordServer
             return await WriteAsync(context, 400, new JsonObject { ["message"] = "Interaction has already been acknowledged.", ["code"] = 40060 })
                 .ConfigureAwait(false);
 
-        interaction.CallbackType = body?["type"]?.GetValue<int>();
+        var type = body?["type"]?.GetValue<int>();
+        var flags = Flags(body?["data"]);
+        var message = type == 7 && interaction.MessageId is { } messageId ? _messages.GetValueOrDefault(messageId) : null;
+        // Type 5 may only choose visibility; type 7 edits the component's message, so edit rules apply.
+        var valid = type switch
+        {
+            5 => (flags & ~MessageFlagEphemeral) == 0,
+            7 => body?["data"]?["flags"] is null || EditedFlags(message?.Flags ?? 0, flags) is not null,
+            _ => (flags & ~(CreateFlags | MessageFlagEphemeral)) == 0,
+        };
+        if (!valid)
+            return await InvalidFormAsync(context, $"data.flags: {flags} is not allowed with callback type {type}.").ConfigureAwait(false);
+
+        interaction.CallbackType = type;
         interaction.CallbackData = body?["data"]?.DeepClone();
         interaction.CallbackAt = DateTimeOffset.UtcNow;
         interaction.Content = body?["data"]?["content"]?.GetValue<string>();
-        if (interaction.CallbackType == 7 && interaction.MessageId is { } messageId && _messages.TryGetValue(messageId, out var message) &&
-            body?["data"]?["components"] is JsonArray components)
-            message.Components = components.DeepClone().AsArray();
+        interaction.Flags = type == 7 ? null : flags;
+        if (message is not null)
+        {
+            if (body?["data"]?["components"] is JsonArray components)
+                message.Components = components.DeepClone().AsArray();
+            if (body?["data"]?["flags"] is not null)
+                message.Flags = EditedFlags(message.Flags, flags)!.Value;
+        }
+
         return await WriteAsync(context, 204, null).ConfigureAwait(false);
     }
 
@@ -154,6 +186,13 @@ public sealed partial class FakeDiscordServer
         var interaction = _interactions.Values.FirstOrDefault(i => i.Token == token);
         if (interaction?.CallbackType is null)
             return await WriteAsync(context, 404, new JsonObject { ["message"] = "Unknown Webhook", ["code"] = 10015 }).ConfigureAwait(false);
+        if (body?["flags"] is not null)
+        {
+            if (EditedFlags(interaction.Flags ?? 0, Flags(body)) is not { } edited)
+                return await InvalidFormAsync(context, "flags: only SUPPRESS_EMBEDS and IS_COMPONENTS_V2 can be changed on edit.").ConfigureAwait(false);
+            interaction.Flags = edited;
+        }
+
         interaction.Content = body?["content"]?.GetValue<string>();
         return await WriteAsync(context, 200, new JsonObject { ["id"] = NextId(), ["content"] = interaction.Content }).ConfigureAwait(false);
     }
@@ -181,7 +220,7 @@ public sealed partial class FakeDiscordServer
             ["id"] = message.Id, ["channel_id"] = message.ChannelId, ["type"] = message.ReplyTo is null ? 0 : 19, ["content"] = message.Content,
             ["author"] = new JsonObject { ["id"] = BotUserId, ["username"] = "Chat SDK Demo", ["bot"] = true },
             ["mentions"] = new JsonArray(), ["mention_roles"] = new JsonArray(), ["components"] = message.Components.DeepClone(),
-            ["timestamp"] = message.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["timestamp"] = message.CreatedAt.ToString("O", CultureInfo.InvariantCulture), ["flags"] = message.Flags,
             ["attachments"] = new JsonArray([.. message.Attachments.Select(a => (JsonNode)new JsonObject { ["filename"] = a.FileName, ["size"] = a.Size })]),
         };
         if (message.ReplyTo is not null)
@@ -260,6 +299,13 @@ public sealed partial class FakeDiscordServer
         var text = await reader.ReadToEndAsync().ConfigureAwait(false);
         return (text.Length == 0 ? null : JsonNode.Parse(text), files);
     }
+
+    private static int Flags(JsonNode? body) => body?["flags"]?.GetValue<int>() ?? 0;
+
+    // An edit may set or clear only SUPPRESS_EMBEDS and IS_COMPONENTS_V2 and must repeat the other bits the message
+    // has (Discord: "include all previously set flags"); null when the request breaks that rule.
+    private static int? EditedFlags(int current, int requested) =>
+        (requested & ~(EditableFlags | current)) == 0 && (current & ~EditableFlags) == (requested & ~EditableFlags) ? requested : null;
 
     private static Task<int> InvalidFormAsync(HttpContext context, string message) =>
         WriteAsync(context, 400, new JsonObject { ["message"] = "Invalid Form Body", ["code"] = 50035, ["errors"] = message });
