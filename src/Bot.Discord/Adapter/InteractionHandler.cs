@@ -9,8 +9,9 @@ namespace Bot.Discord.Adapter;
 /// <summary>
 /// Slash commands and the Stop button. <c>/reset</c> is acknowledged at once (deferred, ephemeral) and
 /// confirmed when the reset is done; <c>/stop</c> and the button stop the conversation's running answer.
+/// Where the allow-lists refuse the user or the place, both get a short ephemeral sentence instead.
 /// </summary>
-internal sealed class InteractionHandler(DiscordRestClient rest, ConversationService conversations, MessageRouter router,
+internal sealed class InteractionHandler(DiscordRestClient rest, ConversationService conversations, AccessPolicy access,
     DiscordOptions options, ILogger logger)
 {
     public async Task HandleAsync(JsonElement interaction, string applicationId, CancellationToken cancellationToken = default)
@@ -22,7 +23,18 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
         var name = type == 2 ? data.GetProperty("name").GetString() ?? "" : data.TryGetProperty("custom_id", out var cid) ? cid.GetString() ?? "" : "";
         try
         {
-            if (type == 3 && name.StartsWith(DiscordReplyWriter.StopPrefix, StringComparison.Ordinal))
+            var stopButton = type == 3 && name.StartsWith(DiscordReplyWriter.StopPrefix, StringComparison.Ordinal);
+            if (type != 2 && !stopButton)
+                return;
+            var place = Place.OfInteraction(interaction);
+            var requester = Requester.OfInteraction(interaction);
+            if (access.Check(requester, place) is var verdict and not Access.Allowed)
+            {
+                await EphemeralAsync(id, token, AccessPolicy.Refusal(verdict), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (stopButton)
             {
                 // Take the button off at once (type 7), then stop the answer; its final text follows in an edit.
                 var update = DiscordRestClient.WithFlags(new JsonObject { ["components"] = new JsonArray() }, options.SentMessageFlags);
@@ -31,15 +43,7 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
                 return;
             }
 
-            if (type != 2)
-                return;
-            var key = KeyOf(interaction);
-            if (key is null)
-            {
-                await EphemeralAsync(id, token, "I don't answer in this channel.", cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
+            var key = Key(ConversationIds.For(place.ChannelId, place.GuildId, place.ChannelType, requester.UserId, options.ConversationScope));
             switch (name)
             {
                 case "reset":
@@ -47,7 +51,7 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
                     // response takes EPHEMERAL only; the edit below adds SUPPRESS_EMBEDS.
                     await rest.RespondAsync(id, token, DiscordRestClient.CallbackDeferredMessage,
                         new JsonObject { ["flags"] = MessageFlags.Ephemeral }, cancellationToken).ConfigureAwait(false);
-                    var result = await conversations.ResetAsync(key.Value, cancellationToken).ConfigureAwait(false);
+                    var result = await conversations.ResetAsync(key, cancellationToken).ConfigureAwait(false);
                     var text = result.HadConversation || result.StoppedTurn
                         ? "Done: I've forgotten this conversation. The next message starts afresh."
                         : "There was nothing to forget here; the next message starts afresh.";
@@ -55,7 +59,7 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
                         .ConfigureAwait(false);
                     break;
                 case "stop":
-                    var stopped = conversations.Stop(key.Value);
+                    var stopped = conversations.Stop(key);
                     await EphemeralAsync(id, token, stopped ? "Stopped." : "I'm not writing an answer here right now.", cancellationToken)
                         .ConfigureAwait(false);
                     break;
@@ -79,26 +83,6 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
 
     // An edit must repeat the flags a message has, so EPHEMERAL goes with every ephemeral write, not only the first.
     private int EphemeralFlags => MessageFlags.Ephemeral | options.SentMessageFlags;
-
-    // The conversation the command was used in, or null where the allow-lists keep the bot out.
-    private ConversationKey? KeyOf(JsonElement interaction)
-    {
-        var channelId = interaction.GetProperty("channel_id").GetString()!;
-        var guildId = interaction.TryGetProperty("guild_id", out var g) ? g.GetString() : null;
-        int? channelType = null;
-        string? parentId = null;
-        if (interaction.TryGetProperty("channel", out var channel))
-        {
-            channelType = channel.TryGetProperty("type", out var t) ? t.GetInt32() : null;
-            parentId = channel.TryGetProperty("parent_id", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-        }
-
-        if (guildId is not null && !router.Allowed(guildId, channelId, parentId))
-            return null;
-        var user = interaction.TryGetProperty("member", out var member) ? member.GetProperty("user") : interaction.GetProperty("user");
-        var userId = user.GetProperty("id").GetString()!;
-        return Key(ConversationIds.For(channelId, guildId, channelType, userId, options.ConversationScope));
-    }
 
     private static ConversationKey Key(string conversationId) => new(DiscordChannel.ChannelName, conversationId);
 }
