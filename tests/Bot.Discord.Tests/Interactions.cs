@@ -67,6 +67,14 @@ internal static class Interactions
         return interaction;
     }
 
+    /// <summary>Waits until the bot answered the interaction in any way (a click taken off with type 7 has no text).</summary>
+    public static async Task<FakeInteraction> RespondedAsync(DiscordHarness bot, JsonObject interaction)
+    {
+        var id = interaction["id"]!.GetValue<string>();
+        await bot.WaitUntilAsync(() => bot.Discord.Interaction(id)?.CallbackType is not null, $"the response to {interaction["data"]!["name"] ?? "the click"}");
+        return bot.Discord.Interaction(id)!;
+    }
+
     /// <summary>Waits until the interaction's answer has text (a type-4 response, or the edit after a deferred one).</summary>
     public static async Task<FakeInteraction> AnsweredAsync(DiscordHarness bot, JsonObject interaction)
     {

@@ -8,12 +8,16 @@ namespace Bot.Discord.Adapter;
 
 /// <summary>
 /// Slash commands and the Stop button. <c>/reset</c> is acknowledged at once (deferred, ephemeral) and
-/// confirmed when the reset is done; <c>/stop</c> and the button stop the conversation's running answer.
-/// Where the allow-lists refuse the user or the place, both get a short ephemeral sentence instead.
+/// confirmed when the reset is done; <c>/stop</c> and the button stop the conversation's running answer, if the
+/// user asked for it or may manage messages there. Where the allow-lists refuse the user or the place, or the
+/// answer is someone else's, the user gets a short ephemeral sentence instead.
 /// </summary>
 internal sealed class InteractionHandler(DiscordRestClient rest, ConversationService conversations, AccessPolicy access,
-    DiscordOptions options, ILogger logger)
+    RunningReplies replies, DiscordOptions options, ILogger logger)
 {
+    private const string NotRunning = "I'm not writing an answer here right now.";
+    private const string NotYours = "Only the person who asked (or a moderator) can stop this answer.";
+
     public async Task HandleAsync(JsonElement interaction, string applicationId, CancellationToken cancellationToken = default)
     {
         var id = interaction.GetProperty("id").GetString()!;
@@ -36,10 +40,7 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
 
             if (stopButton)
             {
-                // Take the button off at once (type 7), then stop the answer; its final text follows in an edit.
-                var update = DiscordRestClient.WithFlags(new JsonObject { ["components"] = new JsonArray() }, options.SentMessageFlags);
-                await rest.RespondAsync(id, token, DiscordRestClient.CallbackUpdateMessage, update, cancellationToken).ConfigureAwait(false);
-                conversations.Stop(Key(name[DiscordReplyWriter.StopPrefix.Length..]));
+                await StopButtonAsync(id, token, name, requester, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -59,9 +60,7 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
                         .ConfigureAwait(false);
                     break;
                 case "stop":
-                    var stopped = conversations.Stop(key);
-                    await EphemeralAsync(id, token, stopped ? "Stopped." : "I'm not writing an answer here right now.", cancellationToken)
-                        .ConfigureAwait(false);
+                    await EphemeralAsync(id, token, StopCommand(key, requester), cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     await EphemeralAsync(id, token, $"I don't know the command /{name}.", cancellationToken).ConfigureAwait(false);
@@ -74,6 +73,37 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
             Log.InteractionFailed(logger, name, ex);
         }
     }
+
+    private async Task StopButtonAsync(string id, string token, string customId, Requester requester, CancellationToken cancellationToken)
+    {
+        var (conversationId, buttonAsker) = DiscordReplyWriter.ParseStopId(customId);
+        // The running answer's asker decides (a stale button of an earlier answer must not stop a later one of someone
+        // else); the button's own asker stands in when no answer is known to be running.
+        if (!MayStop(requester, replies.AskerOf(conversationId) ?? buttonAsker))
+        {
+            await EphemeralAsync(id, token, NotYours, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Take the button off at once (type 7), then stop the answer; its final text follows in an edit.
+        var update = DiscordRestClient.WithFlags(new JsonObject { ["components"] = new JsonArray() }, options.SentMessageFlags);
+        await rest.RespondAsync(id, token, DiscordRestClient.CallbackUpdateMessage, update, cancellationToken).ConfigureAwait(false);
+        conversations.Stop(Key(conversationId));
+    }
+
+    private string StopCommand(ConversationKey key, Requester requester)
+    {
+        var asker = replies.AskerOf(key.ConversationId);
+        // No running reply known (none, or a turn in the instant before its writer exists): only a moderator's stop goes through.
+        if (asker is null && !requester.IsModerator)
+            return NotRunning;
+        if (!MayStop(requester, asker))
+            return NotYours;
+        return conversations.Stop(key) ? "Stopped." : NotRunning;
+    }
+
+    // The asker, or a member who may manage messages (or is an administrator) in the channel, may stop an answer.
+    private static bool MayStop(Requester requester, string? asker) => requester.IsModerator || (asker is not null && asker == requester.UserId);
 
     private Task EphemeralAsync(string id, string token, string text, CancellationToken cancellationToken)
     {

@@ -62,7 +62,7 @@ internal sealed partial class MessageRouter(DiscordOptions options, GuildDirecto
         var name = DisplayName(message, author);
         var sent = message.TryGetProperty("timestamp", out var ts) && ts.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.UtcNow;
         return new IncomingMessage(new ConversationKey(DiscordChannel.ChannelName, conversation), id, new MessageAuthor(authorId, name),
-            text, attachments, sent, new ReplyAddress(channelId, id, conversation).ToString(), IsShared: !direct);
+            text, attachments, sent, new ReplyAddress(channelId, id, conversation, authorId).ToString(), IsShared: !direct);
     }
 
     /// <summary>Remembers that the bot answers in a thread (so that messages there need no mention).</summary>
