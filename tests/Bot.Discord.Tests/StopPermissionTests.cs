@@ -18,9 +18,7 @@ public sealed class StopPermissionTests
         bot.OpenAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(100)).Text(answer));
         var (question, streaming) = await AskAsync(bot);
 
-        var click = Interactions.StopClick(bot, streaming).From(Bob, Interactions.MemberPermissions);
-        await bot.Discord.SendInteractionAsync(click);
-        AssertRefused(await Interactions.RespondedAsync(bot, click));
+        AssertRefused(await ClickAsync(bot, streaming, Bob, Interactions.MemberPermissions));
 
         var reply = Assert.Single(await bot.AnsweredAsync(question));
         Assert.Equal(answer, reply.Content);
@@ -33,15 +31,11 @@ public sealed class StopPermissionTests
         bot.OpenAI.Enqueue(LongAnswer());
         var (question, streaming) = await AskAsync(bot);
 
-        var bobs = Interactions.StopClick(bot, streaming).From(Bob, Interactions.MemberPermissions);
-        await bot.Discord.SendInteractionAsync(bobs);
-        AssertRefused(await Interactions.RespondedAsync(bot, bobs));
+        AssertRefused(await ClickAsync(bot, streaming, Bob, Interactions.MemberPermissions));
         await GoesOnAsync(bot, streaming);
         Assert.True(streaming.HasStopButton);
 
-        var carols = Interactions.StopClick(bot, streaming).From(Carol, Interactions.ModeratorPermissions);
-        await bot.Discord.SendInteractionAsync(carols);
-        Assert.Equal(7, (await Interactions.RespondedAsync(bot, carols)).CallbackType);
+        Assert.Equal(7, (await ClickAsync(bot, streaming, Carol, Interactions.ModeratorPermissions)).CallbackType);
         await StoppedAsync(bot, question);
     }
 
@@ -53,14 +47,10 @@ public sealed class StopPermissionTests
         var (question, streaming) = await AskAsync(bot);
         Assert.Contains(Alice, streaming.Components.ToJsonString(), StringComparison.Ordinal);
 
-        var bobs = Interactions.StopClick(bot, streaming).From(Bob, Interactions.MemberPermissions);
-        await bot.Discord.SendInteractionAsync(bobs);
-        AssertRefused(await Interactions.RespondedAsync(bot, bobs));
+        AssertRefused(await ClickAsync(bot, streaming, Bob, Interactions.MemberPermissions));
         await GoesOnAsync(bot, streaming);
 
-        var alices = Interactions.StopClick(bot, streaming).From(Alice, Interactions.MemberPermissions);
-        await bot.Discord.SendInteractionAsync(alices);
-        Assert.Equal(7, (await Interactions.RespondedAsync(bot, alices)).CallbackType);
+        Assert.Equal(7, (await ClickAsync(bot, streaming, Alice, Interactions.MemberPermissions)).CallbackType);
         await StoppedAsync(bot, question);
     }
 
@@ -77,7 +67,7 @@ public sealed class StopPermissionTests
 
         var alices = await Interactions.SendCommandAsync(bot, "stop", DiscordHarness.GuildChannel, c => c.From(Alice, Interactions.MemberPermissions));
         Assert.Equal("Stopped.", (await Interactions.AnsweredAsync(bot, alices)).Content);
-        Assert.EndsWith(StoppedText, Assert.Single(await bot.AnsweredAsync(question)).Content, StringComparison.Ordinal);
+        await StoppedAsync(bot, question);
     }
 
     [Fact]
@@ -89,7 +79,7 @@ public sealed class StopPermissionTests
 
         var stop = await Interactions.SendCommandAsync(bot, "stop", DiscordHarness.GuildChannel, c => c.From(Carol, "8"));
         Assert.Equal("Stopped.", (await Interactions.AnsweredAsync(bot, stop)).Content);
-        Assert.EndsWith(StoppedText, Assert.Single(await bot.AnsweredAsync(question)).Content, StringComparison.Ordinal);
+        await StoppedAsync(bot, question);
     }
 
     private static FakeResponse LongAnswer() =>
@@ -102,6 +92,14 @@ public sealed class StopPermissionTests
         await bot.SendAsync(question);
         await bot.WaitUntilAsync(() => bot.RepliesTo(question) is [{ HasStopButton: true }], "the streaming answer with its Stop button");
         return (question, bot.RepliesTo(question)[0]);
+    }
+
+    // A member clicks the reply's Stop button; returns the bot's response.
+    private static async Task<FakeInteraction> ClickAsync(DiscordHarness bot, FakeMessage reply, string userId, string permissions)
+    {
+        var click = Interactions.StopClick(bot, reply).From(userId, permissions);
+        await bot.Discord.SendInteractionAsync(click);
+        return await Interactions.RespondedAsync(bot, click);
     }
 
     private static void AssertRefused(FakeInteraction response) =>
