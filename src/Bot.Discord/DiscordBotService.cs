@@ -44,9 +44,11 @@ public sealed class DiscordBotService : BackgroundService
         _logger = logger;
         _rest = new DiscordRestClient(_options, time, logger);
         _gateway = new DiscordGatewayClient(_options, _rest, time, logger);
-        _channel = new DiscordChannel(_rest, _options, time, logger);
-        _router = new MessageRouter(_options, _guilds, store);
-        _interactions = new InteractionHandler(_rest, conversations, _router, _options, logger);
+        var replies = new RunningReplies();
+        _channel = new DiscordChannel(_rest, _options, replies, time, logger);
+        var access = new AccessPolicy(_options, _guilds);
+        _router = new MessageRouter(_options, _guilds, access, store, logger);
+        _interactions = new InteractionHandler(_rest, conversations, access, replies, _options, logger);
     }
 
     /// <summary>Completes when the channel stopped: with the reason for a fatal close code, null on shutdown or when it is off.</summary>

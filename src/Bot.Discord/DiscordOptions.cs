@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 
 namespace Bot.Discord;
 
@@ -39,11 +40,29 @@ public sealed class DiscordOptions : IValidatableObject
     /// <summary>Shortest time between two edits of one message while an answer streams (default 1 s).</summary>
     public TimeSpan EditInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Guilds the bot answers in; empty: every guild it is in. Direct messages are not affected.</summary>
+    /// <summary>Guilds the bot answers in; empty: every guild it is in. Direct messages are governed by <see cref="AllowDirectMessages"/>.</summary>
     public IList<string> AllowedGuildIds { get; } = [];
 
     /// <summary>Guild channels the bot answers in (a thread counts as its parent channel); empty: every channel.</summary>
     public IList<string> AllowedChannelIds { get; } = [];
+
+    /// <summary>
+    /// Whether the bot answers direct messages (default true). Anyone who shares a server with the bot, or adds a
+    /// public bot, can DM it, and DMs are outside <see cref="AllowedGuildIds"/> and <see cref="AllowedChannelIds"/>.
+    /// </summary>
+    public bool AllowDirectMessages { get; set; } = true;
+
+    /// <summary>
+    /// Users the bot answers, everywhere (DMs included); a member with one of <see cref="AllowedRoleIds"/> is answered too.
+    /// Both empty: everyone.
+    /// </summary>
+    public IList<string> AllowedUserIds { get; } = [];
+
+    /// <summary>
+    /// Roles whose members the bot answers in servers (a server's own id stands for its @everyone role). A DM has no
+    /// roles to check: with roles set, a DM is answered only when its author is in <see cref="AllowedUserIds"/>.
+    /// </summary>
+    public IList<string> AllowedRoleIds { get; } = [];
 
     /// <summary>Hosts attachments are downloaded from; empty: Discord's CDN (cdn.discordapp.com, media.discordapp.net).</summary>
     public IList<string> AttachmentHosts { get; } = [];
@@ -51,6 +70,16 @@ public sealed class DiscordOptions : IValidatableObject
     /// <summary>The hosts attachments may come from: <see cref="AttachmentHosts"/>, or Discord's CDN when none are configured.</summary>
     public IReadOnlyList<string> EffectiveAttachmentHosts =>
         AttachmentHosts.Count > 0 ? [.. AttachmentHosts] : ["cdn.discordapp.com", "media.discordapp.net"];
+
+    /// <summary>
+    /// False (default): every message the bot sends or edits carries SUPPRESS_EMBEDS, so Discord does not fetch and
+    /// preview the URLs in it (a model can write any URL, and the preview would be fetched without anyone clicking).
+    /// True: Discord previews links as usual.
+    /// </summary>
+    public bool LinkPreviews { get; set; }
+
+    /// <summary>The flags of every message the bot sends or edits: SUPPRESS_EMBEDS unless <see cref="LinkPreviews"/> is on.</summary>
+    internal int SentMessageFlags => LinkPreviews ? 0 : Rest.MessageFlags.SuppressEmbeds;
 
     /// <summary>Largest file the bot uploads (default 10 MiB, Discord's limit for bots); bigger generated files get a one-line note.</summary>
     [Range(1, 500L * 1024 * 1024)]
@@ -87,10 +116,14 @@ public sealed class DiscordOptions : IValidatableObject
             yield return new ValidationResult("must be between 00:00:00.1 and 00:01:00", [nameof(EditInterval)]);
         if (ReconnectDelay <= TimeSpan.Zero || IdentifyInterval < TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero)
             yield return new ValidationResult("must be positive", [nameof(ReconnectDelay), nameof(IdentifyInterval), nameof(RequestTimeout)]);
-        foreach (var id in AllowedGuildIds.Concat(AllowedChannelIds))
+        foreach (var (key, ids) in new[]
+                 {
+                     (nameof(AllowedGuildIds), AllowedGuildIds), (nameof(AllowedChannelIds), AllowedChannelIds),
+                     (nameof(AllowedUserIds), AllowedUserIds), (nameof(AllowedRoleIds), AllowedRoleIds),
+                 })
         {
-            if (!ulong.TryParse(id, out _))
-                yield return new ValidationResult($"'{id}' is not a Discord id (a number)", [nameof(AllowedGuildIds) + "/" + nameof(AllowedChannelIds)]);
+            foreach (var id in ids.Where(id => !ulong.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+                yield return new ValidationResult($"'{id}' is not a Discord id (a number)", [key]);
         }
 
         if (Enabled && Token!.StartsWith("Bot ", StringComparison.OrdinalIgnoreCase))

@@ -59,6 +59,9 @@ internal static partial class Log
     [LoggerMessage(5018, LogLevel.Information, "The Discord channel is off: Discord:Token is not set")]
     public static partial void Disabled(ILogger logger);
 
+    [LoggerMessage(5020, LogLevel.Debug, "Discord message {MessageId} from user {UserId} not answered: {Reason}")]
+    public static partial void MessageRefused(ILogger logger, string messageId, string userId, Adapter.Access reason);
+
     [LoggerMessage(5019, LogLevel.Critical, "The Discord channel stopped after an unexpected error; the rest of the bot keeps running")]
     public static partial void ChannelCrashed(ILogger logger, Exception exception);
 }

@@ -17,9 +17,9 @@ public sealed class CommandTests
         await bot.SendAsync(first);
         await bot.AnsweredAsync(first);
 
-        var reset = Command(bot, "reset", DiscordHarness.GuildChannel);
+        var reset = Interactions.Command(bot, "reset", DiscordHarness.GuildChannel);
         await bot.Discord.SendInteractionAsync(reset);
-        var interaction = await ConfirmedAsync(bot, reset);
+        var interaction = await Interactions.AnsweredAsync(bot, reset);
         Assert.Equal(5, interaction.CallbackType);
         Assert.True(interaction.Ephemeral);
         Assert.StartsWith("Done", interaction.Content, StringComparison.Ordinal);
@@ -43,9 +43,9 @@ public sealed class CommandTests
         await bot.AnsweredAsync(dm);
         await bot.AnsweredAsync(guild);
 
-        var reset = Command(bot, "reset", dm["channel_id"]!.GetValue<string>(), channelType: 1, inGuild: false);
+        var reset = Interactions.Command(bot, "reset", dm["channel_id"]!.GetValue<string>(), channelType: 1, inGuild: false);
         await bot.Discord.SendInteractionAsync(reset);
-        Assert.StartsWith("Done", (await ConfirmedAsync(bot, reset)).Content, StringComparison.Ordinal);
+        Assert.StartsWith("Done", (await Interactions.AnsweredAsync(bot, reset)).Content, StringComparison.Ordinal);
 
         var key = new ConversationKey("discord", $"dm:{dm["channel_id"]}");
         Assert.Null(await bot.Store.FindConversationAsync(key));
@@ -62,9 +62,9 @@ public sealed class CommandTests
         await bot.SendAsync(message);
         await bot.AnsweredAsync(message);
 
-        var reset = Command(bot, "reset", Thread, channelType: 11);
+        var reset = Interactions.Command(bot, "reset", Thread, channelType: 11);
         await bot.Discord.SendInteractionAsync(reset);
-        Assert.StartsWith("Done", (await ConfirmedAsync(bot, reset)).Content, StringComparison.Ordinal);
+        Assert.StartsWith("Done", (await Interactions.AnsweredAsync(bot, reset)).Content, StringComparison.Ordinal);
         Assert.Null(await bot.Store.FindConversationAsync(new ConversationKey("discord", $"thread:{Thread}")));
     }
 
@@ -78,11 +78,7 @@ public sealed class CommandTests
         await bot.WaitUntilAsync(() => bot.RepliesTo(message) is [{ HasStopButton: true }], "the streaming message with its Stop button");
         var streaming = bot.RepliesTo(message)[0];
 
-        var click = bot.Discord.Fixture("interaction_create_button.json");
-        click["id"] = bot.NextMessageId();
-        click["channel_id"] = DiscordHarness.GuildChannel;
-        click["message"]!["id"] = streaming.Id;
-        click["data"]!["custom_id"] = streaming.Components[0]!["components"]![0]!["custom_id"]!.GetValue<string>();
+        var click = Interactions.StopClick(bot, streaming);
         await bot.Discord.SendInteractionAsync(click);
 
         // The click takes the button off at once; the stopped answer's last edit follows.
@@ -92,6 +88,7 @@ public sealed class CommandTests
         var interaction = bot.Discord.Interaction(click["id"]!.GetValue<string>())!;
         Assert.Equal(7, interaction.CallbackType);
         Assert.Equal("[]", interaction.CallbackData?["components"]?.ToJsonString());
+        Assert.Equal(4, interaction.CallbackData?["flags"]?.GetValue<int>()); // the update keeps SUPPRESS_EMBEDS
         Assert.EndsWith(StoppedText, reply.Content, StringComparison.Ordinal);
         Assert.True(reply.Content.Length < 400 * 5, "the answer was cut short");
     }
@@ -105,10 +102,10 @@ public sealed class CommandTests
         await bot.SendAsync(message);
         await bot.WaitUntilAsync(() => bot.RepliesTo(message).Count == 1, "the streaming message");
 
-        var stop = Command(bot, "stop", DiscordHarness.GuildChannel);
+        var stop = Interactions.Command(bot, "stop", DiscordHarness.GuildChannel);
         await bot.Discord.SendInteractionAsync(stop);
         var reply = Assert.Single(await bot.AnsweredAsync(message));
-        var interaction = await ConfirmedAsync(bot, stop);
+        var interaction = await Interactions.AnsweredAsync(bot, stop);
         Assert.Equal((4, true, "Stopped."), (interaction.CallbackType, interaction.Ephemeral, interaction.Content));
         Assert.EndsWith(StoppedText, reply.Content, StringComparison.Ordinal);
     }
@@ -119,43 +116,14 @@ public sealed class CommandTests
         await using var bot = await DiscordHarness.StartAsync(o => o.AllowedChannelIds.Add("1111111111111111111"));
         var outside = bot.Mention("anyone?");
         await bot.SendAsync(outside);
-        var reset = Command(bot, "reset", DiscordHarness.GuildChannel);
+        var reset = Interactions.Command(bot, "reset", DiscordHarness.GuildChannel);
         await bot.Discord.SendInteractionAsync(reset);
-        Assert.Equal("I don't answer in this channel.", (await ConfirmedAsync(bot, reset)).Content);
+        Assert.Equal("I don't answer in this channel.", (await Interactions.AnsweredAsync(bot, reset)).Content);
 
         var dm = bot.Direct("and here?");
         await bot.SendAsync(dm);
         await bot.AnsweredAsync(dm);
         Assert.Empty(bot.RepliesTo(outside));
         Assert.Single(bot.OpenAI.ResponseRequests);
-    }
-
-    private static async Task<Bot.Testing.Discord.FakeInteraction> ConfirmedAsync(DiscordHarness bot, JsonObject interaction)
-    {
-        var id = interaction["id"]!.GetValue<string>();
-        await bot.WaitUntilAsync(() => bot.Discord.Interaction(id)?.Content is not null, $"the answer to /{interaction["data"]!["name"]}");
-        return bot.Discord.Interaction(id)!;
-    }
-
-    // The recorded slash command, renamed and moved to the given channel (a guild channel, thread or DM).
-    private static JsonObject Command(DiscordHarness bot, string name, string channelId, int channelType = 0, bool inGuild = true)
-    {
-        var command = bot.Discord.Fixture("interaction_create_slash_command.json");
-        command["id"] = bot.NextMessageId();
-        command["data"]!["name"] = name;
-        command["data"]!.AsObject().Remove("options");
-        command["channel_id"] = channelId;
-        command["channel"]!["id"] = channelId;
-        command["channel"]!["type"] = channelType;
-        if (!inGuild)
-        {
-            command["user"] = command["member"]!["user"]!.DeepClone();
-            command.Remove("member");
-            command.Remove("guild_id");
-            command.Remove("guild");
-            command["context"] = 1;
-        }
-
-        return command;
     }
 }

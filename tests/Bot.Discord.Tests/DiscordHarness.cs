@@ -144,6 +144,17 @@ internal sealed class DiscordHarness : IAsyncDisposable
         return message;
     }
 
+    /// <summary>
+    /// Whether the bot stored the message in its inbox: a probe that offers the same message id to the store, which
+    /// refuses ids it has seen (the probe stores it when it had not been, so use it once, at the end of a test).
+    /// </summary>
+    public async Task<bool> WasStoredAsync(JsonObject message)
+    {
+        var probe = new IncomingMessage(new ConversationKey("discord", "probe"), message["id"]!.GetValue<string>(), new MessageAuthor("probe", "probe"),
+            "probe", [], DateTimeOffset.UtcNow, "probe||probe");
+        return await Store.TryAcceptAsync(probe, DateTimeOffset.UtcNow) is null;
+    }
+
     public string NextMessageId() => (1_460_000_000_000_000_000 + Interlocked.Increment(ref _nextMessage)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public Task<long> SendAsync(JsonObject message) => Discord.Gateway.DispatchAsync("MESSAGE_CREATE", message);

@@ -23,11 +23,14 @@ public sealed class OptionsTests
             EditInterval = TimeSpan.Zero,
         };
         options.AllowedGuildIds.Add("my-guild");
+        options.AllowedUserIds.Add("@alice");
+        options.AllowedRoleIds.Add("moderators");
 
         var result = new SectionValidator<DiscordOptions>("Discord").Validate(null, options);
 
         Assert.True(result.Failed);
-        foreach (var key in new[] { "Discord:Token", "Discord:RestBaseUrl", "Discord:GatewayUrl", "Discord:ShardId", "Discord:EditInterval", "my-guild" })
+        foreach (var key in new[] { "Discord:Token", "Discord:RestBaseUrl", "Discord:GatewayUrl", "Discord:ShardId", "Discord:EditInterval", "my-guild",
+                     "Discord:AllowedUserIds", "@alice", "Discord:AllowedRoleIds", "moderators" })
             Assert.Contains(key, result.FailureMessage, StringComparison.Ordinal);
     }
 
@@ -40,6 +43,10 @@ public sealed class OptionsTests
         Assert.Equal("https://discord.com/api/v10", options.RestBaseUrl);
         Assert.Equal(TimeSpan.FromSeconds(1), options.EditInterval);
         Assert.Equal(["cdn.discordapp.com", "media.discordapp.net"], options.EffectiveAttachmentHosts);
+        Assert.False(options.LinkPreviews);
+        Assert.True(options.AllowDirectMessages);
+        Assert.Empty(options.AllowedUserIds);
+        Assert.Empty(options.AllowedRoleIds);
     }
 
     [Fact]
@@ -53,6 +60,10 @@ public sealed class OptionsTests
             ["Discord:AllowedGuildIds:0"] = "123",
             ["Discord:AllowedChannelIds:0"] = "456",
             ["Discord:AttachmentHosts:0"] = "cdn.example.org",
+            ["Discord:LinkPreviews"] = "true",
+            ["Discord:AllowDirectMessages"] = "false",
+            ["Discord:AllowedUserIds:0"] = "789",
+            ["Discord:AllowedRoleIds:0"] = "1011",
         }).Build();
         using var provider = new ServiceCollection().AddDiscordChannel(configuration).BuildServiceProvider();
 
@@ -63,5 +74,9 @@ public sealed class OptionsTests
         Assert.Equal(["123"], options.AllowedGuildIds);
         Assert.Equal(["456"], options.AllowedChannelIds);
         Assert.Equal(["cdn.example.org"], options.EffectiveAttachmentHosts);
+        Assert.True(options.LinkPreviews);
+        Assert.False(options.AllowDirectMessages);
+        Assert.Equal(["789"], options.AllowedUserIds);
+        Assert.Equal(["1011"], options.AllowedRoleIds);
     }
 }

@@ -20,9 +20,12 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
     private readonly HttpClient _downloads;
     private readonly ChannelLimits _limits;
     private readonly TypingGate _typing;
+    private readonly RunningReplies _replies;
 
-    public DiscordChannel(DiscordRestClient rest, DiscordOptions options, TimeProvider time, ILogger logger, HttpMessageHandler? downloadHandler = null)
+    public DiscordChannel(DiscordRestClient rest, DiscordOptions options, RunningReplies replies, TimeProvider time, ILogger logger,
+        HttpMessageHandler? downloadHandler = null)
     {
+        _replies = replies;
         _typing = new TypingGate(time);
         _rest = rest;
         _options = options;
@@ -33,7 +36,14 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
 
     public string Name => ChannelName;
 
-    public IReplyWriter CreateReplyWriter(string replyAddress) => new DiscordReplyWriter(_rest, ReplyAddress.Parse(replyAddress), _limits, _typing);
+    public IReplyWriter CreateReplyWriter(string replyAddress)
+    {
+        var writer = new DiscordReplyWriter(_rest, ReplyAddress.Parse(replyAddress), _limits, _typing, _options.SentMessageFlags, _replies);
+        // The core creates a writer when a turn starts (and for the notices of a restart's recovery, which replace no
+        // running reply: the next turn's writer takes their place).
+        _replies.Started(writer);
+        return writer;
+    }
 
     public async Task<Stream> OpenAttachmentAsync(IncomingAttachment attachment, CancellationToken cancellationToken = default)
     {

@@ -7,12 +7,18 @@ namespace Bot.Discord.Adapter;
 /// <summary>
 /// Writes one reply into a Discord channel or thread: the first message answers the user's message and carries
 /// a Stop button (removed when the turn ends), continuations are plain messages, edits replace the text, and
-/// generated files are attached to the last message. Nothing it sends pings anyone.
+/// generated files are attached to the last message. Nothing it sends pings anyone, and every create and edit
+/// carries <paramref name="flags"/> (SUPPRESS_EMBEDS unless link previews are on). While it runs, <paramref name="replies"/>
+/// knows it as its conversation's running reply.
 /// </summary>
-internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress address, ChannelLimits limits, TypingGate typing) : IReplyWriter
+internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress address, ChannelLimits limits, TypingGate typing, int flags,
+    RunningReplies replies) : IReplyWriter
 {
-    /// <summary>Custom id prefix of the Stop button; the conversation id follows.</summary>
+    /// <summary>Custom id prefix of the Stop button; <c>conversation|asker</c> follows.</summary>
     public const string StopPrefix = "stop|";
+
+    /// <summary>Discord's limit for a component's custom_id.</summary>
+    private const int MaxCustomIdLength = 100;
 
     /// <summary>Discord takes at most 10 files and 25 MiB per message.</summary>
     private const int MaxFilesPerMessage = 10;
@@ -24,6 +30,8 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
 
     public ChannelLimits Limits => limits;
 
+    public ReplyAddress Address => address;
+
     public Task StartTypingAsync(CancellationToken cancellationToken = default) =>
         typing.TryTake(address.ChannelId) ? rest.TriggerTypingAsync(address.ChannelId, cancellationToken) : Task.CompletedTask;
 
@@ -32,9 +40,9 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
         bool first;
         lock (_lock)
             first = _lastMessageId is null;
-        var message = DiscordRestClient.Message(text, first ? address.ReplyTo : null);
+        var message = DiscordRestClient.Message(text, first ? address.ReplyTo : null, flags);
         if (first)
-            message["components"] = StopButton(address.ConversationId);
+            message["components"] = StopButton(address.ConversationId, address.AskerId);
         var id = await rest.CreateMessageAsync(address.ChannelId, message, cancellationToken: cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
@@ -47,7 +55,7 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
     }
 
     public Task EditAsync(string messageId, string text, CancellationToken cancellationToken = default) =>
-        rest.EditMessageAsync(address.ChannelId, messageId, DiscordRestClient.Message(text), cancellationToken: cancellationToken);
+        rest.EditMessageAsync(address.ChannelId, messageId, DiscordRestClient.Message(text, flags: flags), cancellationToken: cancellationToken);
 
     public async Task SendFilesAsync(IReadOnlyList<OutputFile> files, CancellationToken cancellationToken = default)
     {
@@ -59,7 +67,7 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
                 target = _lastMessageId;
             if (target is null)
             {
-                var id = await rest.CreateMessageAsync(address.ChannelId, DiscordRestClient.Message(null, address.ReplyTo), uploads, cancellationToken)
+                var id = await rest.CreateMessageAsync(address.ChannelId, DiscordRestClient.Message(null, address.ReplyTo, flags), uploads, cancellationToken)
                     .ConfigureAwait(false);
                 lock (_lock)
                     _lastMessageId = id;
@@ -67,7 +75,8 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
             else
             {
                 // The files join the final message; later batches (over Discord's per-message limits) get messages of their own.
-                await rest.EditMessageAsync(address.ChannelId, target, new JsonObject(), uploads, cancellationToken).ConfigureAwait(false);
+                await rest.EditMessageAsync(address.ChannelId, target, DiscordRestClient.WithFlags([], flags), uploads, cancellationToken)
+                    .ConfigureAwait(false);
                 lock (_lock)
                     _lastMessageId = null;
             }
@@ -77,25 +86,43 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
     /// <summary>The reply is complete (also after a failure, a stop or a restart's recovery): takes the Stop button off the first message (once).</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
+        // The answer is over, whether or not the button comes off: nobody stops it any more.
+        replies.Completed(this);
         string? id;
         lock (_lock)
             (id, _buttonMessageId) = (_buttonMessageId, null);
         if (id is not null)
-            await rest.EditMessageAsync(address.ChannelId, id, new JsonObject { ["components"] = new JsonArray() }, cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
+            await rest.EditMessageAsync(address.ChannelId, id, DiscordRestClient.WithFlags(new JsonObject { ["components"] = new JsonArray() }, flags),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    public static JsonArray StopButton(string conversationId) =>
-    [
-        new JsonObject
-        {
-            ["type"] = 1,
-            ["components"] = new JsonArray(new JsonObject
+    /// <summary>
+    /// The Stop button of one reply. Its custom_id names the conversation and the asker, so that a click can be checked
+    /// even when no reply is known to be running (snowflakes keep it far below 100 characters; past that the asker is left
+    /// out and only moderators may use the button).
+    /// </summary>
+    public static JsonArray StopButton(string conversationId, string? askerId)
+    {
+        var customId = StopPrefix + conversationId + "|" + askerId;
+        if (customId.Length > MaxCustomIdLength)
+            customId = StopPrefix + conversationId + "|";
+        return
+        [
+            new JsonObject
             {
-                ["type"] = 2, ["style"] = 4, ["label"] = "Stop", ["custom_id"] = StopPrefix + conversationId,
-            }),
-        },
-    ];
+                ["type"] = 1,
+                ["components"] = new JsonArray(new JsonObject { ["type"] = 2, ["style"] = 4, ["label"] = "Stop", ["custom_id"] = customId }),
+            },
+        ];
+    }
+
+    /// <summary>The conversation and asker a Stop button's custom_id names (no asker on buttons made before it was added).</summary>
+    public static (string ConversationId, string? AskerId) ParseStopId(string customId)
+    {
+        var tail = customId[StopPrefix.Length..];
+        var bar = tail.IndexOf('|', StringComparison.Ordinal);
+        return bar < 0 ? (tail, null) : (tail[..bar], bar == tail.Length - 1 ? null : tail[(bar + 1)..]);
+    }
 
     private static IEnumerable<IReadOnlyList<OutputFile>> Batches(IReadOnlyList<OutputFile> files)
     {

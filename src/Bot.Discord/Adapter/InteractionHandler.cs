@@ -8,11 +8,16 @@ namespace Bot.Discord.Adapter;
 
 /// <summary>
 /// Slash commands and the Stop button. <c>/reset</c> is acknowledged at once (deferred, ephemeral) and
-/// confirmed when the reset is done; <c>/stop</c> and the button stop the conversation's running answer.
+/// confirmed when the reset is done; <c>/stop</c> and the button stop the conversation's running answer, if the
+/// user asked for it or may manage messages there. Where the allow-lists refuse the user or the place, or the
+/// answer is someone else's, the user gets a short ephemeral sentence instead.
 /// </summary>
-internal sealed class InteractionHandler(DiscordRestClient rest, ConversationService conversations, MessageRouter router,
-    DiscordOptions options, ILogger logger)
+internal sealed class InteractionHandler(DiscordRestClient rest, ConversationService conversations, AccessPolicy access,
+    RunningReplies replies, DiscordOptions options, ILogger logger)
 {
+    private const string NotRunning = "I'm not writing an answer here right now.";
+    private const string NotYours = "Only the person who asked (or a moderator) can stop this answer.";
+
     public async Task HandleAsync(JsonElement interaction, string applicationId, CancellationToken cancellationToken = default)
     {
         var id = interaction.GetProperty("id").GetString()!;
@@ -22,40 +27,40 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
         var name = type == 2 ? data.GetProperty("name").GetString() ?? "" : data.TryGetProperty("custom_id", out var cid) ? cid.GetString() ?? "" : "";
         try
         {
-            if (type == 3 && name.StartsWith(DiscordReplyWriter.StopPrefix, StringComparison.Ordinal))
+            var stopButton = type == 3 && name.StartsWith(DiscordReplyWriter.StopPrefix, StringComparison.Ordinal);
+            if (type != 2 && !stopButton)
+                return;
+            var place = Place.OfInteraction(interaction);
+            var requester = Requester.OfInteraction(interaction);
+            if (access.Check(requester, place) is var verdict and not Access.Allowed)
             {
-                // Take the button off at once (type 7), then stop the answer; its final text follows in an edit.
-                await rest.RespondAsync(id, token, DiscordRestClient.CallbackUpdateMessage, new JsonObject { ["components"] = new JsonArray() },
-                    cancellationToken).ConfigureAwait(false);
-                conversations.Stop(Key(name[DiscordReplyWriter.StopPrefix.Length..]));
+                await EphemeralAsync(id, token, AccessPolicy.Refusal(verdict), cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            if (type != 2)
-                return;
-            var key = KeyOf(interaction);
-            if (key is null)
+            if (stopButton)
             {
-                await EphemeralAsync(id, token, "I don't answer in this channel.", cancellationToken).ConfigureAwait(false);
+                await StopButtonAsync(id, token, name, requester, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
+            var key = Key(ConversationIds.For(place.ChannelId, place.GuildId, place.ChannelType, requester.UserId, options.ConversationScope));
             switch (name)
             {
                 case "reset":
-                    // Deferred first: the reset may take longer than Discord's 3 s to delete the remote conversation.
+                    // Deferred first: the reset may take longer than Discord's 3 s to delete the remote conversation. A deferred
+                    // response takes EPHEMERAL only; the edit below adds SUPPRESS_EMBEDS.
                     await rest.RespondAsync(id, token, DiscordRestClient.CallbackDeferredMessage,
-                        new JsonObject { ["flags"] = DiscordRestClient.EphemeralFlag }, cancellationToken).ConfigureAwait(false);
-                    var result = await conversations.ResetAsync(key.Value, cancellationToken).ConfigureAwait(false);
+                        new JsonObject { ["flags"] = MessageFlags.Ephemeral }, cancellationToken).ConfigureAwait(false);
+                    var result = await conversations.ResetAsync(key, cancellationToken).ConfigureAwait(false);
                     var text = result.HadConversation || result.StoppedTurn
                         ? "Done: I've forgotten this conversation. The next message starts afresh."
                         : "There was nothing to forget here; the next message starts afresh.";
-                    await rest.EditOriginalResponseAsync(applicationId, token, DiscordRestClient.Message(text), cancellationToken).ConfigureAwait(false);
+                    await rest.EditOriginalResponseAsync(applicationId, token, DiscordRestClient.Message(text, flags: EphemeralFlags), cancellationToken)
+                        .ConfigureAwait(false);
                     break;
                 case "stop":
-                    var stopped = conversations.Stop(key.Value);
-                    await EphemeralAsync(id, token, stopped ? "Stopped." : "I'm not writing an answer here right now.", cancellationToken)
-                        .ConfigureAwait(false);
+                    await EphemeralAsync(id, token, StopCommand(key, requester), cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     await EphemeralAsync(id, token, $"I don't know the command /{name}.", cancellationToken).ConfigureAwait(false);
@@ -69,32 +74,45 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
         }
     }
 
+    private async Task StopButtonAsync(string id, string token, string customId, Requester requester, CancellationToken cancellationToken)
+    {
+        var (conversationId, buttonAsker) = DiscordReplyWriter.ParseStopId(customId);
+        // The running answer's asker decides (a stale button of an earlier answer must not stop a later one of someone
+        // else); the button's own asker stands in when no answer is known to be running.
+        if (!MayStop(requester, replies.AskerOf(conversationId) ?? buttonAsker))
+        {
+            await EphemeralAsync(id, token, NotYours, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Take the button off at once (type 7), then stop the answer; its final text follows in an edit.
+        var update = DiscordRestClient.WithFlags(new JsonObject { ["components"] = new JsonArray() }, options.SentMessageFlags);
+        await rest.RespondAsync(id, token, DiscordRestClient.CallbackUpdateMessage, update, cancellationToken).ConfigureAwait(false);
+        conversations.Stop(Key(conversationId));
+    }
+
+    private string StopCommand(ConversationKey key, Requester requester)
+    {
+        var asker = replies.AskerOf(key.ConversationId);
+        // No running reply known (none, or a turn in the instant before its writer exists): only a moderator's stop goes through.
+        if (asker is null && !requester.IsModerator)
+            return NotRunning;
+        if (!MayStop(requester, asker))
+            return NotYours;
+        return conversations.Stop(key) ? "Stopped." : NotRunning;
+    }
+
+    // The asker, or a member who may manage messages (or is an administrator) in the channel, may stop an answer.
+    private static bool MayStop(Requester requester, string? asker) => requester.IsModerator || (asker is not null && asker == requester.UserId);
+
     private Task EphemeralAsync(string id, string token, string text, CancellationToken cancellationToken)
     {
-        var message = DiscordRestClient.Message(text);
-        message["flags"] = DiscordRestClient.EphemeralFlag;
+        var message = DiscordRestClient.Message(text, flags: EphemeralFlags);
         return rest.RespondAsync(id, token, DiscordRestClient.CallbackMessage, message, cancellationToken);
     }
 
-    // The conversation the command was used in, or null where the allow-lists keep the bot out.
-    private ConversationKey? KeyOf(JsonElement interaction)
-    {
-        var channelId = interaction.GetProperty("channel_id").GetString()!;
-        var guildId = interaction.TryGetProperty("guild_id", out var g) ? g.GetString() : null;
-        int? channelType = null;
-        string? parentId = null;
-        if (interaction.TryGetProperty("channel", out var channel))
-        {
-            channelType = channel.TryGetProperty("type", out var t) ? t.GetInt32() : null;
-            parentId = channel.TryGetProperty("parent_id", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-        }
-
-        if (guildId is not null && !router.Allowed(guildId, channelId, parentId))
-            return null;
-        var user = interaction.TryGetProperty("member", out var member) ? member.GetProperty("user") : interaction.GetProperty("user");
-        var userId = user.GetProperty("id").GetString()!;
-        return Key(ConversationIds.For(channelId, guildId, channelType, userId, options.ConversationScope));
-    }
+    // An edit must repeat the flags a message has, so EPHEMERAL goes with every ephemeral write, not only the first.
+    private int EphemeralFlags => MessageFlags.Ephemeral | options.SentMessageFlags;
 
     private static ConversationKey Key(string conversationId) => new(DiscordChannel.ChannelName, conversationId);
 }

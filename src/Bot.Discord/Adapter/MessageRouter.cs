@@ -2,15 +2,18 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bot.Core.Conversations;
 using Bot.Core.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Bot.Discord.Adapter;
 
 /// <summary>
 /// Decides whether a MESSAGE_CREATE is for the bot and turns it into the core's <see cref="IncomingMessage"/>.
 /// It is for the bot in a DM, when it mentions the bot (user or managed role), when it replies to one of the
-/// bot's messages, or in a thread the bot answers in. Bots, system messages and empty messages are ignored.
+/// bot's messages, or in a thread the bot answers in. Bots, system messages and empty messages are ignored, and so,
+/// silently and without being stored, is what the allow-lists refuse.
 /// </summary>
-internal sealed partial class MessageRouter(DiscordOptions options, GuildDirectory guilds, IConversationStore store)
+internal sealed partial class MessageRouter(DiscordOptions options, GuildDirectory guilds, AccessPolicy access, IConversationStore store,
+    ILogger logger)
 {
     private const string ThreadKeyPrefix = "discord:thread:";
 
@@ -33,8 +36,10 @@ internal sealed partial class MessageRouter(DiscordOptions options, GuildDirecto
         var channelId = message.GetProperty("channel_id").GetString()!;
         var guildId = message.TryGetProperty("guild_id", out var g) ? g.GetString() : null;
         int? channelType = message.TryGetProperty("channel_type", out var ct) ? ct.GetInt32() : null;
-        var direct = ConversationIds.IsDirect(guildId, channelType);
-        if (!direct && !Allowed(guildId!, channelId))
+        var place = new Place(channelId, guildId, channelType);
+        var direct = place.IsDirect;
+        // Places are checked before anything else (as ever, nothing is logged for them); users once the message is known to be for the bot.
+        if (!direct && !access.PlaceAllowed(place))
             return null;
 
         var role = guildId is null ? null : guilds.BotRole(guildId);
@@ -42,6 +47,13 @@ internal sealed partial class MessageRouter(DiscordOptions options, GuildDirecto
         var remembered = thread && await store.GetValueAsync(ThreadKeyPrefix + channelId, cancellationToken).ConfigureAwait(false) is not null;
         if (!(direct || remembered || MentionsBot(message, content, botUserId, role) || RepliesToBot(message, botUserId)))
             return null;
+        var id = message.GetProperty("id").GetString()!;
+        if (access.Check(Requester.OfMessage(message), place) is var verdict and not Access.Allowed)
+        {
+            Log.MessageRefused(logger, id, authorId, verdict);
+            return null;
+        }
+
         if (thread && !remembered)
             await RememberThreadAsync(channelId, cancellationToken).ConfigureAwait(false);
 
@@ -49,16 +61,9 @@ internal sealed partial class MessageRouter(DiscordOptions options, GuildDirecto
         var conversation = ConversationIds.For(channelId, guildId, channelType, authorId, options.ConversationScope);
         var name = DisplayName(message, author);
         var sent = message.TryGetProperty("timestamp", out var ts) && ts.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.UtcNow;
-        var id = message.GetProperty("id").GetString()!;
         return new IncomingMessage(new ConversationKey(DiscordChannel.ChannelName, conversation), id, new MessageAuthor(authorId, name),
-            text, attachments, sent, new ReplyAddress(channelId, id, conversation).ToString(), IsShared: !direct);
+            text, attachments, sent, new ReplyAddress(channelId, id, conversation, authorId).ToString(), IsShared: !direct);
     }
-
-    /// <summary>Whether the allow-lists let the bot answer in this guild channel (a thread counts as its parent).</summary>
-    public bool Allowed(string guildId, string channelId, string? parentId = null) =>
-        (options.AllowedGuildIds.Count == 0 || options.AllowedGuildIds.Contains(guildId)) &&
-        (options.AllowedChannelIds.Count == 0 || options.AllowedChannelIds.Contains(channelId) ||
-         options.AllowedChannelIds.Contains(parentId ?? guilds.ParentOrSelf(channelId)));
 
     /// <summary>Remembers that the bot answers in a thread (so that messages there need no mention).</summary>
     public Task RememberThreadAsync(string threadId, CancellationToken cancellationToken = default) =>

@@ -8,9 +8,6 @@ internal sealed partial class DiscordRestClient
     /// <summary>Interaction callback: respond within 3 s.</summary>
     public const int CallbackMessage = 4, CallbackDeferredMessage = 5, CallbackUpdateMessage = 7;
 
-    /// <summary>Message flag: only the invoking user sees it.</summary>
-    public const int EphemeralFlag = 64;
-
     /// <summary>GET /gateway/bot: the gateway URL, recommended shards and the session start limit.</summary>
     public Task<JsonNode?> GetGatewayBotAsync(CancellationToken cancellationToken = default) =>
         SendJsonAsync(HttpMethod.Get, "/gateway/bot", null, cancellationToken);
@@ -61,15 +58,26 @@ internal sealed partial class DiscordRestClient
     public Task FollowupAsync(string applicationId, string token, JsonObject message, CancellationToken cancellationToken = default) =>
         SendJsonAsync(HttpMethod.Post, $"/webhooks/{applicationId}/{token}", message, cancellationToken);
 
-    /// <summary>A message body that pings nobody (<c>allowed_mentions</c> with nothing to parse), optionally a reply.</summary>
-    public static JsonObject Message(string? content, string? replyTo = null)
+    /// <summary>A message body that pings nobody (<c>allowed_mentions</c> with nothing to parse), optionally a reply, with these flags.</summary>
+    public static JsonObject Message(string? content, string? replyTo = null, int flags = 0)
     {
         var message = new JsonObject { ["allowed_mentions"] = new JsonObject { ["parse"] = new JsonArray(), ["replied_user"] = false } };
         if (content is not null)
             message["content"] = content;
         if (replyTo is not null)
             message["message_reference"] = new JsonObject { ["message_id"] = replyTo, ["fail_if_not_exists"] = false };
-        return message;
+        return WithFlags(message, flags);
+    }
+
+    /// <summary>
+    /// Sets <c>flags</c> on a create or edit body, unless there are none to set (an edit without <c>flags</c> keeps the
+    /// message's own; an edit with them replaces them, so every edit repeats the flags the message was created with).
+    /// </summary>
+    public static JsonObject WithFlags(JsonObject body, int flags)
+    {
+        if (flags != 0)
+            body["flags"] = flags;
+        return body;
     }
 
     private static JsonObject WithAttachments(JsonObject payload, IReadOnlyList<UploadFile> files)

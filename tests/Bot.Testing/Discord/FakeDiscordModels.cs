@@ -37,6 +37,12 @@ public sealed class FakeMessage(string id, string channelId, string? replyTo, Da
     /// <summary>The allowed_mentions the bot sent with the latest write.</summary>
     public JsonNode? AllowedMentions { get; set; }
 
+    /// <summary>The message's flags now (as created, then as edits changed them).</summary>
+    public int Flags { get; internal set; }
+
+    /// <summary>True when the message carries SUPPRESS_EMBEDS: Discord shows (and fetches) no link previews for it.</summary>
+    public bool SuppressesEmbeds => (Flags & 4) != 0;
+
     /// <summary>The message's components (e.g. the Stop button) now.</summary>
     public JsonArray Components { get; set; } = [];
 

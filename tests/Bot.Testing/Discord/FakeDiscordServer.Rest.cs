@@ -96,10 +96,15 @@ public sealed partial class FakeDiscordServer
         if (string.IsNullOrWhiteSpace(content) && files.Count == 0 && body?["components"] is null)
             return await WriteAsync(context, 400, new JsonObject { ["message"] = "Cannot send an empty message", ["code"] = 50006 }).ConfigureAwait(false);
 
+        var flags = Flags(body);
+        if ((flags & ~CreateFlags) != 0)
+            return await InvalidFormAsync(context, $"flags: {flags} has bits a message can't be created with.").ConfigureAwait(false);
+
         var message = new FakeMessage(NextId(), channel, body?["message_reference"]?["message_id"]?.GetValue<string>(), DateTimeOffset.UtcNow)
         {
             AllowedMentions = body?["allowed_mentions"]?.DeepClone(),
             Components = body?["components"]?.DeepClone().AsArray() ?? [],
+            Flags = flags,
         };
         message.SetContent(content, message.CreatedAt);
         message.AddAttachments(files);
@@ -114,6 +119,8 @@ public sealed partial class FakeDiscordServer
     {
         if (!_messages.TryGetValue(id, out var message))
             return await WriteAsync(context, 404, new JsonObject { ["message"] = "Unknown Message", ["code"] = 10008 }).ConfigureAwait(false);
+        if (body?["flags"] is not null && EditedFlags(message.Flags, Flags(body)) is null)
+            return await InvalidFormAsync(context, "flags: only SUPPRESS_EMBEDS and IS_COMPONENTS_V2 can be changed on edit.").ConfigureAwait(false);
         if (body?["content"] is { } content)
         {
             var text = content.GetValue<string>();
@@ -126,36 +133,10 @@ public sealed partial class FakeDiscordServer
             message.AllowedMentions = mentions.DeepClone();
         if (body?["components"] is JsonArray components)
             message.Components = components.DeepClone().AsArray();
+        if (body?["flags"] is not null)
+            message.Flags = EditedFlags(message.Flags, Flags(body))!.Value;
         message.AddAttachments(files);
         return await WriteAsync(context, 200, MessageJson(message)).ConfigureAwait(false);
-    }
-
-    private async Task<int> CallbackAsync(HttpContext context, string id, string token, JsonNode? body)
-    {
-        if (!_interactions.TryGetValue(id, out var interaction) || interaction.Token != token ||
-            DateTimeOffset.UtcNow - interaction.SentAt > TimeSpan.FromSeconds(3))
-            return await WriteAsync(context, 404, new JsonObject { ["message"] = "Unknown interaction", ["code"] = 10062 }).ConfigureAwait(false);
-        if (interaction.CallbackType is not null)
-            return await WriteAsync(context, 400, new JsonObject { ["message"] = "Interaction has already been acknowledged.", ["code"] = 40060 })
-                .ConfigureAwait(false);
-
-        interaction.CallbackType = body?["type"]?.GetValue<int>();
-        interaction.CallbackData = body?["data"]?.DeepClone();
-        interaction.CallbackAt = DateTimeOffset.UtcNow;
-        interaction.Content = body?["data"]?["content"]?.GetValue<string>();
-        if (interaction.CallbackType == 7 && interaction.MessageId is { } messageId && _messages.TryGetValue(messageId, out var message) &&
-            body?["data"]?["components"] is JsonArray components)
-            message.Components = components.DeepClone().AsArray();
-        return await WriteAsync(context, 204, null).ConfigureAwait(false);
-    }
-
-    private async Task<int> EditOriginalAsync(HttpContext context, string token, JsonNode? body)
-    {
-        var interaction = _interactions.Values.FirstOrDefault(i => i.Token == token);
-        if (interaction?.CallbackType is null)
-            return await WriteAsync(context, 404, new JsonObject { ["message"] = "Unknown Webhook", ["code"] = 10015 }).ConfigureAwait(false);
-        interaction.Content = body?["content"]?.GetValue<string>();
-        return await WriteAsync(context, 200, new JsonObject { ["id"] = NextId(), ["content"] = interaction.Content }).ConfigureAwait(false);
     }
 
     private async Task CdnAsync(HttpContext context, string path)
@@ -181,7 +162,7 @@ public sealed partial class FakeDiscordServer
             ["id"] = message.Id, ["channel_id"] = message.ChannelId, ["type"] = message.ReplyTo is null ? 0 : 19, ["content"] = message.Content,
             ["author"] = new JsonObject { ["id"] = BotUserId, ["username"] = "Chat SDK Demo", ["bot"] = true },
             ["mentions"] = new JsonArray(), ["mention_roles"] = new JsonArray(), ["components"] = message.Components.DeepClone(),
-            ["timestamp"] = message.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["timestamp"] = message.CreatedAt.ToString("O", CultureInfo.InvariantCulture), ["flags"] = message.Flags,
             ["attachments"] = new JsonArray([.. message.Attachments.Select(a => (JsonNode)new JsonObject { ["filename"] = a.FileName, ["size"] = a.Size })]),
         };
         if (message.ReplyTo is not null)

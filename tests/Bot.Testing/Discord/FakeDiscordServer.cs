@@ -155,6 +155,9 @@ public sealed class FakeInteraction(string id, string token, DateTimeOffset sent
     /// <summary>True when the response is ephemeral.</summary>
     public bool Ephemeral => (CallbackData?["flags"]?.GetValue<int>() & 64) == 64;
 
+    /// <summary>The flags of the response message after edits (null: not yet answered, or a type-7 update of the component's message).</summary>
+    public int? Flags { get; internal set; }
+
     /// <summary>The text of the original response after edits (or of a type-4 response).</summary>
     public string? Content { get; internal set; }
 }
