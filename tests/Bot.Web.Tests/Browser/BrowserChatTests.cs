@@ -189,6 +189,28 @@ public sealed class BrowserChatTests(BrowserFixture browser, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task TooManyTabs_TheOldestStopsFollowing_AndSaysWhy_TheNewestWorks()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var first = await OpenAsync(bed, new ViewportSize { Width = 1000, Height = 700 });
+        var tabs = new List<IPage>();
+        for (var i = 0; i < 4; i++)
+        {
+            var tab = await first.Context.NewPageAsync();
+            await tab.GotoAsync("/");
+            await Expect(tab.Locator("#thread")).Not.ToBeEmptyAsync();
+            tabs.Add(tab);
+        }
+
+        await Expect(first.Locator("#error")).ToContainTextAsync("open in too many tabs");
+        await tabs[^1].Locator("#input").FillAsync("From the newest tab");
+        await tabs[^1].Locator("#input").PressAsync("Enter");
+        await Expect(tabs[^1].Locator(".msg.assistant")).ToHaveTextAsync("You said: From the newest tab");
+        await Expect(tabs[0].Locator(".msg.assistant")).ToHaveTextAsync("You said: From the newest tab");
+        Assert.Equal(0, await first.Locator(".msg").CountAsync());
+    }
+
+    [Fact]
     public async Task OnAPhone_ByKeyboard_ADroppedFileIsListed_AndAReloadShowsTheHistory()
     {
         await using var bed = await TestBed.StartAsync();
