@@ -104,11 +104,11 @@ internal static class WebChatEndpoints
     private static async Task<IResult> ResetAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads,
         ConversationService conversations, IHostApplicationLifetime lifetime)
     {
-        var found = await FindAsync(context, thread, visitors, threads).ConfigureAwait(false);
+        var stopping = lifetime.ApplicationStopping;
+        var found = await FindAsync(context, thread, visitors, threads, stopping).ConfigureAwait(false);
         if (found is null)
             return NotFound();
         var visitor = VisitorDirectory.Visitor(context);
-        var stopping = lifetime.ApplicationStopping;
         await conversations.ResetAsync(new ConversationKey(WebChannel.ChannelName, found.Id), stopping).ConfigureAwait(false);
         var next = await visitors.NewThreadAsync(visitor, stopping).ConfigureAwait(false);
         await visitors.ForgetAsync(visitor, found.Id, stopping).ConfigureAwait(false);
@@ -135,12 +135,14 @@ internal static class WebChatEndpoints
             : Results.Stream(stream, "application/octet-stream", fileDownloadName: file.Name);
     }
 
-    private static async Task<WebThread?> FindAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads)
+    private static async Task<WebThread?> FindAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads,
+        CancellationToken? cancellationToken = null)
     {
+        var token = cancellationToken ?? context.RequestAborted;
         var visitor = VisitorDirectory.Visitor(context);
-        if (!await visitors.OwnsAsync(visitor, thread, context.RequestAborted).ConfigureAwait(false))
+        if (!await visitors.OwnsAsync(visitor, thread, token).ConfigureAwait(false))
             return null;
-        return await threads.GetAsync(thread, context.RequestAborted).ConfigureAwait(false);
+        return await threads.GetAsync(thread, token).ConfigureAwait(false);
     }
 
     private static IResult NotFound() => WebApiError.Result(StatusCodes.Status404NotFound, "not_found", "There is no such conversation.");
