@@ -133,7 +133,7 @@ internal sealed class WebThread
 
     /// <summary>
     /// Shows or clears the tool status. Every status shown is also kept with the turn (<see cref="ThreadSnapshot.Steps"/>,
-    /// the <c>done</c> event), so a page that connects late, or a status that lasted a moment, is still seen.
+    /// the <c>done</c> event), so a page that connects late, or looks after a status was quickly replaced, still sees it.
     /// </summary>
     public void SetStatus(string? status)
     {
