@@ -35,12 +35,44 @@ public sealed class WebChatOptions : IValidatableObject
     [Range(1, 1024L * 1024 * 1024)]
     public long MaxOutputFileBytes { get; set; } = 50L * 1024 * 1024;
 
+    /// <summary>
+    /// Host names the page may be reached by, besides localhost, 127.0.0.1, [::1], any IP address and the hosts of the
+    /// server's configured URLs. A request for another name is refused: it is how a page on another site that resolves
+    /// its name to this machine (DNS rebinding) would arrive. <c>*.example.com</c> allows subdomains; <c>*</c> turns the check off.
+    /// </summary>
+    public string[] AllowedHosts { get; set; } = [];
+
+    /// <summary>Largest request body of one message, text and files together, in bytes (default 100 MB).</summary>
+    [Range(16L * 1024, 16L * 1024 * 1024 * 1024)]
+    public long MaxRequestBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Wrong access keys one address may try within <see cref="FailedKeyWindow"/> before it must wait (default 5).</summary>
+    [Range(1, 1000)]
+    public int MaxFailedKeyAttempts { get; set; } = 5;
+
+    /// <summary>The window in which wrong keys are counted, and how long an address then waits (default one minute).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan FailedKeyWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Event streams one visitor may keep open at once (tabs); a new one closes the oldest (default 4).</summary>
+    [Range(1, 100)]
+    public int MaxStreamsPerVisitor { get; set; } = 4;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var key in AccessKeys)
         {
             if (string.IsNullOrWhiteSpace(key) || key.Trim().Length < 12)
                 yield return new ValidationResult("every access key must be at least 12 characters long", [nameof(AccessKeys)]);
+        }
+
+        foreach (var host in AllowedHosts)
+        {
+            if (Access.HostGuard.Normalize(host) is null)
+            {
+                yield return new ValidationResult(
+                    $"'{host}' is not a host name: write it without scheme or path, e.g. chat.example.com, *.example.com or *", [nameof(AllowedHosts)]);
+            }
         }
 
         if (RequireAccessKey && AccessKeys.Length == 0)

@@ -14,11 +14,14 @@ internal sealed class WebChatService(
     ConversationService conversations,
     WebThreadStore threads,
     AccessGate gate,
+    WebSecret secret,
     IHostApplicationLifetime lifetime,
     ILogger<WebChatService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        threads.CreateRoot();
+        await secret.LoadAsync(cancellationToken).ConfigureAwait(false);
         channels.Register(channel);
         await conversations.RecoverAsync(channel.Name, cancellationToken).ConfigureAwait(false);
         // Turns that end while the host stops write their last words after this service stopped.

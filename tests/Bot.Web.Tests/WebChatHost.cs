@@ -1,12 +1,14 @@
 using System.Net;
 using Bot.Core.DependencyInjection;
 using Bot.OpenAI.DependencyInjection;
+using Bot.Storage.Sqlite;
 using Bot.Storage.Sqlite.DependencyInjection;
 using Bot.Testing.OpenAI;
 using Bot.Web.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Web.Tests;
@@ -14,24 +16,31 @@ namespace Bot.Web.Tests;
 /// <summary>
 /// The bot's server as the host composes it (SQLite store, Responses backend, core, web chat) on Kestrel at
 /// 127.0.0.1 port 0, talking to the loopback OpenAI fake. <c>remoteAddress</c> makes every request look as
-/// if it came from that address, to test the access rules for other machines.
+/// if it came from that address (or from the one in a request's <see cref="RemoteAddressHeader"/>), to test the
+/// access rules for other machines. <c>configure</c> adds middleware in front of the chat (to abort a request, say).
 /// </summary>
 internal sealed class WebChatHost : IAsyncDisposable
 {
+    public const string RemoteAddressHeader = "X-Test-Remote-Address";
+
     private readonly WebApplication _app;
 
-    private WebChatHost(WebApplication app, Uri baseUri)
+    private WebChatHost(WebApplication app, Uri baseUri, StoreCalls storeCalls)
     {
         _app = app;
         BaseUri = baseUri;
+        StoreCalls = storeCalls;
     }
 
     public Uri BaseUri { get; }
 
+    /// <summary>What the bot wrote to its store.</summary>
+    public StoreCalls StoreCalls { get; }
+
     public IServiceProvider Services => _app.Services;
 
     public static async Task<WebChatHost> StartAsync(FakeOpenAIServer openAI, string directory,
-        IReadOnlyDictionary<string, string?>? settings = null, IPAddress? remoteAddress = null)
+        IReadOnlyDictionary<string, string?>? settings = null, IPAddress? remoteAddress = null, Action<WebApplication>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = directory });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -53,16 +62,19 @@ internal sealed class WebChatHost : IAsyncDisposable
 
         builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration)
             .AddWebChat(builder.Configuration);
+        StoreCalls? storeCalls = null;
+        builder.Services.AddSingleton(sp => StoreCalls.Wrap(sp.GetRequiredService<SqliteConversationStore>(), out storeCalls));
         var app = builder.Build();
         if (remoteAddress is not null)
         {
             app.Use((context, next) =>
             {
-                context.Connection.RemoteIpAddress = remoteAddress;
+                context.Connection.RemoteIpAddress = IPAddress.TryParse(context.Request.Headers[RemoteAddressHeader], out var given) ? given : remoteAddress;
                 return next(context);
             });
         }
 
+        configure?.Invoke(app);
         app.MapWebChat();
         try
         {
@@ -74,7 +86,7 @@ internal sealed class WebChatHost : IAsyncDisposable
             throw;
         }
 
-        return new WebChatHost(app, new Uri(app.Urls.First()));
+        return new WebChatHost(app, new Uri(app.Urls.First()), storeCalls!);
     }
 
     /// <summary>A visitor: an HTTP client with its own cookies (the visitor id), sharing them across restarts when given.</summary>

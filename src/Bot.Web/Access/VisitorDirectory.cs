@@ -8,15 +8,19 @@ using Microsoft.AspNetCore.Http;
 namespace Bot.Web.Access;
 
 /// <summary>
-/// Binds visitors to their threads. A visitor is a random id in an HttpOnly cookie; the store keeps, by a
-/// hash of that id, the visitor's current thread and the owner of every thread, so a restart changes nothing
-/// and one visitor can never reach another's thread.
+/// Binds visitors to their threads. A visitor is a random id in an HttpOnly cookie; the store keeps, by a hash of that
+/// id, the visitor's current thread and the owner of every thread, so a restart changes nothing and one visitor can
+/// never reach another's thread. Nothing is written for a visitor who has not sent anything: their first thread's id
+/// is derived from their id and the bot's secret, and it is bound to them in the store with their first message. So
+/// opening the page (even without a cookie, again and again) costs no store row and no memory.
 /// </summary>
-internal sealed class VisitorDirectory(IConversationStore store)
+internal sealed class VisitorDirectory(IConversationStore store, WebSecret secret)
 {
     public const string Cookie = "bot_web_visitor";
     private const string ItemKey = "Bot.Web.Visitor";
+    private const string NewItemKey = "Bot.Web.NewVisitor";
 
+    // Owners read from or written to the store; only bound threads are cached, so this grows with real conversations only.
     private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
 
     /// <summary>The visitor of this request (hashed), giving them a new id cookie when they have none.</summary>
@@ -29,6 +33,7 @@ internal sealed class VisitorDirectory(IConversationStore store)
         {
             id = WebThreadStore.NewId(16);
             context.Response.Cookies.Append(Cookie, id, AccessGate.Cookie(context, TimeSpan.FromDays(365)));
+            context.Items[NewItemKey] = true;
         }
 
         var hashed = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(id)))[..32];
@@ -36,26 +41,39 @@ internal sealed class VisitorDirectory(IConversationStore store)
         return hashed;
     }
 
-    /// <summary>The visitor's current thread, started when they have none.</summary>
-    public async Task<string> CurrentThreadAsync(string visitor, CancellationToken cancellationToken = default)
+    /// <summary>The visitor's current thread: the one a reset gave them, or else their first one. Writes nothing.</summary>
+    public async Task<string> CurrentThreadAsync(HttpContext context, string visitor, CancellationToken cancellationToken = default)
     {
-        var thread = await store.GetValueAsync(VisitorKey(visitor), cancellationToken).ConfigureAwait(false);
-        return WebThreadStore.IsThreadId(thread) ? thread! : await NewThreadAsync(visitor, cancellationToken).ConfigureAwait(false);
+        if (context.Items[NewItemKey] is not true &&
+            await store.GetValueAsync(VisitorKey(visitor), cancellationToken).ConfigureAwait(false) is { } current && WebThreadStore.IsThreadId(current))
+            return current;
+        return await FirstThreadAsync(visitor, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Starts a new thread for the visitor and makes it their current one.</summary>
+    /// <summary>Records that the thread is the visitor's (their first message in it); nothing happens when it already is.</summary>
+    public async Task ClaimAsync(string visitor, string thread, CancellationToken cancellationToken = default)
+    {
+        if (_owners.TryGetValue(thread, out var owner) && owner == visitor)
+            return;
+        await store.SetValueAsync(OwnerKey(thread), visitor, cancellationToken).ConfigureAwait(false);
+        _owners[thread] = visitor;
+    }
+
+    /// <summary>Gives the visitor a new current thread (New conversation); it is bound when they write in it.</summary>
     public async Task<string> NewThreadAsync(string visitor, CancellationToken cancellationToken = default)
     {
         var thread = WebThreadStore.NewThreadId();
-        await store.SetValueAsync(OwnerKey(thread), visitor, cancellationToken).ConfigureAwait(false);
         await store.SetValueAsync(VisitorKey(visitor), thread, cancellationToken).ConfigureAwait(false);
-        _owners[thread] = visitor;
         return thread;
     }
 
     /// <summary>Takes a thread away from its visitor (New conversation): it answers as if it never existed.</summary>
-    public async Task ForgetAsync(string thread, CancellationToken cancellationToken = default)
+    public async Task ForgetAsync(string visitor, string thread, CancellationToken cancellationToken = default)
     {
+        // An unbound thread other than the first one is no one's once the visitor's current thread moved on.
+        var bound = await OwnerAsync(thread, cancellationToken).ConfigureAwait(false) is { Length: > 0 };
+        if (!bound && thread != await FirstThreadAsync(visitor, cancellationToken).ConfigureAwait(false))
+            return;
         _owners[thread] = "";
         await store.SetValueAsync(OwnerKey(thread), "", cancellationToken).ConfigureAwait(false);
     }
@@ -65,16 +83,26 @@ internal sealed class VisitorDirectory(IConversationStore store)
     {
         if (!WebThreadStore.IsThreadId(thread))
             return false;
-        if (!_owners.TryGetValue(thread, out var owner))
-        {
-            owner = await store.GetValueAsync(OwnerKey(thread), cancellationToken).ConfigureAwait(false);
-            if (owner is null)
-                return false;
-            _owners[thread] = owner;
-        }
+        if (await OwnerAsync(thread, cancellationToken).ConfigureAwait(false) is { } owner)
+            return owner.Length > 0 && string.Equals(owner, visitor, StringComparison.Ordinal);
 
-        return owner.Length > 0 && string.Equals(owner, visitor, StringComparison.Ordinal);
+        // Not bound yet: the visitor's first thread, or the new one a reset gave them.
+        return thread == await FirstThreadAsync(visitor, cancellationToken).ConfigureAwait(false) ||
+               thread == await store.GetValueAsync(VisitorKey(visitor), cancellationToken).ConfigureAwait(false);
     }
+
+    private async Task<string?> OwnerAsync(string thread, CancellationToken cancellationToken)
+    {
+        if (_owners.TryGetValue(thread, out var owner))
+            return owner;
+        owner = await store.GetValueAsync(OwnerKey(thread), cancellationToken).ConfigureAwait(false);
+        if (owner is not null)
+            _owners[thread] = owner;
+        return owner;
+    }
+
+    private async Task<string> FirstThreadAsync(string visitor, CancellationToken cancellationToken) =>
+        Convert.ToHexStringLower(await secret.SignAsync("first-thread", Encoding.ASCII.GetBytes(visitor), cancellationToken).ConfigureAwait(false))[..16];
 
     private static string VisitorKey(string visitor) => $"web:visitor:{visitor}";
 

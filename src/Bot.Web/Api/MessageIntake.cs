@@ -2,6 +2,7 @@ using System.Text;
 using Bot.Core.Attachments;
 using Bot.Core.Conversations;
 using Bot.Core.Storage;
+using Bot.Web.Access;
 using Bot.Web.Threads;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -16,16 +17,21 @@ namespace Bot.Web.Api;
 /// Takes a message from the page (multipart: a <c>text</c> field and any number of <c>files</c>), checks
 /// each file against the core's attachment policy and size limits while it streams to disk, and hands the
 /// message to the core. A refused file refuses the whole message with one clear sentence, so nothing
-/// half-sent reaches the assistant and the visitor can fix it and send again.
+/// half-sent reaches the assistant and the visitor can fix it and send again. The text of all parts together
+/// is at most 1 MB, and the whole body at most <c>Web:MaxRequestBytes</c> (Kestrel counts it as it streams in).
 /// </summary>
 internal sealed class MessageIntake(
     ConversationService conversations,
     AttachmentPolicy policy,
+    WebThreadStore threads,
+    VisitorDirectory visitors,
     IOptions<AttachmentOptions> attachmentOptions,
+    IOptions<WebChatOptions> webOptions,
     ILogger<MessageIntake> logger)
 {
     private const int MaxTextBytes = 1024 * 1024;
     private readonly AttachmentOptions _limits = attachmentOptions.Value;
+    private readonly long _maxRequestBytes = webOptions.Value.MaxRequestBytes;
 
     public async Task<IResult> SendAsync(HttpContext context, WebThread thread, string visitor, CancellationToken cancellationToken)
     {
@@ -33,7 +39,7 @@ internal sealed class MessageIntake(
         if (boundary is null)
             return WebApiError.Result(StatusCodes.Status415UnsupportedMediaType, "multipart", "Send the message as multipart/form-data.");
 
-        AllowLargeBody(context);
+        LimitBody(context);
         var files = new List<(IncomingAttachment Attachment, WebFile Shown)>();
         try
         {
@@ -54,7 +60,9 @@ internal sealed class MessageIntake(
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             Discard(files);
-            return WebApiError.Result(StatusCodes.Status413PayloadTooLarge, "too_large", "The message with its files is too large to send.");
+            var error = $"The message with its files is larger than the {AttachmentPolicy.FormatSize(_maxRequestBytes)} limit, so nothing was sent.";
+            Log.UploadRefused(logger, thread.Id, error);
+            return WebApiError.Result(StatusCodes.Status413PayloadTooLarge, "too_large", error);
         }
         catch
         {
@@ -70,12 +78,14 @@ internal sealed class MessageIntake(
         var message = new IncomingMessage(new ConversationKey(WebChannel.ChannelName, thread.Id), id, new MessageAuthor(visitor, "Web visitor"),
             text.Trim(), [.. files.Select(f => f.Attachment)], now, ReplyAddress: thread.Id);
 
-        thread.Upsert(new WebMessage(id, WebMessage.User, text.Trim(), [.. files.Select(f => f.Shown)], now));
-        thread.TurnQueued();
+        // Not the request's token from here on: once the visitor's message is shown, a closed tab must not leave it half-accepted.
+        await visitors.ClaimAsync(visitor, thread.Id, CancellationToken.None).ConfigureAwait(false);
+        var shown = new WebMessage(id, WebMessage.User, text.Trim(), [.. files.Select(f => f.Shown)], now);
+        while (!thread.TryAdmit(shown))
+            thread = await threads.GetAsync(thread.Id, CancellationToken.None).ConfigureAwait(false); // an empty thread was retired meanwhile
         AcceptResult accepted;
         try
         {
-            // Not the request's token: once the visitor's message is shown, a closed tab must not leave it half-accepted.
             accepted = await conversations.AcceptAsync(message, CancellationToken.None).ConfigureAwait(false);
         }
         catch
@@ -108,7 +118,8 @@ internal sealed class MessageIntake(
     private async Task<(string Text, WebApiError? Refusal)> ReadAsync(HttpContext context, string boundary, WebThread thread,
         List<(IncomingAttachment Attachment, WebFile Shown)> files, CancellationToken cancellationToken)
     {
-        var text = new StringBuilder();
+        // The limit is for the message's whole text, however many parts it comes in.
+        using var text = new MemoryStream();
         var reader = new MultipartReader(boundary, context.Request.Body);
         while (await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false) is { } section)
         {
@@ -119,13 +130,8 @@ internal sealed class MessageIntake(
             var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : disposition.FileName.Value;
             if (fileName is null)
             {
-                if (disposition.Name.Value == "text")
-                {
-                    var field = await ReadTextAsync(section.Body, cancellationToken).ConfigureAwait(false);
-                    if (field is null)
-                        return ("", new WebApiError("The message is too long. Attach long text as a .txt file.", "too_large"));
-                    text.Append(field);
-                }
+                if (disposition.Name.Value == "text" && !await ReadTextAsync(section.Body, text, cancellationToken).ConfigureAwait(false))
+                    return ("", new WebApiError("The message is too long. Attach long text as a .txt file.", "too_large"));
 
                 continue;
             }
@@ -140,7 +146,7 @@ internal sealed class MessageIntake(
                 return ("", refusal);
         }
 
-        return (text.ToString(), null);
+        return (Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length), null);
     }
 
     private async Task<WebApiError?> SaveFileAsync(MultipartSection section, string name, WebThread thread,
@@ -154,7 +160,7 @@ internal sealed class MessageIntake(
         var limit = policy.MaxBytes(decision.Target!.Value);
         var path = WebThreadStore.NewUploadPath(thread, name);
         long size;
-        await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        await using (var target = new FileStream(path, PrivateFiles.CreateOptions()))
         {
             var buffer = new byte[81920];
             int read;
@@ -184,30 +190,28 @@ internal sealed class MessageIntake(
         return null;
     }
 
-    private static async Task<string?> ReadTextAsync(Stream body, CancellationToken cancellationToken)
+    // Appends a text part to the message's text; false when the text of all parts together passes the limit.
+    private static async Task<bool> ReadTextAsync(Stream body, MemoryStream text, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
         var chunk = new byte[16384];
         int read;
         while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            if (buffer.Length + read > MaxTextBytes)
-                return null;
-            buffer.Write(chunk, 0, read);
+            if (text.Length + read > MaxTextBytes)
+                return false;
+            text.Write(chunk, 0, read);
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return true;
     }
 
-    // Kestrel stops bodies at 30 MB by default; a message may carry as many files as the policy allows.
-    private void AllowLargeBody(HttpContext context)
+    // The whole body of a message, files included, is bounded by Web:MaxRequestBytes (Kestrel's own default is 30 MB).
+    // Kestrel enforces it as the body streams in, also for a chunked body that announced no length.
+    private void LimitBody(HttpContext context)
     {
         var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (feature is { IsReadOnly: false })
-        {
-            var perFile = Math.Max(_limits.MaxFileBytes, _limits.MaxImageBytes);
-            feature.MaxRequestBodySize = perFile * _limits.MaxFilesPerMessage + MaxTextBytes + 1024 * 1024;
-        }
+            feature.MaxRequestBodySize = _maxRequestBytes;
     }
 
     private static string? Boundary(string? contentType)

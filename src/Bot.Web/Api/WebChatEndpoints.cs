@@ -10,16 +10,17 @@ using Microsoft.Extensions.Options;
 namespace Bot.Web.Api;
 
 /// <summary>
-/// The page and its API. Every thread route checks that the thread is the caller's; another visitor's
-/// thread answers 404 as if it did not exist.
+/// The page and its API. Every route checks the Host (and a change's Origin) first; every thread route checks that
+/// the thread is the caller's; another visitor's thread answers 404 as if it did not exist.
 /// </summary>
 internal static class WebChatEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        StaticAssets.Map(endpoints);
+        var chat = endpoints.MapGroup("").AddEndpointFilter<HostFilter>();
+        StaticAssets.Map(chat);
 
-        var api = endpoints.MapGroup("/api").AddEndpointFilter<AccessFilter>();
+        var api = chat.MapGroup("/api").AddEndpointFilter<AccessFilter>();
         api.MapPost("/access", Access);
         api.MapGet("/session", SessionAsync);
         var thread = api.MapGroup("/threads/{thread}");
@@ -31,31 +32,41 @@ internal static class WebChatEndpoints
         thread.MapGet("/files/{fileId}", FileAsync);
     }
 
-    // A key entered on the page: kept in an HttpOnly cookie when it is valid.
-    private static async Task<IResult> Access(HttpContext context, AccessGate gate)
+    // A key entered on the page: proven by an HttpOnly cookie when it is valid (the cookie never holds the key itself).
+    // A wrong one counts towards its address's limit of wrong keys.
+    private static async Task<IResult> Access(HttpContext context, AccessGate gate, KeyAttemptLimiter attempts)
     {
         var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false) : null;
-        var key = form?["key"].FirstOrDefault() ?? context.Request.Headers[AccessGate.KeyHeader].FirstOrDefault();
+        var key = form?["key"].FirstOrDefault() ?? AccessGate.PresentedKey(context);
         if (!gate.IsValidKey(key))
+        {
+            if (!string.IsNullOrEmpty(key))
+                attempts.Failed(context.Connection.RemoteIpAddress);
             return WebApiError.Result(StatusCodes.Status401Unauthorized, "access_key", "That access key is not valid.");
-        AccessGate.RememberKey(context, key!);
+        }
+
+        await gate.RememberKeyAsync(context, key!, context.RequestAborted).ConfigureAwait(false);
         return Results.NoContent();
     }
 
     private static async Task<IResult> SessionAsync(HttpContext context, VisitorDirectory visitors, IOptions<WebChatOptions> options)
     {
-        var thread = await visitors.CurrentThreadAsync(VisitorDirectory.Visitor(context), context.RequestAborted).ConfigureAwait(false);
+        var thread = await visitors.CurrentThreadAsync(context, VisitorDirectory.Visitor(context), context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new { thread, title = options.Value.Title }, WebJson.Options);
     }
 
     private static async Task<IResult> HistoryAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads)
     {
         var found = await FindAsync(context, thread, visitors, threads).ConfigureAwait(false);
-        return found is null ? NotFound() : Results.Json(found.Snapshot(), WebJson.Options);
+        if (found is null)
+            return NotFound();
+        var snapshot = found.Snapshot();
+        threads.Release(found);
+        return Results.Json(snapshot, WebJson.Options);
     }
 
     private static async Task EventsAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads,
-        IHostApplicationLifetime lifetime)
+        StreamRegistry streams, IHostApplicationLifetime lifetime)
     {
         var found = await FindAsync(context, thread, visitors, threads).ConfigureAwait(false);
         if (found is null)
@@ -64,7 +75,8 @@ internal static class WebChatEndpoints
             return;
         }
 
-        await EventStream.WriteAsync(context, found, lifetime.ApplicationStopping).ConfigureAwait(false);
+        using var registration = streams.Open(VisitorDirectory.Visitor(context));
+        await EventStream.WriteAsync(context, found, threads, registration, lifetime.ApplicationStopping).ConfigureAwait(false);
     }
 
     private static async Task<IResult> SendAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads,
@@ -87,16 +99,19 @@ internal static class WebChatEndpoints
     }
 
     // New conversation: the core stops and forgets the old one (and deletes what it created remotely),
-    // the visitor gets a new thread, and the old thread's folder is removed.
+    // the visitor gets a new thread, and the old thread's folder is removed. All of it on the host's token, not the
+    // request's: a tab closed half-way must not leave remote objects behind or the visitor between two threads.
     private static async Task<IResult> ResetAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads,
-        ConversationService conversations)
+        ConversationService conversations, IHostApplicationLifetime lifetime)
     {
-        var found = await FindAsync(context, thread, visitors, threads).ConfigureAwait(false);
+        var stopping = lifetime.ApplicationStopping;
+        var found = await FindAsync(context, thread, visitors, threads, stopping).ConfigureAwait(false);
         if (found is null)
             return NotFound();
-        await conversations.ResetAsync(new ConversationKey(WebChannel.ChannelName, found.Id), context.RequestAborted).ConfigureAwait(false);
-        var next = await visitors.NewThreadAsync(VisitorDirectory.Visitor(context), context.RequestAborted).ConfigureAwait(false);
-        await visitors.ForgetAsync(found.Id, context.RequestAborted).ConfigureAwait(false);
+        var visitor = VisitorDirectory.Visitor(context);
+        await conversations.ResetAsync(new ConversationKey(WebChannel.ChannelName, found.Id), stopping).ConfigureAwait(false);
+        var next = await visitors.NewThreadAsync(visitor, stopping).ConfigureAwait(false);
+        await visitors.ForgetAsync(visitor, found.Id, stopping).ConfigureAwait(false);
         found.Replaced(next);
         threads.Delete(found.Id);
         return Results.Json(new { thread = next }, WebJson.Options);
@@ -120,12 +135,14 @@ internal static class WebChatEndpoints
             : Results.Stream(stream, "application/octet-stream", fileDownloadName: file.Name);
     }
 
-    private static async Task<WebThread?> FindAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads)
+    private static async Task<WebThread?> FindAsync(HttpContext context, string thread, VisitorDirectory visitors, WebThreadStore threads,
+        CancellationToken? cancellationToken = null)
     {
+        var token = cancellationToken ?? context.RequestAborted;
         var visitor = VisitorDirectory.Visitor(context);
-        if (!await visitors.OwnsAsync(visitor, thread, context.RequestAborted).ConfigureAwait(false))
+        if (!await visitors.OwnsAsync(visitor, thread, token).ConfigureAwait(false))
             return null;
-        return await threads.GetAsync(thread, context.RequestAborted).ConfigureAwait(false);
+        return await threads.GetAsync(thread, token).ConfigureAwait(false);
     }
 
     private static IResult NotFound() => WebApiError.Result(StatusCodes.Status404NotFound, "not_found", "There is no such conversation.");

@@ -22,7 +22,11 @@ public static class WebChatServiceCollectionExtensions
         services.AddSingleton<WebChatMarker>();
         services.AddSingleton<WebThreadStore>();
         services.AddSingleton<WebChannel>();
+        services.AddSingleton<WebSecret>();
+        services.AddSingleton<HostGuard>();
         services.AddSingleton<AccessGate>();
+        services.AddSingleton<KeyAttemptLimiter>();
+        services.AddSingleton<StreamRegistry>();
         services.AddSingleton<VisitorDirectory>();
         services.AddSingleton<MessageIntake>();
         services.AddHostedService<WebChatService>();

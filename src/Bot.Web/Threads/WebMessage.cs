@@ -19,4 +19,9 @@ public sealed record WebMessage(string Id, string Role, string Text, IReadOnlyLi
 internal sealed record WebEvent(string Type, object Data);
 
 /// <summary>What a page needs to show a thread: its messages and whether an answer is being written.</summary>
-public sealed record ThreadSnapshot(string Thread, bool Running, string? Status, IReadOnlyList<WebMessage> Messages);
+/// <param name="Thread">The thread id.</param>
+/// <param name="Running">True while a turn is queued or running.</param>
+/// <param name="Status">The tool status shown now ("Running code…"), or null.</param>
+/// <param name="Messages">The transcript.</param>
+/// <param name="Steps">Every status the current (or last) turn of this process showed, in order; kept after the turn ends.</param>
+public sealed record ThreadSnapshot(string Thread, bool Running, string? Status, IReadOnlyList<WebMessage> Messages, IReadOnlyList<string>? Steps = null);

@@ -7,7 +7,8 @@ namespace Bot.Web.Threads;
 
 /// <summary>
 /// One web conversation in memory: its transcript (kept on disk as JSON), the pages watching it, whether
-/// a turn is running and the current tool status. Every change is pushed to the watchers in order.
+/// a turn is running, the current tool status and the statuses the turn has shown. Every change is pushed to the
+/// watchers in order. An empty thread nobody watches can be retired, so the store does not keep it in memory.
 /// </summary>
 internal sealed class WebThread
 {
@@ -16,11 +17,13 @@ internal sealed class WebThread
     private readonly Lock _lock = new();
     private readonly List<WebMessage> _messages;
     private readonly List<Channel<WebEvent>> _watchers = [];
+    private readonly List<string> _steps = [];
     private readonly SemaphoreSlim _saveGate = new(1, 1);
     private readonly ILogger _logger;
     private int _pending;
     private int _saveScheduled;
     private volatile bool _deleted;
+    private bool _retired;
     private string? _status;
 
     public WebThread(string id, string directory, List<WebMessage> messages, ILogger logger)
@@ -41,19 +44,34 @@ internal sealed class WebThread
 
     private string TranscriptPath => Path.Combine(Directory, "transcript.json");
 
+    /// <summary>True once <see cref="TryRetire"/> succeeded: the store has forgotten this instance.</summary>
+    public bool IsRetired
+    {
+        get
+        {
+            lock (_lock)
+                return _retired;
+        }
+    }
+
     public ThreadSnapshot Snapshot()
     {
         lock (_lock)
-            return new ThreadSnapshot(Id, _pending > 0, _status, [.. _messages]);
+            return SnapshotLocked();
     }
 
-    /// <summary>Starts watching: the state as it is now, then every later change on <paramref name="watcher"/>.</summary>
-    public ThreadSnapshot Watch(Channel<WebEvent> watcher)
+    /// <summary>
+    /// Starts watching: the state as it is now, then every later change on <paramref name="watcher"/>. Null when the
+    /// thread was retired meanwhile; the caller then gets the thread from the store again.
+    /// </summary>
+    public ThreadSnapshot? TryWatch(Channel<WebEvent> watcher)
     {
         lock (_lock)
         {
+            if (_retired)
+                return null;
             _watchers.Add(watcher);
-            return new ThreadSnapshot(Id, _pending > 0, _status, [.. _messages]);
+            return SnapshotLocked();
         }
     }
 
@@ -79,19 +97,44 @@ internal sealed class WebThread
     public void Upsert(WebMessage message)
     {
         lock (_lock)
-        {
-            var index = _messages.FindIndex(m => m.Id == message.Id);
-            if (index < 0)
-                _messages.Add(message);
-            else
-                _messages[index] = message;
-            Publish("message", message);
-        }
-
+            UpsertLocked(message);
         ScheduleSave();
     }
 
-    /// <summary>Shows or clears the tool status.</summary>
+    /// <summary>
+    /// Adds the visitor's message and counts its turn as queued, in one step, unless the thread was retired (then the
+    /// caller gets the thread from the store again and tries there).
+    /// </summary>
+    public bool TryAdmit(WebMessage message)
+    {
+        lock (_lock)
+        {
+            if (_retired)
+                return false;
+            UpsertLocked(message);
+            TurnQueuedLocked();
+        }
+
+        ScheduleSave();
+        return true;
+    }
+
+    /// <summary>Retires the thread if it holds nothing (no message, watcher or turn), so the store can forget it.</summary>
+    public bool TryRetire()
+    {
+        lock (_lock)
+        {
+            if (_retired || _messages.Count > 0 || _watchers.Count > 0 || _pending > 0)
+                return _retired;
+            _retired = true;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Shows or clears the tool status. Every status shown is also kept with the turn (<see cref="ThreadSnapshot.Steps"/>,
+    /// the <c>done</c> event), so a page that connects late, or looks after a status was quickly replaced, still sees it.
+    /// </summary>
     public void SetStatus(string? status)
     {
         lock (_lock)
@@ -99,16 +142,9 @@ internal sealed class WebThread
             if (_status == status)
                 return;
             _status = status;
+            if (status is not null && !_steps.Contains(status))
+                _steps.Add(status);
             Publish("status", new { text = status });
-        }
-    }
-
-    public void TurnQueued()
-    {
-        lock (_lock)
-        {
-            _pending++;
-            Publish("state", new { running = true, status = _status });
         }
     }
 
@@ -119,7 +155,7 @@ internal sealed class WebThread
             _pending = Math.Max(0, _pending - 1);
             if (_pending == 0)
                 _status = null;
-            Publish("done", new { status = status.ToString(), running = _pending > 0 });
+            Publish("done", new { status = status.ToString(), running = _pending > 0, steps = _steps.ToArray() });
         }
     }
 
@@ -143,9 +179,9 @@ internal sealed class WebThread
             List<WebMessage> messages;
             lock (_lock)
                 messages = [.. _messages];
-            System.IO.Directory.CreateDirectory(Directory);
+            WebThreadStore.CreatePrivateFolder(Directory);
             var temporary = TranscriptPath + ".tmp";
-            await using (var stream = File.Create(temporary))
+            await using (var stream = new FileStream(temporary, PrivateFiles.CreateOptions(FileMode.Create)))
                 await JsonSerializer.SerializeAsync(stream, messages, WebJson.Options, cancellationToken).ConfigureAwait(false);
             File.Move(temporary, TranscriptPath, overwrite: true);
         }
@@ -187,6 +223,27 @@ internal sealed class WebThread
             Interlocked.Exchange(ref _saveScheduled, 0);
             await SaveAsync().ConfigureAwait(false);
         });
+    }
+
+    private ThreadSnapshot SnapshotLocked() => new(Id, _pending > 0, _status, [.. _messages], [.. _steps]);
+
+    private void UpsertLocked(WebMessage message)
+    {
+        var index = _messages.FindIndex(m => m.Id == message.Id);
+        if (index < 0)
+            _messages.Add(message);
+        else
+            _messages[index] = message;
+        Publish("message", message);
+    }
+
+    // A turn queued on an idle thread starts a new list of steps.
+    private void TurnQueuedLocked()
+    {
+        if (_pending == 0)
+            _steps.Clear();
+        _pending++;
+        Publish("state", new { running = true, status = _status });
     }
 
     private void Publish(string type, object data)

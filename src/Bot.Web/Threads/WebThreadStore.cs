@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Bot.Core.Channels;
+using Bot.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,8 @@ namespace Bot.Web.Threads;
 /// <summary>
 /// The web conversations, each in its own folder under <see cref="WebChatOptions.DataPath"/>: the
 /// transcript, the visitor's uploads (read by the core during the turn) and the generated files the bot
-/// serves. Threads are loaded on first use and stay in memory.
+/// serves. Folders and files are the bot's alone (0700/0600, <see cref="PrivateFiles"/>). Threads are loaded on
+/// first use and stay in memory, except an empty one that nobody watches any more (<see cref="Release"/>).
 /// </summary>
 internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, ILogger<WebThreadStore> logger)
 {
@@ -26,11 +28,48 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
     /// <summary>True for a string shaped like a thread id (so it can be used in a path).</summary>
     public static bool IsThreadId(string? value) => value is not null && IdPattern().IsMatch(value);
 
-    public Task<WebThread> GetAsync(string threadId, CancellationToken cancellationToken = default)
+    public async Task<WebThread> GetAsync(string threadId, CancellationToken cancellationToken = default)
     {
         if (!IsThreadId(threadId))
             throw new ArgumentException("Not a thread id.", nameof(threadId));
-        return _threads.GetOrAdd(threadId, id => new Lazy<Task<WebThread>>(() => LoadAsync(id))).Value.WaitAsync(cancellationToken);
+        while (true)
+        {
+            var entry = _threads.GetOrAdd(threadId, id => new Lazy<Task<WebThread>>(() => LoadAsync(id)));
+            var thread = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!thread.IsRetired)
+                return thread;
+            _threads.TryRemove(new KeyValuePair<string, Lazy<Task<WebThread>>>(threadId, entry));
+        }
+    }
+
+    /// <summary>
+    /// Forgets a thread that holds nothing (no message, watcher or turn): visitors who open the page and never write
+    /// would otherwise each leave one in memory. It is loaded again, as empty as it was, when someone asks for it.
+    /// </summary>
+    public void Release(WebThread thread)
+    {
+        if (_threads.TryGetValue(thread.Id, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully &&
+            ReferenceEquals(entry.Value.Result, thread) && thread.TryRetire())
+            _threads.TryRemove(new KeyValuePair<string, Lazy<Task<WebThread>>>(thread.Id, entry));
+    }
+
+    /// <summary>How many threads are in memory (for tests of the bound above).</summary>
+    internal int LoadedCount => _threads.Count;
+
+    /// <summary>Creates the data folder and its threads folder, the owner's alone, if they do not exist yet.</summary>
+    public void CreateRoot() => CreatePrivateFolder(_root);
+
+    /// <summary>
+    /// Creates a folder and every missing folder above it, each the owner's alone. (PrivateFiles.CreateFolder gives the
+    /// mode to the last folder only; the ones it creates on the way get the process's default.)
+    /// </summary>
+    public static void CreatePrivateFolder(string path)
+    {
+        if (Directory.Exists(path))
+            return;
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent)
+            CreatePrivateFolder(parent);
+        PrivateFiles.CreateFolder(path);
     }
 
     /// <summary>Saves every loaded transcript (at shutdown).</summary>
@@ -62,9 +101,10 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
     /// <summary>Keeps a generated file for download and returns how the page refers to it.</summary>
     public static async Task<WebFile> SaveOutputAsync(WebThread thread, OutputFile file, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(thread.FilesDirectory);
+        CreatePrivateFolder(thread.FilesDirectory);
         var id = NewId(8);
-        await File.WriteAllBytesAsync(Path.Combine(thread.FilesDirectory, id), file.Content, cancellationToken).ConfigureAwait(false);
+        await using (var stream = new FileStream(Path.Combine(thread.FilesDirectory, id), PrivateFiles.CreateOptions()))
+            await stream.WriteAsync(file.Content, cancellationToken).ConfigureAwait(false);
         return new WebFile(id, SafeName(file.FileName), file.MediaType, file.Length);
     }
 
@@ -80,7 +120,7 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
     /// <summary>A new path for an upload in the thread's folder.</summary>
     public static string NewUploadPath(WebThread thread, string fileName)
     {
-        Directory.CreateDirectory(thread.UploadsDirectory);
+        CreatePrivateFolder(thread.UploadsDirectory);
         return Path.Combine(thread.UploadsDirectory, NewId(6) + "-" + SafeName(fileName));
     }
 

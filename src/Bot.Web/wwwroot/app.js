@@ -141,6 +141,12 @@
       if (data.status === "Failed") showError("The assistant could not finish this answer. You can ask again.");
     });
     on("reset", data => connect(data.thread));
+    on("closed", () => {
+      // The same visitor opened the chat in more tabs than the bot follows at once; this one stops following.
+      events.close();
+      if (state.events === events) state.events = null;
+      showError("This conversation is open in too many tabs, so this one stopped following it. Reload the page to follow it here.");
+    });
     events.onerror = () => {
       if (events.readyState === EventSource.CLOSED) {
         showError("Lost the connection to the bot. Reload the page to reconnect.");

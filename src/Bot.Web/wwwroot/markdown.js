@@ -1,7 +1,11 @@
 // A small Markdown renderer for the assistant's answers. It builds DOM nodes and sets text only through
 // textContent, so nothing in an answer can become markup or script; links are kept only for http(s).
+// Nesting is bounded: quotes and lists deeper than maxDepth, and emphasis or links nested deeper than
+// maxInlineDepth, are shown as plain text, so no answer can make the renderer recurse without end.
 "use strict";
 (function () {
+  const maxDepth = 8;
+  const maxInlineDepth = 8;
   const fence = /^\s{0,3}(`{3,}|~{3,})\s*([\w+#.-]*)\s*$/;
   const heading = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
   const rule = /^\s{0,3}([-*_])(\s*\1){2,}\s*$/;
@@ -37,7 +41,11 @@
     "(https?:\\/\\/[^\\s<>]*[^\\s<>.,:;\"')\\]!?])",
   ].join("|"), "g");
 
-  function inline(text, parent) {
+  function inline(text, parent, depth = 0) {
+    if (depth >= maxInlineDepth) {
+      parent.appendChild(document.createTextNode(text));
+      return;
+    }
     let last = 0;
     const pattern = new RegExp(inlinePattern.source, "g"); // its own position: inline() recurses for bold, links…
     for (let m; (m = pattern.exec(text)) !== null;) {
@@ -48,27 +56,27 @@
         code.textContent = m[2].replace(/^ (.*) $/, "$1");
         parent.appendChild(code);
       } else if (m[3] !== undefined || m[4] !== undefined) {
-        inline(m[3] ?? m[4], parent.appendChild(el("strong")));
+        inline(m[3] ?? m[4], parent.appendChild(el("strong")), depth + 1);
       } else if (m[5] !== undefined) {
-        inline(m[5], parent.appendChild(el("del")));
+        inline(m[5], parent.appendChild(el("del")), depth + 1);
       } else if (m[6] !== undefined || m[7] !== undefined) {
-        inline(m[6] ?? m[7], parent.appendChild(el("em")));
+        inline(m[6] ?? m[7], parent.appendChild(el("em")), depth + 1);
       } else if (m[8] !== undefined) {
-        link(m[8], m[9], parent);
+        link(m[8], m[9], parent, false, depth + 1);
       } else {
         const url = m[10] ?? m[11];
-        link(url, url, parent, true);
+        link(url, url, parent, true, depth + 1);
       }
     }
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function link(label, target, parent, plainLabel) {
+  function link(label, target, parent, plainLabel, depth) {
     const href = safeUrl(target);
     if (href === null) {
       // Not a web link (javascript:, data:, sandbox:): keep only its label, as text.
       if (plainLabel) parent.appendChild(document.createTextNode(label));
-      else inline(label, parent);
+      else inline(label, parent, depth);
       return;
     }
     const a = el("a");
@@ -76,7 +84,7 @@
     a.target = "_blank";
     a.rel = "noopener noreferrer nofollow";
     if (plainLabel) a.textContent = label;
-    else inline(label, a);
+    else inline(label, a, depth);
     parent.appendChild(a);
   }
 
@@ -104,7 +112,7 @@
     return i;
   }
 
-  function list(lines, start, parent) {
+  function list(lines, start, parent, depth) {
     const first = listItem.exec(lines[start]);
     const indent = first[1].length;
     const ordered = /\d/.test(first[2]);
@@ -125,7 +133,7 @@
         break;
       }
       const li = listEl.appendChild(el("li"));
-      blocks(itemLines, li);
+      blocks(itemLines, li, depth + 1);
       if (li.childNodes.length === 1 && li.firstChild.nodeName === "P") li.replaceChildren(...li.firstChild.childNodes);
       while (i < lines.length && lines[i].trim() === "" && i + 1 < lines.length && listItem.test(lines[i + 1]) &&
         listItem.exec(lines[i + 1])[1].length === indent) i++;
@@ -140,7 +148,20 @@
       (line.includes("|") && i + 1 < lines.length && tableDivider.test(lines[i + 1]));
   }
 
-  function blocks(lines, parent) {
+  // Lines past the nesting bound: shown as they were written, one text line each.
+  function plainText(lines, parent) {
+    const p = parent.appendChild(el("p"));
+    lines.forEach((line, n) => {
+      if (n > 0) p.appendChild(el("br"));
+      p.appendChild(document.createTextNode(line));
+    });
+  }
+
+  function blocks(lines, parent, depth = 0) {
+    if (depth >= maxDepth) {
+      plainText(lines.filter(line => line.trim() !== ""), parent);
+      return;
+    }
     let i = 0;
     while (i < lines.length) {
       const line = lines[i];
@@ -165,16 +186,16 @@
       } else if (quote.test(line)) {
         const inner = [];
         for (; i < lines.length && (m = quote.exec(lines[i])); i++) inner.push(m[1]);
-        blocks(inner, parent.appendChild(el("blockquote")));
+        blocks(inner, parent.appendChild(el("blockquote")), depth + 1);
       } else if (listItem.test(line)) {
-        i = list(lines, i, parent);
+        i = list(lines, i, parent, depth);
       } else if (line.includes("|") && i + 1 < lines.length && tableDivider.test(lines[i + 1])) {
         i = table(lines, i, parent);
       } else {
         const p = parent.appendChild(el("p"));
         const text = [line.trim()];
         for (i++; i < lines.length && lines[i].trim() !== "" && !startsBlock(lines, i); i++) text.push(lines[i].trim());
-        text.forEach((t, n) => { if (n > 0) p.appendChild(el("br")); inline(t, p); });
+        text.forEach((t, n) => { if (n > 0) p.appendChild(el("br")); inline(t, p, 0); });
       }
     }
   }

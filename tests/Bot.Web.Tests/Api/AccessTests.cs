@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bot.Web.Access;
 
 namespace Bot.Web.Tests.Api;
 
@@ -138,6 +139,91 @@ public sealed class AccessTests
             Assert.True(response.IsSuccessStatusCode, asset);
         }
     }
+
+    [Fact]
+    public async Task WrongKeys_LockTheAddressOut_With429AndRetryAfter_EvenForTheRightKey_OtherAddressesGoOn()
+    {
+        await using var bed = await TestBed.StartAsync(new Dictionary<string, string?>
+        {
+            ["Web:AccessKeys:0"] = Key, ["Web:FailedKeyWindow"] = "00:10:00",
+        }, s_remote);
+        using var guesser = bed.Host.Visitor();
+
+        // Five wrong keys, by header and by the page's form alike.
+        for (var i = 0; i < 3; i++)
+        {
+            using var wrong = await GetWithKeyAsync(guesser, "/api/session", $"wrong-key-number-{i}");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        for (var i = 3; i < 5; i++)
+        {
+            using var wrong = await PostKeyAsync(guesser, $"wrong-key-number-{i}");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        foreach (var attempt in new Func<Task<HttpResponseMessage>>[] { () => GetWithKeyAsync(guesser, "/api/session", Key), () => PostKeyAsync(guesser, Key) })
+        {
+            using var locked = await attempt();
+            Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+            Assert.Equal("too_many_attempts", await CodeAsync(locked));
+            Assert.InRange(locked.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        }
+
+        using var neighbour = bed.Host.Visitor();
+        neighbour.Http.DefaultRequestHeaders.Add(WebChatHost.RemoteAddressHeader, "198.51.100.9");
+        using var allowed = await GetWithKeyAsync(neighbour, "/api/session", Key);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheAccessCookie_HoldsNoKey_IsSignedByTheBot_AndEndsWithItsKey()
+    {
+        const string otherKey = "the-other-key-0123456";
+        await using var bed = await TestBed.StartAsync(new Dictionary<string, string?> { ["Web:AccessKeys:0"] = Key, ["Web:AccessKeys:1"] = otherKey },
+            s_remote);
+        var cookies = new CookieContainer();
+        using (var visitor = bed.Host.Visitor(cookies))
+        {
+            using var access = await PostKeyAsync(visitor, Key);
+            Assert.Equal(HttpStatusCode.NoContent, access.StatusCode);
+        }
+
+        var pass = cookies.GetCookies(bed.Host.BaseUri)[AccessGate.KeyCookie]!.Value;
+        Assert.DoesNotContain(Key, Uri.UnescapeDataString(pass), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await SessionStatusAsync(bed, cookies));
+
+        // A changed or hand-made cookie is refused, the raw key in it too.
+        foreach (var forged in new[] { pass[..^2] + (pass[^2] == 'A' ? "BA" : "AA"), Key, "0." + pass[(pass.IndexOf('.', StringComparison.Ordinal) + 1)..] })
+        {
+            var other = new CookieContainer();
+            other.Add(bed.Host.BaseUri, new Cookie(AccessGate.KeyCookie, forged));
+            Assert.Equal(HttpStatusCode.Unauthorized, await SessionStatusAsync(bed, other));
+        }
+
+        // The bot's secret outlives a restart; removing the key ends its cookies.
+        await bed.RestartAsync();
+        Assert.Equal(HttpStatusCode.OK, await SessionStatusAsync(bed, cookies));
+        await bed.RestartAsync(new Dictionary<string, string?> { ["Web:AccessKeys:0"] = otherKey });
+        Assert.Equal(HttpStatusCode.Unauthorized, await SessionStatusAsync(bed, cookies));
+    }
+
+    private static async Task<HttpStatusCode> SessionStatusAsync(TestBed bed, CookieContainer cookies)
+    {
+        using var visitor = bed.Host.Visitor(cookies);
+        using var session = await visitor.GetAsync("/api/session");
+        return session.StatusCode;
+    }
+
+    private static Task<HttpResponseMessage> GetWithKeyAsync(WebChatClient visitor, string path, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.Add(AccessGate.KeyHeader, key);
+        return visitor.Http.SendAsync(request);
+    }
+
+    private static Task<HttpResponseMessage> PostKeyAsync(WebChatClient visitor, string key) =>
+        visitor.Http.PostAsync(new Uri("/api/access", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = key }));
 
     private static async Task<string?> CodeAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString();

@@ -1,34 +1,36 @@
 using Microsoft.Playwright;
+using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace Bot.Web.Tests.Browser;
 
 /// <summary>
-/// Debian's Chromium (<c>/usr/bin/chromium</c>, which <c>.ci/run</c> installs where it is missing) driven by
-/// Playwright's own driver; no browser is downloaded. If it cannot start, every browser test fails with the reason.
+/// A headless Chromium driven by Playwright's own driver (from its NuGet package). The browser is the machine's:
+/// <see cref="ChromiumLocator"/> finds it, or installs Debian's chromium package once; no browser is downloaded.
+/// If none can be had, every browser test fails with the reason and what to install.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public sealed class BrowserFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private string? _executable;
     private Exception? _startFailure;
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException(
-        $"Headless Chromium could not be started from {ChromiumPath} (install Debian's chromium package: apt-get install -y chromium). " +
-        _startFailure?.Message, _startFailure);
+        _executable is null
+            ? _startFailure?.Message
+            : $"Headless Chromium could not be started from {_executable}: {_startFailure?.Message}", _startFailure);
 
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(60_000);
         try
         {
-            if (!File.Exists(ChromiumPath))
-                throw new FileNotFoundException($"{ChromiumPath} does not exist.");
+            _executable = await ChromiumLocator.FindOrInstallAsync(line => diagnostics.OnMessage(new DiagnosticMessage(line)));
             _playwright = await Playwright.CreateAsync();
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
-                ExecutablePath = ChromiumPath,
+                ExecutablePath = _executable,
                 Headless = true,
                 Timeout = 120_000,
                 Args =
