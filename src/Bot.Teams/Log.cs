@@ -15,7 +15,7 @@ internal static partial class Log
     [LoggerMessage(6002, LogLevel.Warning, "Rejected a request to /api/messages with {Status}: {Reason} (from {Remote})")]
     public static partial void Rejected(ILogger logger, int status, string reason, string? remote);
 
-    [LoggerMessage(6003, LogLevel.Warning, "Rejected an activity that is not valid JSON or lacks type, conversation or an https serviceUrl")]
+    [LoggerMessage(6003, LogLevel.Warning, "Rejected an activity that is not valid JSON or lacks its type or conversation")]
     public static partial void BadActivity(ILogger logger);
 
     [LoggerMessage(6004, LogLevel.Information, "Loaded {Count} signing keys from {MetadataUrl}")]

@@ -1,75 +1,68 @@
-using System.Net;
+using System.Buffers;
 using System.Text.Json;
 using Bot.Teams.Adapter;
 using Bot.Teams.Auth;
+using Bot.Teams.Connector;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Teams;
 
 /// <summary>
-/// <c>POST /api/messages</c>: reads the activity, validates the caller's token (or, in local mode, that the caller is
-/// on this machine), then hands it to the handler and answers at once. A rejected request starts nothing.
+/// <c>POST /api/messages</c>. First what the headers alone decide: the caller's token (or, in local mode, that the
+/// request comes from and is meant for this machine) and the declared size, before a byte of the body is read.
+/// Then the body, at most <see cref="TeamsOptions.MaxActivityBytes"/> of it; then the activity: its serviceUrl
+/// (<see cref="ServiceUrlPolicy"/>), what the token says about it, its tenant. Only then does the handler see it
+/// and the endpoint answer. A refused request stores and starts nothing.
 /// </summary>
-internal sealed class TeamsEndpoint(TeamsOptions options, InboundAuthenticator authenticator, TeamsActivityHandler handler, ILogger logger)
+internal sealed class TeamsEndpoint(TeamsOptions options, InboundAuthenticator authenticator, ServiceUrlPolicy serviceUrls,
+    TeamsActivityHandler handler, ILogger logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
-        var request = context.Request;
-        var authorization = request.Headers.Authorization.ToString();
-        if (!options.Authenticated && !IsLoopback(context.Connection.RemoteIpAddress))
-        {
-            await RejectAsync(context, AuthOutcome.Unauthorized("local mode accepts loopback callers only")).ConfigureAwait(false);
-            return;
-        }
+        // Kestrel holds the body to the same limit: it stops a streamed body there (also one it would drain after an early
+        // answer) and drops the connection rather than reading on. ReadBodyAsync keeps the limit on other servers.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            bodySize.MaxRequestBodySize = options.MaxActivityBytes;
 
-        if (options.Authenticated && authorization.Length == 0)
+        VerifiedToken? token = null;
+        if (options.Authenticated)
         {
-            await RejectAsync(context, AuthOutcome.Unauthorized("no Authorization header")).ConfigureAwait(false);
-            return;
-        }
-
-        Activity? activity;
-        try
-        {
-            if (request.ContentLength > options.MaxActivityBytes)
+            var (verified, outcome) = await authenticator.VerifyTokenAsync(context.Request.Headers.Authorization.ToString(), context.RequestAborted)
+                .ConfigureAwait(false);
+            if (verified is null)
             {
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                Reject(context, outcome);
                 return;
             }
 
-            using var body = new MemoryStream();
-            await request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
-            if (body.Length > options.MaxActivityBytes)
-            {
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                return;
-            }
-
-            activity = JsonSerializer.Deserialize(body.GetBuffer().AsSpan(0, (int)body.Length), TeamsJson.Default.Activity);
+            token = verified;
         }
-        catch (JsonException)
+        else if (LocalCallers.Refusal(context) is { } refusal)
         {
-            activity = null;
+            Reject(context, refusal);
+            return;
         }
 
-        if (activity?.Type is null || activity.Conversation?.Id is null
-            || !Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out var serviceUrl) || !LoopbackHttp.IsAllowed(serviceUrl))
+        var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            Reject(context, new AuthOutcome(StatusCodes.Status413PayloadTooLarge, $"the body is larger than {options.MaxActivityBytes} bytes"));
+            return;
+        }
+
+        if (Parse(body) is not { } activity)
         {
             Log.BadActivity(logger);
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
 
-        if (options.Authenticated)
+        if (Refusal(activity, token) is { } refused)
         {
-            var outcome = await authenticator.AuthenticateAsync(authorization, activity.ChannelId, activity.ServiceUrl, context.RequestAborted)
-                .ConfigureAwait(false);
-            if (!outcome.IsAccepted)
-            {
-                await RejectAsync(context, outcome).ConfigureAwait(false);
-                return;
-            }
+            Reject(context, refused);
+            return;
         }
 
         var response = await handler.HandleAsync(activity).ConfigureAwait(false);
@@ -81,12 +74,67 @@ internal sealed class TeamsEndpoint(TeamsOptions options, InboundAuthenticator a
         }
     }
 
-    private Task RejectAsync(HttpContext context, AuthOutcome outcome)
+    // What the activity itself must pass: a usable serviceUrl, a token that speaks for it, a tenant that is served.
+    private AuthOutcome? Refusal(Activity activity, VerifiedToken? token)
+    {
+        if (!ActivityTenant.TryResolve(activity, out var tenant))
+            return AuthOutcome.BadRequest("the activity names two tenants, or a tenant that is not a plain id");
+        if (serviceUrls.Refusal(activity.ServiceUrl) is { } refused)
+            return refused;
+        if (token is not null && InboundAuthenticator.CheckActivity(token, activity.ChannelId, activity.ServiceUrl, tenant) is { IsAccepted: false } outcome)
+            return outcome;
+        if (options.AllowedTenantIds.Count > 0 && (tenant is null || !options.AllowedTenantIds.Contains(tenant, StringComparer.OrdinalIgnoreCase)))
+            return AuthOutcome.Forbidden($"tenant '{tenant}' is not in Teams:AllowedTenantIds");
+        return null;
+    }
+
+    // Null when the body is over the limit: a declared length is refused unread, a streamed body is abandoned there.
+    private async Task<byte[]?> ReadBodyAsync(HttpContext context)
+    {
+        var limit = options.MaxActivityBytes;
+        if (context.Request.ContentLength > limit)
+            return null;
+        using var body = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (true)
+            {
+                var read = await context.Request.Body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - body.Length)), context.RequestAborted)
+                    .ConfigureAwait(false);
+                if (read == 0)
+                    return body.ToArray();
+                body.Write(chunk, 0, read);
+                if (body.Length > limit)
+                    return null;
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private static Activity? Parse(byte[] body)
+    {
+        try
+        {
+            var activity = JsonSerializer.Deserialize(body, TeamsJson.Default.Activity);
+            return activity?.Type is null || activity.Conversation?.Id is null ? null : activity;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private void Reject(HttpContext context, AuthOutcome outcome)
     {
         Log.Rejected(logger, outcome.Status, outcome.Reason, context.Connection.RemoteIpAddress?.ToString());
         context.Response.StatusCode = outcome.Status;
-        return Task.CompletedTask;
     }
-
-    private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);
 }

@@ -45,6 +45,22 @@ public sealed class TeamsOptions
     /// <summary>Without an app id: serve /api/messages to loopback callers only, unauthenticated (Emulator, local tools).</summary>
     public bool LocalMode { get; set; }
 
+    /// <summary>
+    /// The only hosts a serviceUrl may name, and so the only hosts the bot's Connector token is ever sent to (<c>host</c>,
+    /// <c>*.suffix</c>, either optionally with <c>:port</c>). Empty = the public cloud's Bot Connector hosts
+    /// (<see cref="Connector.ServiceUrlPolicy.PublicCloudHosts"/>); a list replaces them (sovereign clouds, tests).
+    /// </summary>
+    public IList<string> ServiceUrlHosts { get; } = [];
+
+    /// <summary>
+    /// App ids whose Entra-issued tokens are accepted (the token's <c>appid</c> v1 / <c>azp</c> v2). Empty = the
+    /// documented Bot Service caller (<see cref="Auth.InboundAuthenticator.DefaultCallers"/>); the bot's own app id is always allowed.
+    /// </summary>
+    public IList<string> AllowedCallers { get; } = [];
+
+    /// <summary>Tenants whose activities the bot answers (conversation.tenantId / channelData.tenant.id). Empty = any tenant.</summary>
+    public IList<string> AllowedTenantIds { get; } = [];
+
     /// <summary>Hosts attachments may be downloaded from (exact names or <c>*.suffix</c>); the activity's serviceUrl host is always allowed.</summary>
     public IList<string> AttachmentHosts { get; } = [];
 

@@ -42,7 +42,23 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
             errors.Add("Teams:RetryBaseDelay: must be between 0 and 1 minute.");
         if (options.MaxActivityBytes is < 16 * 1024 or > 16 * 1024 * 1024)
             errors.Add("Teams:MaxActivityBytes: must be between 16 KB and 16 MB.");
+        CheckHosts(errors, "Teams:ServiceUrlHosts", options.ServiceUrlHosts);
+        CheckHosts(errors, "Teams:AttachmentHosts", options.AttachmentHosts);
+        CheckIds(errors, "Teams:AllowedCallers", "an app id", options.AllowedCallers);
+        CheckIds(errors, "Teams:AllowedTenantIds", "a tenant id", options.AllowedTenantIds);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void CheckHosts(List<string> errors, string key, IEnumerable<string> patterns)
+    {
+        foreach (var pattern in patterns.Where(p => !HostPattern.TryParse(p, out _, out _)))
+            errors.Add($"{key}: '{pattern}' is not a host name, '*.suffix' or IP address (optionally with ':port').");
+    }
+
+    private static void CheckIds(List<string> errors, string key, string what, IEnumerable<string> ids)
+    {
+        foreach (var id in ids.Where(i => !Guid.TryParse(i, out _)))
+            errors.Add($"{key}: '{id}' is not {what} (a GUID).");
     }
 
     // https everywhere; plain http only to a loopback address (tests, local fakes).

@@ -33,6 +33,7 @@ public sealed class TeamsHostTests
             "--Teams:AppPassword", FakeTeamsServer.AppPassword,
             "--Teams:OpenIdMetadataUrl", teams.OpenIdMetadataUrl,
             "--Teams:LoginEndpoint", teams.LoginEndpoint,
+            "--Teams:ServiceUrlHosts:0", teams.BaseUri.Authority, // the fake Connector (port included) instead of the public cloud's
         ], cancellationToken: stop.Token);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await WaitForHealthAsync(http);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -9,6 +10,7 @@ using Bot.Teams.DependencyInjection;
 using Bot.Testing;
 using Bot.Testing.OpenAI;
 using Bot.Testing.Teams;
+using Microsoft.Data.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;
@@ -25,10 +27,12 @@ internal sealed class TeamsHarness : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TempDirectory _folder;
+    private readonly ConcurrentQueue<long> _bodyReads;
 
-    private TeamsHarness(WebApplication app, TempDirectory folder, FakeTeamsServer teams, FakeOpenAIServer openAI, Uri baseUri)
+    private TeamsHarness(WebApplication app, TempDirectory folder, FakeTeamsServer teams, FakeOpenAIServer openAI, Uri baseUri, ConcurrentQueue<long> bodyReads)
     {
         _app = app;
+        _bodyReads = bodyReads;
         _folder = folder;
         Teams = teams;
         OpenAI = openAI;
@@ -42,6 +46,9 @@ internal sealed class TeamsHarness : IAsyncDisposable
     public HttpClient Http { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>Bytes the bot read of each request body, in the order the requests finished.</summary>
+    public IReadOnlyList<long> BodyBytesRead => [.. _bodyReads];
 
     public static async Task<TeamsHarness> StartAsync(IDictionary<string, string?>? settings = null, bool withAppId = true)
     {
@@ -63,6 +70,8 @@ internal sealed class TeamsHarness : IAsyncDisposable
             ["Teams:LoginEndpoint"] = teams.LoginEndpoint,
             ["Teams:ManagedIdentityEndpoint"] = teams.ManagedIdentityEndpoint,
             ["Teams:AttachmentHosts:0"] = "127.0.0.1",
+            // The Bot Framework fake is the one Connector host (port included): another loopback server is not.
+            ["Teams:ServiceUrlHosts:0"] = teams.BaseUri.Authority,
             ["Teams:RetryBaseDelay"] = "00:00:00.050",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -75,8 +84,23 @@ internal sealed class TeamsHarness : IAsyncDisposable
         builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration);
         builder.Services.AddTeamsChannel(builder.Configuration);
         var app = builder.Build();
+        var bodyReads = new ConcurrentQueue<long>();
+        app.Use(async (context, next) =>
+        {
+            // Counts what the endpoint reads of each request body, to see that it stops early.
+            var counting = new CountingStream(context.Request.Body);
+            context.Request.Body = counting;
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                bodyReads.Enqueue(counting.BytesRead);
+            }
+        });
         app.MapTeamsChannel();
-        return new TeamsHarness(app, folder, teams, openAI, await LoopbackHost.StartAsync(app));
+        return new TeamsHarness(app, folder, teams, openAI, await LoopbackHost.StartAsync(app), bodyReads);
     }
 
     /// <summary>Posts an activity to /api/messages with a bearer token (none when null).</summary>
@@ -99,9 +123,45 @@ internal sealed class TeamsHarness : IAsyncDisposable
         return response;
     }
 
+    /// <summary>Sends a personal message and waits until its answer's final message reached the Connector.</summary>
+    public async Task AskAsync(JsonObject activity)
+    {
+        var conversation = Activities.ConversationId(activity);
+        var before = Teams.Requests.Count(r => r.ConversationId == conversation && r.StreamType == "final");
+        await SendAsync(activity);
+        await Teams.WaitUntilAsync(r => r.Count(x => x.ConversationId == conversation && x.StreamType == "final") > before);
+    }
+
+    /// <summary>
+    /// Asserts that a refused activity started nothing: a valid message sent after it is answered, and by then nothing
+    /// of the refused one is in the store's inbox, at the assistant or at the Connector.
+    /// </summary>
+    public async Task AssertNothingStartedAsync(JsonObject refused)
+    {
+        await AskAsync(Activities.Personal(Teams.ServiceUrl, "genuine"));
+        var text = refused["text"]!.GetValue<string>();
+        Assert.DoesNotContain(await InboxAsync(), row => row.Text.Contains(text, StringComparison.Ordinal));
+        Assert.DoesNotContain(OpenAI.ResponseRequests, r => r.UserText.Contains(text, StringComparison.Ordinal));
+        Assert.DoesNotContain(Teams.Requests, r => r.ConversationId == Activities.ConversationId(refused));
+    }
+
     /// <summary>A recorded activity (tests/fixtures/teams) made to come from this fake: serviceUrl, bot id, a fresh activity id.</summary>
     public JsonObject Fixture(string name, string? conversationId = null, string? text = null) =>
         Activities.FromFixture(name, Teams.ServiceUrl, conversationId, text);
+
+    /// <summary>The conversation key and text of every message the store accepted, read from the SQLite file.</summary>
+    public async Task<IReadOnlyList<(string Conversation, string Text)>> InboxAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={_folder.File("bot.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT chat_conversation_id, text FROM inbox ORDER BY id";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, string)>();
+        while (await reader.ReadAsync())
+            rows.Add((reader.GetString(0), reader.GetString(1)));
+        return rows;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -22,6 +22,18 @@ internal sealed class Activity
     public List<JsonElement>? Entities { get; set; }
     public List<ChannelAccount>? MembersAdded { get; set; }
     public JsonElement? Value { get; set; }
+    public ActivityChannelData? ChannelData { get; set; }
+}
+
+/// <summary>The part of Teams' channelData the bot reads: the tenant (teams.md §3).</summary>
+internal sealed class ActivityChannelData
+{
+    public TenantInfo? Tenant { get; set; }
+}
+
+internal sealed class TenantInfo
+{
+    public string? Id { get; set; }
 }
 
 internal sealed class ChannelAccount

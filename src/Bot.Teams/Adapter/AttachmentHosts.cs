@@ -13,11 +13,7 @@ internal sealed class AttachmentHosts(TeamsOptions options, HttpClient http)
     /// <summary>The client for pre-authorised downloads (no bot token).</summary>
     public HttpClient Http => http;
 
-    public bool IsAllowed(Uri url) => LoopbackHttp.IsAllowed(url) && s_defaults.Concat(options.AttachmentHosts).Any(pattern => Matches(pattern, url.Host));
-
-    private static bool Matches(string pattern, string host) => pattern.StartsWith("*.", StringComparison.Ordinal)
-        ? host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase)
-        : string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase);
+    public bool IsAllowed(Uri url) => LoopbackHttp.IsAllowed(url) && HostPattern.MatchesAny(s_defaults.Concat(options.AttachmentHosts), url);
 }
 
 /// <summary>

@@ -17,8 +17,12 @@ internal static partial class IncomingTranslator
         _ => activity.Conversation?.IsGroup == true ? Scopes.GroupChat : Scopes.Personal,
     };
 
-    public static ReplyAddress Address(Activity activity) =>
-        new(activity.ServiceUrl!, activity.Conversation!.Id!, activity.Id, Scope(activity), activity.Recipient?.Id);
+    /// <summary>Where replies to the activity go; its tenant (checked by the endpoint) becomes part of the conversation's key.</summary>
+    public static ReplyAddress Address(Activity activity)
+    {
+        ActivityTenant.TryResolve(activity, out var tenant);
+        return new(activity.ServiceUrl!, activity.Conversation!.Id!, activity.Id, Scope(activity), activity.Recipient?.Id, tenant ?? "");
+    }
 
     /// <summary>The text with the bot's own mentions removed (by the entity's exact text), entities decoded, spaces tidied.</summary>
     public static string Text(Activity activity)

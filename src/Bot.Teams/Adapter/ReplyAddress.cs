@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bot.Core.Conversations;
 
 namespace Bot.Teams.Adapter;
 
@@ -8,9 +9,22 @@ namespace Bot.Teams.Adapter;
 /// <param name="ActivityId">The user's message, answered in the reply chain.</param>
 /// <param name="Scope">personal, groupChat or channel.</param>
 /// <param name="Bot">The bot's account id in the conversation (<c>28:…</c>).</param>
-internal sealed record ReplyAddress(string ServiceUrl, string ConversationId, string? ActivityId, string Scope, string? Bot)
+/// <param name="Tenant">
+/// The conversation's tenant, lower case; empty when the activity named none; null only in addresses stored by a
+/// version that did not bind conversations to tenants (their key stays the bare conversation id).
+/// </param>
+internal sealed record ReplyAddress(string ServiceUrl, string ConversationId, string? ActivityId, string Scope, string? Bot, string? Tenant = null)
 {
     public bool IsPersonal => string.Equals(Scope, Scopes.Personal, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The core's id of the conversation: <c>{tenant}|{conversation id}</c>, so that the same Teams id arriving from another
+    /// tenant is another conversation (tenant ids never contain <c>|</c>: <see cref="ActivityTenant"/> refuses them).
+    /// </summary>
+    public string KeyId => Tenant is null ? ConversationId : $"{Tenant}|{ConversationId}";
+
+    /// <summary>The conversation in the core's terms; stop, reset and recovery use the same key as the messages.</summary>
+    public ConversationKey Key => new(TeamsChannel.ChannelName, KeyId);
 
     public string Serialize() => JsonSerializer.Serialize(this, TeamsJson.Default.ReplyAddress);
 

@@ -49,7 +49,7 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
         if (activity.From?.Id is null || activity.From.Id == activity.Recipient?.Id || activity.Id is null)
             return;
         var address = IncomingTranslator.Address(activity);
-        var key = new ConversationKey(TeamsChannel.ChannelName, address.ConversationId);
+        var key = address.Key;
         var text = IncomingTranslator.Text(activity);
         var files = IncomingTranslator.Attachments(activity);
         if (!address.IsPersonal && files.Count > 0)
@@ -70,8 +70,8 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
             return;
         }
 
-        // The message id is unique within the channel (Teams ids are only unique within a conversation).
-        var messageId = $"{address.ConversationId}|{activity.Id}";
+        // The message id is unique within the channel (Teams ids are only unique within a conversation, of a tenant).
+        var messageId = $"{address.KeyId}|{activity.Id}";
         // "Thinking…" goes out at once, while the message is being stored; a re-delivery seen recently opens nothing.
         if (_recent.TryAdd(messageId) && address.IsPersonal && options.Streaming && streams.TryOpen(address) is { } stream)
             Background("informative update", ct => stream.InformAsync(TeamsStreamingWriter.Thinking, ct));
@@ -103,10 +103,10 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
         if (bot is null || activity.Conversation?.Id is null || activity.ServiceUrl is null || activity.MembersAdded?.Any(m => m.Id == bot) != true)
             return;
         // Teams may deliver the same update twice: one welcome per conversation and update id.
-        if (!_recent.TryAdd($"{activity.Conversation.Id}|{activity.Id}"))
+        var address = IncomingTranslator.Address(activity);
+        if (!_recent.TryAdd($"{address.KeyId}|{activity.Id}"))
             return;
 
-        var address = IncomingTranslator.Address(activity);
         Background("welcome", ct => connector.SendAsync(address.ServiceUrl, address.ConversationId, OutgoingActivities.Message(address, options.Welcome), ct));
     }
 

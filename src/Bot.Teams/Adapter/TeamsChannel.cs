@@ -18,8 +18,7 @@ internal sealed class TeamsChannel(ConnectorClient connector, StreamTracker stre
         var address = ReplyAddress.Parse(replyAddress);
         if (!address.IsPersonal || !options.Streaming)
             return new TeamsReplyWriter(connector, address, options);
-        var key = new ConversationKey(ChannelName, address.ConversationId);
-        return new TeamsStreamingWriter(connector, streams, address, options, () => conversations().Stop(key));
+        return new TeamsStreamingWriter(connector, streams, address, options, () => conversations().Stop(address.Key));
     }
 
     public async Task<Stream> OpenAttachmentAsync(IncomingAttachment attachment, CancellationToken cancellationToken = default)

@@ -4,41 +4,61 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Bot.Teams.Auth;
 
-/// <summary>The verdict on one request's token: 200 (accepted), 401 or 403, with the reason for the log.</summary>
+/// <summary>The verdict on one request: 200 (accepted), 400, 401 or 403, with the reason for the log.</summary>
 internal sealed record AuthOutcome(int Status, string Reason)
 {
     public static readonly AuthOutcome Accepted = new(200, "valid");
 
     public bool IsAccepted => Status == 200;
 
+    public static AuthOutcome BadRequest(string reason) => new(400, reason);
+
     public static AuthOutcome Unauthorized(string reason) => new(401, reason);
 
     public static AuthOutcome Forbidden(string reason) => new(403, reason);
 }
 
+/// <summary>A token whose signature, issuer, audience, lifetime and caller were checked; the activity is checked against it next.</summary>
+/// <param name="Identity">The token's claims (short names: <c>serviceurl</c>, <c>tid</c>, …).</param>
+/// <param name="Kid">The id of the key that signed it.</param>
+/// <param name="Keys">The key set it was validated with (for the endorsement check).</param>
+/// <param name="EntraTenant">The tenant of an Entra-issued token; null for a Bot Connector token.</param>
+internal sealed record VerifiedToken(ClaimsIdentity Identity, string? Kid, SigningKeys Keys, string? EntraTenant);
+
 /// <summary>
-/// Validates the bearer token of a Bot Connector request (teams.md §1.3): issuer, signature by a published key
-/// (refreshed once on an unknown key id), RS256/384/512 only, lifetime with 5 minutes of skew, audience = the app
-/// id, the key's endorsement of the activity's channelId, the <c>serviceurl</c> claim = the activity's serviceUrl.
-/// Entra-issued tokens are accepted from the Bot Service tenants and the configured tenant (§1.8).
+/// Validates the bearer token of a Bot Connector request in two steps, so that a refused caller costs no body read:
+/// <see cref="VerifyTokenAsync"/> from the header alone (teams.md §1.3: issuer, signature by a published key refreshed
+/// once on an unknown key id, RS256/384/512 only, lifetime with 5 minutes of skew, audience = the app id; for Entra
+/// tokens §1.8 also the caller), then <see cref="CheckActivity"/> with the activity (the key's endorsement of its
+/// channelId, the <c>serviceurl</c> claim, the tenant an Entra token may speak for).
 /// </summary>
 internal sealed class InboundAuthenticator(TeamsOptions options, SigningKeyCache botFrameworkKeys, SigningKeyCache entraKeys)
 {
     public const string BotFrameworkIssuer = "https://api.botframework.com";
+
+    /// <summary>
+    /// The Entra callers accepted when <c>Teams:AllowedCallers</c> is empty: the Microsoft 365 Agents (Agent 365)
+    /// platform's app id, the one caller microsoft/teams.net accepts for Entra-issued tokens (docs/teams.md §6 has the sources).
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultCallers = ["5a807f24-c9de-44ee-a3a7-329e88a00ffc"];
+
     private static readonly string[] s_algorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512];
+
+    // The Bot Service's own tenants (Emulator v3.1/v3.2 and "Copilot" tokens, teams.md §1.7–1.8): they speak for every customer.
     private static readonly string[] s_botServiceTenants =
         ["d6d49420-f39b-4df7-a1dc-d59a935871db", "f8cdef31-a31e-4b4a-93e4-5f571e91255a", "69e9b82d-4842-4902-8d1e-abc5b98a55e8"];
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly string[] _callers = options.AllowedCallers.Count > 0 ? [.. options.AllowedCallers] : [.. DefaultCallers];
 
-    public async Task<AuthOutcome> AuthenticateAsync(string? authorization, string? channelId, string? serviceUrl,
-        CancellationToken cancellationToken = default)
+    /// <summary>Everything about the token that needs no activity; null token and a 401 when it fails.</summary>
+    public async Task<(VerifiedToken? Token, AuthOutcome Outcome)> VerifyTokenAsync(string? authorization, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(authorization))
-            return AuthOutcome.Unauthorized("no Authorization header");
+            return (null, AuthOutcome.Unauthorized("no Authorization header"));
         var parts = authorization.Split(' ');
         if (parts.Length != 2 || !string.Equals(parts[0], "Bearer", StringComparison.Ordinal) || parts[1].Length == 0)
-            return AuthOutcome.Unauthorized("the Authorization header is not 'Bearer <token>'");
+            return (null, AuthOutcome.Unauthorized("the Authorization header is not 'Bearer <token>'"));
 
         JsonWebToken peek;
         try
@@ -47,54 +67,76 @@ internal sealed class InboundAuthenticator(TeamsOptions options, SigningKeyCache
         }
         catch (ArgumentException)
         {
-            return AuthOutcome.Unauthorized("the token is not a JWT");
+            return (null, AuthOutcome.Unauthorized("the token is not a JWT"));
         }
 
         if (string.Equals(peek.Issuer, BotFrameworkIssuer, StringComparison.Ordinal))
-            return await ValidateChannelTokenAsync(parts[1], peek.Kid, channelId, serviceUrl, cancellationToken).ConfigureAwait(false);
-        if (EntraTenant(peek) is { } tenant)
-            return await ValidateEntraTokenAsync(parts[1], peek.Kid, tenant, serviceUrl, cancellationToken).ConfigureAwait(false);
-        return AuthOutcome.Unauthorized("the issuer is not trusted");
-    }
+            return await ValidateAsync(parts[1], peek.Kid, Parameters([BotFrameworkIssuer], [options.AppId!]), botFrameworkKeys, null, cancellationToken)
+                .ConfigureAwait(false);
+        if (EntraTenant(peek) is not { } tenant)
+            return (null, AuthOutcome.Unauthorized("the issuer is not trusted"));
 
-    private async Task<AuthOutcome> ValidateChannelTokenAsync(string token, string? kid, string? channelId, string? serviceUrl,
-        CancellationToken cancellationToken)
-    {
-        var parameters = Parameters([BotFrameworkIssuer], [options.AppId!]);
-        var (identity, keys, failure) = await ValidateAsync(token, kid, parameters, botFrameworkKeys, cancellationToken).ConfigureAwait(false);
-        if (identity is null)
-            return AuthOutcome.Unauthorized(failure!);
-
-        // The key that signed the token must endorse the channel the activity claims to come from.
-        if (string.IsNullOrEmpty(channelId) || kid is null || !keys!.Endorsements.TryGetValue(kid, out var endorsed) || !endorsed.Contains(channelId))
-            return AuthOutcome.Forbidden($"the signing key does not endorse channel '{channelId}'");
-        return CheckServiceUrl(identity, serviceUrl, required: true);
-    }
-
-    private async Task<AuthOutcome> ValidateEntraTokenAsync(string token, string? kid, string tenant, string? serviceUrl, CancellationToken cancellationToken)
-    {
-        string[] issuers = [$"https://sts.windows.net/{tenant}/", $"https://login.microsoftonline.com/{tenant}/v2.0"];
         var appId = options.AppId!;
-        var parameters = Parameters(issuers, [appId, $"api://{appId}", $"api://botid-{appId}"]);
-        var (identity, _, failure) = await ValidateAsync(token, kid, parameters, entraKeys, cancellationToken).ConfigureAwait(false);
-        if (identity is null)
-            return AuthOutcome.Unauthorized(failure!);
-        if (!string.Equals(identity.FindFirst("tid")?.Value, tenant, StringComparison.OrdinalIgnoreCase))
-            return AuthOutcome.Unauthorized("the token's tenant does not match its issuer");
-        return CheckServiceUrl(identity, serviceUrl, required: false);
+        var parameters = Parameters([$"https://sts.windows.net/{tenant}/", $"https://login.microsoftonline.com/{tenant}/v2.0"],
+            [appId, $"api://{appId}", $"api://botid-{appId}"]);
+        var (token, outcome) = await ValidateAsync(parts[1], peek.Kid, parameters, entraKeys, tenant, cancellationToken).ConfigureAwait(false);
+        if (token is null)
+            return (null, outcome);
+        if (!string.Equals(token.Identity.FindFirst("tid")?.Value, tenant, StringComparison.OrdinalIgnoreCase))
+            return (null, AuthOutcome.Unauthorized("the token's tenant does not match its issuer"));
+        return CallerRefusal(token.Identity) is { } refusal ? (null, refusal) : (token, outcome);
     }
 
-    private async Task<(ClaimsIdentity? Identity, SigningKeys? Keys, string? Failure)> ValidateAsync(string token, string? kid,
-        TokenValidationParameters parameters, SigningKeyCache cache, CancellationToken cancellationToken)
+    /// <summary>The checks that need the activity: endorsement of its channel, its serviceUrl, and its tenant for Entra tokens.</summary>
+    public static AuthOutcome CheckActivity(VerifiedToken token, string? channelId, string? serviceUrl, string? tenant)
+    {
+        if (token.EntraTenant is null)
+        {
+            // The key that signed the token must endorse the channel the activity claims to come from.
+            if (string.IsNullOrEmpty(channelId) || token.Kid is null || !token.Keys.Endorsements.TryGetValue(token.Kid, out var endorsed)
+                || !endorsed.Contains(channelId))
+                return AuthOutcome.Forbidden($"the signing key does not endorse channel '{channelId}'");
+            return CheckServiceUrl(token.Identity, serviceUrl, required: true);
+        }
+
+        // A token minted in a customer tenant (Teams:TenantId) speaks for that tenant only; the Bot Service's own tenants
+        // issue tokens for activities of every tenant.
+        if (tenant is not null && !s_botServiceTenants.Contains(token.EntraTenant, StringComparer.OrdinalIgnoreCase)
+            && !string.Equals(tenant, token.EntraTenant, StringComparison.OrdinalIgnoreCase))
+            return AuthOutcome.Forbidden($"a token of tenant {token.EntraTenant} cannot speak for tenant {tenant}");
+        // Entra tokens may carry no serviceurl claim: the caller check and Teams:ServiceUrlHosts bound where the reply goes.
+        return CheckServiceUrl(token.Identity, serviceUrl, required: false);
+    }
+
+    private async Task<(VerifiedToken? Token, AuthOutcome Outcome)> ValidateAsync(string token, string? kid, TokenValidationParameters parameters,
+        SigningKeyCache cache, string? entraTenant, CancellationToken cancellationToken)
     {
         var keys = await cache.GetAsync(cancellationToken).ConfigureAwait(false);
         if (!keys.Has(kid))
             keys = await cache.RefreshForUnknownKeyAsync(kid, cancellationToken).ConfigureAwait(false);
         parameters.IssuerSigningKeys = keys.Keys;
         var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
-        return result.IsValid
-            ? (result.ClaimsIdentity, keys, null)
-            : (null, keys, result.Exception?.GetType().Name.Replace("SecurityToken", "", StringComparison.Ordinal).Replace("Exception", "", StringComparison.Ordinal) ?? "invalid token");
+        if (result.IsValid)
+            return (new VerifiedToken(result.ClaimsIdentity, kid, keys, entraTenant), AuthOutcome.Accepted);
+        var failure = result.Exception?.GetType().Name.Replace("SecurityToken", "", StringComparison.Ordinal).Replace("Exception", "", StringComparison.Ordinal);
+        return (null, AuthOutcome.Unauthorized(failure ?? "invalid token"));
+    }
+
+    // Any app in a trusted tenant can get a token for our app id: only the callers we expect may use one (teams.md §1.7:
+    // appid in v1 tokens, azp in v2 tokens, any other version names no caller we can read).
+    private AuthOutcome? CallerRefusal(ClaimsIdentity identity)
+    {
+        var caller = identity.FindFirst("ver")?.Value switch
+        {
+            null or "1.0" => identity.FindFirst("appid")?.Value,
+            "2.0" => identity.FindFirst("azp")?.Value,
+            _ => null,
+        };
+        if (string.IsNullOrEmpty(caller))
+            return AuthOutcome.Unauthorized("the token names no calling app (appid/azp)");
+        var allowed = string.Equals(caller, options.AppId, StringComparison.OrdinalIgnoreCase)
+            || _callers.Contains(caller, StringComparer.OrdinalIgnoreCase);
+        return allowed ? null : AuthOutcome.Unauthorized($"the token was issued to app {caller}, which is not in Teams:AllowedCallers");
     }
 
     private static AuthOutcome CheckServiceUrl(ClaimsIdentity identity, string? serviceUrl, bool required)

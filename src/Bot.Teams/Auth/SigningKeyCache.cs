@@ -12,66 +12,87 @@ internal sealed record SigningKeys(IReadOnlyList<SecurityKey> Keys, IReadOnlyDic
 
 /// <summary>
 /// The signing keys of one OpenID metadata document (metadata → <c>jwks_uri</c> → JWK set), read with our own
-/// parser so that each key's <c>endorsements</c> are kept (teams.md §1.4–1.5). Refreshed every 12 hours, and on
-/// a token with an unknown key id at most once a minute. Plain http only to loopback addresses.
+/// parser so that each key's <c>endorsements</c> are kept (teams.md §1.4–1.5). One fetch runs at a time and every
+/// caller shares it, never a request's cancellation. Keys older than 12 hours stay in use while a background fetch
+/// replaces them (a failed one is tried again at most once a minute), so a slow or failing metadata host holds up no
+/// request that has keys. A token naming an unknown key id waits for the running fetch, or starts one at most once
+/// a minute. Plain http only to loopback addresses.
 /// </summary>
 internal sealed class SigningKeyCache(string metadataUrl, HttpClient http, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan s_maxAge = TimeSpan.FromHours(12);
     private static readonly TimeSpan s_minRefreshGap = TimeSpan.FromMinutes(1);
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _lock = new();
     private SigningKeys? _current;
-    private DateTimeOffset _lastForcedRefresh = DateTimeOffset.MinValue;
+    private Task<SigningKeys>? _fetch;
+    private DateTimeOffset _lastFetch = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastForcedFetch = DateTimeOffset.MinValue;
 
-    /// <summary>The keys, fetched if none are cached or they are older than 12 hours.</summary>
+    /// <summary>The keys; fetched first if there are none yet, refreshed in the background when older than 12 hours.</summary>
     public async Task<SigningKeys> GetAsync(CancellationToken cancellationToken = default)
     {
         var current = Volatile.Read(ref _current);
-        if (current is not null && time.GetUtcNow() - current.FetchedAt < s_maxAge)
-            return current;
-        return await RefreshAsync(force: false, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            // Fetch gives null only when keys arrived meanwhile.
+            var first = Fetch(force: false) ?? Task.FromResult(Volatile.Read(ref _current)!);
+            return await first.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (time.GetUtcNow() - current.FetchedAt >= s_maxAge)
+            _ = Fetch(force: false);
+        return current;
     }
 
-    /// <summary>Fetches again for a token whose key id is unknown, unless that happened less than a minute ago.</summary>
+    /// <summary>Keys that may hold <paramref name="kid"/>: after the running fetch, or a new one unless one was forced less than a minute ago.</summary>
     public async Task<SigningKeys> RefreshForUnknownKeyAsync(string? kid, CancellationToken cancellationToken = default)
     {
         var current = Volatile.Read(ref _current);
-        if (current is not null && (current.Has(kid) || time.GetUtcNow() - _lastForcedRefresh < s_minRefreshGap))
+        if (current is not null && current.Has(kid))
             return current;
-        return await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+        if (Fetch(force: true) is not { } fetch)
+            return current ?? await GetAsync(cancellationToken).ConfigureAwait(false);
+        return await fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<SigningKeys> RefreshAsync(bool force, CancellationToken cancellationToken)
+    // The running fetch, else a new one unless the last (forced) one started less than a minute ago: then null.
+    private Task<SigningKeys>? Fetch(bool force)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (_fetch is { IsCompleted: false } running)
+                return running;
+            var now = time.GetUtcNow();
+            if (_current is not null && now - (force ? _lastForcedFetch : _lastFetch) < s_minRefreshGap)
+                return null;
+            _lastFetch = now;
+            if (force)
+                _lastForcedFetch = now;
+            // Not any request's token: the fetch is shared; the HttpClient's timeout bounds it.
+            return _fetch = Task.Run(() => FetchAsync(CancellationToken.None));
+        }
+    }
+
+    private async Task<SigningKeys> FetchAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            var now = time.GetUtcNow();
-            if (_current is not null && (force ? now - _lastForcedRefresh < s_minRefreshGap : now - _current.FetchedAt < s_maxAge))
-                return _current;
-            if (force)
-                _lastForcedRefresh = now;
-
             using var metadata = await GetJsonAsync(new Uri(metadataUrl), cancellationToken).ConfigureAwait(false);
             var jwksUri = metadata.RootElement.TryGetProperty("jwks_uri", out var uri) ? uri.GetString() : null;
             if (!Uri.TryCreate(jwksUri, UriKind.Absolute, out var jwks))
                 throw new InvalidOperationException($"The OpenID metadata at {metadataUrl} has no valid jwks_uri.");
             using var keySet = await GetJsonAsync(jwks, cancellationToken).ConfigureAwait(false);
-            var keys = Parse(keySet.RootElement.GetRawText());
-            _current = keys with { FetchedAt = now };
-            Log.SigningKeysLoaded(logger, _current.Keys.Count, metadataUrl);
-            return _current;
+            var keys = Parse(keySet.RootElement.GetRawText()) with { FetchedAt = time.GetUtcNow() };
+            Volatile.Write(ref _current, keys);
+            Log.SigningKeysLoaded(logger, keys.Keys.Count, metadataUrl);
+            return keys;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && _current is not null)
+        catch (Exception ex) when (Volatile.Read(ref _current) is { } current)
         {
-            // Keep validating with the keys we have; the next unknown key id tries again.
+            // Keep validating with the keys we have; the next stale check or unknown key id tries again.
             Log.SigningKeysRefreshFailed(logger, metadataUrl, ex);
-            return _current;
-        }
-        finally
-        {
-            _gate.Release();
+            return current;
         }
     }
 

@@ -11,10 +11,13 @@ namespace Bot.Teams.Connector;
 /// <summary>
 /// The Bot Connector REST calls the bot makes (teams.md §2.3): send, reply, update (PUT), delete, and the GET of a
 /// pasted image. Every write is paced per thread; 429 waits for Retry-After, 412/502/503/504 back off and retry.
+/// No call (and so no token) goes to a host outside <c>Teams:ServiceUrlHosts</c>, whatever address it was given.
 /// </summary>
 internal sealed class ConnectorClient(HttpClient http, IBotTokenProvider tokens, ConversationPacer pacer, TeamsOptions options,
     TimeProvider time, ILogger logger)
 {
+    private readonly ServiceUrlPolicy _hosts = new(options);
+
     /// <summary>Posts an activity to the conversation; returns the new activity id (the stream id for a first stream update).</summary>
     public async Task<string?> SendAsync(string serviceUrl, string conversationId, JsonObject activity, CancellationToken cancellationToken = default)
     {
@@ -52,6 +55,7 @@ internal sealed class ConnectorClient(HttpClient http, IBotTokenProvider tokens,
     /// <summary>GETs a Connector-hosted attachment (a pasted image) with the bot's token; the caller disposes the response.</summary>
     public async Task<HttpResponseMessage> GetAttachmentAsync(Uri url, CancellationToken cancellationToken = default)
     {
+        EnsureAllowed(url);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false) is { } token)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -68,6 +72,7 @@ internal sealed class ConnectorClient(HttpClient http, IBotTokenProvider tokens,
     private async Task<HttpResponseMessage> WriteAsync(HttpMethod method, Uri url, string conversationId, JsonObject? activity,
         CancellationToken cancellationToken)
     {
+        EnsureAllowed(url);
         var body = activity?.ToJsonString();
         for (var attempt = 0; ; attempt++)
         {
@@ -94,6 +99,13 @@ internal sealed class ConnectorClient(HttpClient http, IBotTokenProvider tokens,
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    // A reply address stored earlier (or by an older version) may name any host: the token never goes to one not allowed.
+    private void EnsureAllowed(Uri url)
+    {
+        if (!_hosts.MayReceiveToken(url))
+            throw new InvalidOperationException($"Refusing a Connector call to {url.Authority}: not a host of Teams:ServiceUrlHosts.");
     }
 
     private TimeSpan RetryDelay(HttpResponseMessage response, int attempt)

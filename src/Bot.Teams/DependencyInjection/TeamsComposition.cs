@@ -33,7 +33,7 @@ internal sealed class TeamsComposition : IDisposable
         Streams = new StreamTracker(Connector, options, time);
         Channel = new TeamsChannel(Connector, Streams, new AttachmentHosts(options, _http), options, conversations);
         Handler = new TeamsActivityHandler(conversations, Connector, Streams, options, time, Logger, stopping);
-        Endpoint = new TeamsEndpoint(options, Authenticator, Handler, Logger);
+        Endpoint = new TeamsEndpoint(options, Authenticator, new ServiceUrlPolicy(options), Handler, Logger);
     }
 
     public TeamsOptions Options { get; }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Bot.Core.Channels;
@@ -48,7 +49,8 @@ internal static partial class OutgoingActivities
 
     /// <summary>
     /// Turns the core's footnote list ("[1] report.pdf" lines closing the text) into a Teams citation entity, the
-    /// markers in the text staying where they are. Returns the text without the list, or the text unchanged and null.
+    /// markers in the text staying where they are. Returns the text without the list, or the text unchanged and null:
+    /// also when the list only looks like the core's (a number that is no position: "[١]", "[0]", "[99999999999]").
     /// </summary>
     public static (string Text, JsonObject? Entity) Citations(string text)
     {
@@ -58,11 +60,13 @@ internal static partial class OutgoingActivities
         var claims = new JsonArray();
         foreach (Match line in FootnoteLine().Matches(match.Value))
         {
+            if (!int.TryParse(line.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var position) || position < 1)
+                return (text, null);
             var name = line.Groups[2].Value.Trim();
             claims.Add(new JsonObject
             {
                 ["@type"] = "Claim",
-                ["position"] = int.Parse(line.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+                ["position"] = position,
                 ["appearance"] = new JsonObject
                 {
                     ["@type"] = "DigitalDocument",
@@ -90,10 +94,11 @@ internal static partial class OutgoingActivities
         return match.Success ? (text[..match.Index], match.Groups[1].Value) : (text, null);
     }
 
-    [GeneratedRegex(@"\n\n(\[\d+\] [^\n]+)(\n\[\d+\] [^\n]+)*\z")]
+    // [0-9], not \d: \d also matches the digits of other scripts, which are no footnote numbers of ours.
+    [GeneratedRegex(@"\n\n(\[[0-9]+\] [^\n]+)(\n\[[0-9]+\] [^\n]+)*\z")]
     private static partial Regex FootnoteBlock();
 
-    [GeneratedRegex(@"\[(\d+)\] ([^\n]+)")]
+    [GeneratedRegex(@"\[([0-9]+)\] ([^\n]+)")]
     private static partial Regex FootnoteLine();
 
     [GeneratedRegex(@"(?:\n\n|\A)_([^_\n]+…)_\z")]

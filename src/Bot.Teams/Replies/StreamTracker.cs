@@ -5,7 +5,7 @@ using Bot.Teams.Connector;
 namespace Bot.Teams.Replies;
 
 /// <summary>
-/// The open stream of each personal chat (Teams allows one at a time). The endpoint opens one with an informative
+/// The open stream of each personal chat (Teams allows one at a time), by the conversation's tenant-bound key. The endpoint opens one with an informative
 /// update the moment a message arrives; the turn's reply writer then takes it over, or opens its own.
 /// </summary>
 internal sealed class StreamTracker(ConnectorClient connector, TeamsOptions options, TimeProvider time)
@@ -18,33 +18,33 @@ internal sealed class StreamTracker(ConnectorClient connector, TeamsOptions opti
         var stream = new TeamsStream(connector, address, options, time);
         while (true)
         {
-            if (_open.TryAdd(address.ConversationId, stream))
+            if (_open.TryAdd(address.KeyId, stream))
                 return stream;
-            if (!_open.TryGetValue(address.ConversationId, out var existing))
+            if (!_open.TryGetValue(address.KeyId, out var existing))
                 continue;
             // A stream nobody took (its turn never started) is dropped once Teams would have ended it anyway.
             if (existing.IsBound || time.GetUtcNow() - existing.CreatedAt < options.StreamCutoff)
                 return null;
-            _open.TryRemove(new KeyValuePair<string, TeamsStream>(address.ConversationId, existing));
+            _open.TryRemove(new KeyValuePair<string, TeamsStream>(address.KeyId, existing));
         }
     }
 
     /// <summary>The conversation's open stream if no writer owns it yet (the endpoint opened it), else null.</summary>
     public TeamsStream? TryTakeOpen(ReplyAddress address) =>
-        _open.TryGetValue(address.ConversationId, out var existing) && existing.TryBind() ? existing : null;
+        _open.TryGetValue(address.KeyId, out var existing) && existing.TryBind() ? existing : null;
 
     /// <summary>The conversation's open stream if no writer owns it yet, else a new one; the caller owns it.</summary>
     public TeamsStream Take(ReplyAddress address)
     {
-        if (_open.TryGetValue(address.ConversationId, out var existing) && existing.TryBind())
+        if (_open.TryGetValue(address.KeyId, out var existing) && existing.TryBind())
             return existing;
         var stream = new TeamsStream(connector, address, options, time);
         stream.TryBind();
-        _open[address.ConversationId] = stream;
+        _open[address.KeyId] = stream;
         return stream;
     }
 
     /// <summary>Forgets a stream that ended.</summary>
     public void Close(TeamsStream stream) =>
-        _open.TryRemove(new KeyValuePair<string, TeamsStream>(stream.Address.ConversationId, stream));
+        _open.TryRemove(new KeyValuePair<string, TeamsStream>(stream.Address.KeyId, stream));
 }

@@ -100,6 +100,7 @@ internal sealed partial class TeamsScenario : IChannelScenario
             ["Teams:AppPassword"] = FakeTeamsServer.AppPassword,
             ["Teams:OpenIdMetadataUrl"] = teams.OpenIdMetadataUrl,
             ["Teams:LoginEndpoint"] = teams.LoginEndpoint,
+            ["Teams:ServiceUrlHosts:0"] = teams.BaseUri.Authority,
         });
         builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration);
         builder.Services.AddTeamsChannel(builder.Configuration);

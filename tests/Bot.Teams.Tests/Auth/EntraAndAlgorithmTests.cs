@@ -34,10 +34,14 @@ public sealed class EntraAndAlgorithmTests
         var token = bot.Teams.CreateToken(new TokenSpec
         {
             Issuer = $"https://login.microsoftonline.com/{tokenTenant}/v2.0",
-            ExtraClaims = new Dictionary<string, object> { ["tid"] = tokenTenant, ["ver"] = "2.0" },
+            ExtraClaims = new Dictionary<string, object> { ["tid"] = tokenTenant, ["ver"] = "2.0", ["azp"] = FakeTeamsServer.AppId },
         });
+        // The activity comes from the token's tenant: a token of the bot's own tenant speaks for that tenant only.
+        var activity = Activities.Personal(bot.Teams.ServiceUrl, "entra");
+        activity["conversation"]!["tenantId"] = tokenTenant;
+        activity["channelData"] = new System.Text.Json.Nodes.JsonObject();
 
-        var response = await bot.PostAsync(Activities.Personal(bot.Teams.ServiceUrl, "entra"), token);
+        var response = await bot.PostAsync(activity, token);
 
         Assert.Equal(expected, response.StatusCode);
     }
@@ -49,7 +53,7 @@ public sealed class EntraAndAlgorithmTests
         var token = bot.Teams.CreateToken(new TokenSpec
         {
             Issuer = $"https://login.microsoftonline.com/{BotServiceTenant}/v2.0",
-            ExtraClaims = new Dictionary<string, object> { ["tid"] = OwnTenant },
+            ExtraClaims = new Dictionary<string, object> { ["tid"] = OwnTenant, ["ver"] = "2.0", ["azp"] = FakeTeamsServer.AppId },
         });
 
         var response = await bot.PostAsync(Activities.Personal(bot.Teams.ServiceUrl, "entra"), token);

@@ -17,7 +17,13 @@ public sealed class ConnectorClientTests : IAsyncLifetime
     {
         _teams = await FakeTeamsServer.StartAsync();
         _http = new HttpClient();
-        var options = new TeamsOptions { AppId = FakeTeamsServer.AppId, AppPassword = FakeTeamsServer.AppPassword, LoginEndpoint = _teams.LoginEndpoint };
+        var options = new TeamsOptions
+        {
+            AppId = FakeTeamsServer.AppId,
+            AppPassword = FakeTeamsServer.AppPassword,
+            LoginEndpoint = _teams.LoginEndpoint,
+            ServiceUrlHosts = { _teams.BaseUri.Authority },
+        };
         var tokens = new BotTokenProvider(options, _http, TimeProvider.System, NullLogger.Instance);
         _client = new ConnectorClient(_http, tokens, new ConversationPacer(TimeProvider.System), options, TimeProvider.System, NullLogger.Instance);
     }

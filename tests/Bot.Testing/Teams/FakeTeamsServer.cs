@@ -26,7 +26,6 @@ public sealed partial class FakeTeamsServer : IAsyncDisposable
     private readonly List<TestSigningKey> _published = [];
     private readonly Lock _lock = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _metadataRequests;
     private int _finals;
 
     private FakeTeamsServer(WebApplication app)
@@ -72,8 +71,6 @@ public sealed partial class FakeTeamsServer : IAsyncDisposable
 
     /// <summary>File and image downloads: path, whether an Authorization header came along, status.</summary>
     public IReadOnlyList<(string Path, bool HadAuthorization, int Status)> Downloads => [.. _downloads];
-
-    public int MetadataRequests => Volatile.Read(ref _metadataRequests);
 
     public static async Task<FakeTeamsServer> StartAsync(CancellationToken cancellationToken = default)
     {
@@ -189,14 +186,7 @@ public sealed partial class FakeTeamsServer : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
-        app.MapGet("/v1/.well-known/openidconfiguration", () =>
-        {
-            Interlocked.Increment(ref _metadataRequests);
-            return Results.Json(Metadata("https://api.botframework.com", "/v1/.well-known/keys"));
-        });
-        app.MapGet("/v1/.well-known/keys", () => Results.Json(KeySet(withEndorsements: true)));
-        app.MapGet("/entra/v2.0/.well-known/openid-configuration", () => Results.Json(Metadata("https://login.microsoftonline.com/{tenantid}/v2.0", "/entra/keys")));
-        app.MapGet("/entra/keys", () => Results.Json(KeySet(withEndorsements: false)));
+        MapMetadata(app);
         app.MapPost("/{tenant}/oauth2/v2.0/token", IssueTokenAsync);
         app.MapGet("/msi/token", IssueManagedIdentityToken);
         app.MapGet("/files/{name}", (HttpContext context, string name) => Download(context, $"/files/{name}", requireToken: false));
@@ -204,21 +194,6 @@ public sealed partial class FakeTeamsServer : IAsyncDisposable
         app.MapGet("/amer/v3/attachments/{id}/views/original", (HttpContext context, string id) =>
             Download(context, $"/amer/v3/attachments/{id}/views/original", requireToken: true));
         MapConnector(app);
-    }
-
-    private JsonObject Metadata(string issuer, string keysPath) => new()
-    {
-        ["issuer"] = issuer,
-        ["authorization_endpoint"] = $"{LoginEndpoint}/common/oauth2/v2.0/authorize",
-        ["jwks_uri"] = $"{LoginEndpoint}{keysPath}",
-        ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
-        ["token_endpoint_auth_methods_supported"] = new JsonArray("private_key_jwt"),
-    };
-
-    private JsonObject KeySet(bool withEndorsements)
-    {
-        lock (_lock)
-            return new JsonObject { ["keys"] = new JsonArray([.. _published.Select(k => (JsonNode)k.Jwk(withEndorsements))]) };
     }
 
     private async Task<IResult> IssueTokenAsync(HttpContext context, string tenant)

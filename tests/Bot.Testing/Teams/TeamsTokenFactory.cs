@@ -48,6 +48,8 @@ public sealed record TokenSpec
     public string Issuer { get; init; } = "https://api.botframework.com";
     public string? Audience { get; init; }
     public string? ServiceUrl { get; init; }
+    /// <summary>Leave the <c>serviceurl</c> claim out (Entra-issued tokens may carry none).</summary>
+    public bool OmitServiceUrl { get; init; }
     public DateTimeOffset? NotBefore { get; init; }
     public DateTimeOffset? Expires { get; init; }
     public string Algorithm { get; init; } = SecurityAlgorithms.RsaSha256;
@@ -79,6 +81,8 @@ public static class TeamsTokenFactory
             ["iss"] = spec.Issuer,
             ["aud"] = spec.Audience ?? appId,
         };
+        if (spec.OmitServiceUrl)
+            payload.Remove("serviceurl");
         foreach (var (name, value) in spec.ExtraClaims)
             payload[name] = JsonValue.Create(value.ToString());
 
