@@ -99,18 +99,7 @@ public sealed class TerminalChatTests : IAsyncLifetime
         Assert.Equal("⚠️ The assistant ran into an error and couldn't finish this answer. Please try again.\nBack again.\n", output);
     }
 
-    private async Task<(int ExitCode, string Output)> ChatAsync(string input)
-    {
-        var output = new StringWriter();
-        var exitCode = await BotApplication.RunChatAsync(
-        [
-            "--OpenAI:ApiKey", FakeOpenAIServer.ApiKey,
-            "--OpenAI:Endpoint", _server.BaseUri.ToString(),
-            "--Storage:Sqlite:Path", _folder.File("bot.db"),
-            "--Terminal:OutputDirectory", Path.Combine(_folder.Path, "out"),
-        ], new StringReader(input), output).WaitAsync(TimeSpan.FromSeconds(60));
-        return (exitCode, output.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
-    }
+    private Task<(int ExitCode, string Output)> ChatAsync(string input) => TerminalRun.ChatAsync(_server, _folder, input);
 
     private async Task<Bot.Core.Storage.ConversationRecord?> MappingAsync()
     {
