@@ -25,7 +25,10 @@ public sealed record AcceptResult(AcceptStatus Status, Task<TurnStatus> Answered
 /// <param name="StoppedTurn">True when a running answer was stopped.</param>
 /// <param name="DroppedMessages">Queued messages that will not be answered.</param>
 /// <param name="DeletedRemoteObjects">Remote objects deleted.</param>
-/// <param name="FailedDeletes">Remote objects that could not be deleted (kept in the registry).</param>
+/// <param name="FailedDeletes">
+/// Remote objects that could not be deleted now: they stay in the registry, marked for deletion, and the
+/// <see cref="RemoteObjectSweeper"/> tries again later.
+/// </param>
 public sealed record ResetResult(bool HadConversation, bool StoppedTurn, int DroppedMessages, int DeletedRemoteObjects, int FailedDeletes);
 
 /// <summary>
@@ -101,7 +104,9 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
 
     /// <summary>
     /// Resets a conversation: stops its running answer, drops its queued messages, archives the mapping
-    /// and (unless configured otherwise) deletes the remote conversation, files and vector store.
+    /// and (unless configured otherwise) deletes the remote conversation, files and vector store. Once it has
+    /// begun, the local part (archive, deletions requested) is done whatever <paramref name="cancellationToken"/>
+    /// says; the token only cuts the remote deletions short, and what they leave the sweep deletes later.
     /// </summary>
     public async Task<ResetResult> ResetAsync(ConversationKey key, CancellationToken cancellationToken = default)
     {
@@ -177,15 +182,22 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
 
     private async Task<(bool Had, int Deleted, int Failed)> ArchiveAndDeleteAsync(ConversationKey key, CancellationToken cancellationToken)
     {
-        var record = await _store.FindConversationAsync(key, cancellationToken).ConfigureAwait(false);
+        // Local writes run to the end even if the caller went away (a closed browser tab): a reset is never half done.
+        var record = await _store.FindConversationAsync(key, CancellationToken.None).ConfigureAwait(false);
         if (record is null)
             return (false, 0, 0);
-        await _store.ArchiveConversationAsync(record.Id, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
         if (!_options.DeleteRemoteObjectsOnReset)
+        {
+            await _store.ArchiveConversationAsync(record.Id, now, CancellationToken.None).ConfigureAwait(false);
             return (true, 0, 0);
+        }
 
+        // Requested first, so that whatever this reset does not get to delete is the sweep's to delete.
+        var schedule = _options.RemoteDeleteSchedule;
+        var retryAt = schedule.NextAfter(1, now);
+        var objects = await _store.ArchiveAndRequestDeletionAsync(record.Id, now, retryAt, CancellationToken.None).ConfigureAwait(false);
         var backend = _backends.Find(record.BackendKind) ?? _backends.Current;
-        var objects = await _store.GetRemoteObjectsAsync(record.Id, cancellationToken).ConfigureAwait(false);
         int deleted = 0, failed = 0;
         // Vector stores before their files, the conversation last.
         foreach (var item in objects.OrderBy(o => o.Kind switch { RemoteObjectKind.VectorStore => 0, RemoteObjectKind.File => 1, _ => 2 }))
@@ -193,12 +205,12 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
             try
             {
                 await backend.DeleteAsync(item.Kind, item.RemoteId, cancellationToken).ConfigureAwait(false);
-                await _store.MarkRemoteObjectDeletedAsync(item.Kind, item.RemoteId, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                await _store.MarkRemoteObjectDeletedAsync(item.Kind, item.RemoteId, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
                 deleted++;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                Log.RemoteDeleteFailed(_logger, item.Kind.ToString(), item.RemoteId, key, ex);
+                RemoteObjectSweeper.LogFailure(_logger, new RemoteDeletion(key, record.BackendKind, item, 1, retryAt), ex);
                 failed++;
             }
         }

@@ -99,6 +99,30 @@ public sealed class TerminalChatTests : IAsyncLifetime
         Assert.Equal("⚠️ The assistant ran into an error and couldn't finish this answer. Please try again.\nBack again.\n", output);
     }
 
+    [Fact]
+    public async Task AResetWhoseDeletionsFail_IsFinishedByTheHostsSweep_WhileTheChatRuns()
+    {
+        _server.Enqueue(FakeResponse.Stream().Text("Hi."));
+        await ChatAsync("hello\n");
+        Assert.Single(_server.Ledger.Orphans);
+        _server.FailNext("DELETE", "/conversations", 500);
+
+        var (exitCode, output) = await TerminalRun.ChatAsync(_server, _folder, new GatedReader("/reset\n", async () =>
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (_server.Ledger.Orphans.Count > 0 && DateTime.UtcNow < deadline)
+                    await Task.Delay(20);
+            }), null,
+            "--OpenAI:MaxRetries", "0",
+            "--Conversations:RemoteDeleteRetryDelay", "00:00:00.100",
+            "--Conversations:RemoteDeleteSweepInterval", "00:00:00.050");
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("Conversation reset.", output, StringComparison.Ordinal);
+        Assert.Empty(_server.Ledger.Orphans);
+        Assert.Equal(2, _server.RequestLog.Count(r => r.StartsWith("DELETE /v1/conversations/", StringComparison.Ordinal)));
+    }
+
     private Task<(int ExitCode, string Output)> ChatAsync(string input) => TerminalRun.ChatAsync(_server, _folder, input);
 
     private async Task<Bot.Core.Storage.ConversationRecord?> MappingAsync()

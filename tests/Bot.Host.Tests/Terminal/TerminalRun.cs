@@ -10,7 +10,12 @@ internal static class TerminalRun
     public static string OutputFolder(TempDirectory folder) => Path.Combine(folder.Path, "out");
 
     /// <summary>Feeds <paramref name="input"/> to the chat and returns its exit code and standard output (newlines as \n).</summary>
-    public static async Task<(int ExitCode, string Output)> ChatAsync(FakeOpenAIServer server, TempDirectory folder, string input, TextWriter? error = null)
+    public static Task<(int ExitCode, string Output)> ChatAsync(FakeOpenAIServer server, TempDirectory folder, string input, TextWriter? error = null) =>
+        ChatAsync(server, folder, new StringReader(input), error);
+
+    /// <summary>Runs the chat on <paramref name="input"/>, with <paramref name="settings"/> (pairs of --Key value) added.</summary>
+    public static async Task<(int ExitCode, string Output)> ChatAsync(FakeOpenAIServer server, TempDirectory folder, TextReader input, TextWriter? error,
+        params string[] settings)
     {
         var output = new StringWriter();
         var exitCode = await BotApplication.RunChatAsync(
@@ -19,7 +24,22 @@ internal static class TerminalRun
             "--OpenAI:Endpoint", server.BaseUri.ToString(),
             "--Storage:Sqlite:Path", folder.File("bot.db"),
             "--Terminal:OutputDirectory", OutputFolder(folder),
-        ], new StringReader(input), output, error ?? new StringWriter()).WaitAsync(TimeSpan.FromSeconds(60));
+            .. settings,
+        ], input, output, error ?? new StringWriter()).WaitAsync(TimeSpan.FromSeconds(90));
         return (exitCode, output.ToString().Replace(Environment.NewLine, "\n", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>Lines for the chat, then, before the end of input, a wait for <paramref name="beforeEnd"/>: the chat keeps running meanwhile.</summary>
+internal sealed class GatedReader(string lines, Func<Task> beforeEnd) : TextReader
+{
+    private readonly StringReader _lines = new(lines);
+
+    public override async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        if (await _lines.ReadLineAsync(cancellationToken) is { } line)
+            return line;
+        await beforeEnd().WaitAsync(cancellationToken);
+        return null;
     }
 }
