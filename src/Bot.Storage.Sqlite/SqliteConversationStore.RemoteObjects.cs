@@ -64,11 +64,7 @@ public sealed partial class SqliteConversationStore
         DateTimeOffset? retryAt, CancellationToken cancellationToken = default) =>
         WriteAsync<IReadOnlyList<RemoteObjectRecord>>(transaction =>
         {
-            var archive = WriterCommand(StoreSql.ArchiveConversation, transaction);
-            archive.Parameters.AddValue("$id", conversationId);
-            archive.Parameters.AddValue("$now", now);
-            ThrowIfNoConversation(archive.ExecuteNonQuery(), conversationId);
-
+            UpdateConversation(StoreSql.ArchiveConversation, conversationId, now, transaction);
             var request = WriterCommand(StoreSql.RequestRemoteDeletion, transaction);
             request.Parameters.AddValue("$conversation_id", conversationId);
             request.Parameters.AddValue("$now", now);

@@ -6,26 +6,13 @@ using Bot.Testing.OpenAI;
 namespace Bot.Host.Tests.Terminal;
 
 /// <summary>What the model says and names reaches the terminal and the disk only in a harmless form.</summary>
-public sealed class TerminalOutputTests : IAsyncLifetime
+public sealed class TerminalOutputTests : TerminalTestBase
 {
-    private readonly TempDirectory _folder = new();
-    private FakeOpenAIServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await FakeOpenAIServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _folder.Dispose();
-    }
-
-    private string OutputFolder => TerminalRun.OutputFolder(_folder);
-
     [Fact]
     public async Task GeneratedFilesWithHostileNames_AreEachSaved_UnderSafeUniqueNamesKeepingTheirExtension()
     {
         var longStem = string.Concat(Enumerable.Repeat("é", 200)); // 400 bytes in UTF-8
-        _server.Enqueue(FakeResponse.Stream()
+        Server.Enqueue(FakeResponse.Stream()
             .CodeInterpreterFile(".", "dot"u8.ToArray())
             .CodeInterpreterFile("..", "dotdot"u8.ToArray())
             .CodeInterpreterFile(longStem + ".csv", "long"u8.ToArray())
@@ -48,8 +35,8 @@ public sealed class TerminalOutputTests : IAsyncLifetime
         Assert.EndsWith(".csv", longName, StringComparison.Ordinal);
         Assert.InRange(Encoding.UTF8.GetByteCount(longName), 200, 255);
         Assert.Equal("long", saved[longName]);
-        Assert.Equal([OutputFolder], Directory.GetDirectories(_folder.Path));
-        Assert.False(File.Exists(Path.Combine(_folder.Path, "escape.txt")));
+        Assert.Equal([OutputFolder], Directory.GetDirectories(Folder.Path));
+        Assert.False(File.Exists(Path.Combine(Folder.Path, "escape.txt")));
         foreach (var name in saved.Keys)
             Assert.Contains($"📎 Saved {Path.Combine(OutputFolder, name)}", output, StringComparison.Ordinal);
         AssertNoControls(output);
@@ -60,7 +47,7 @@ public sealed class TerminalOutputTests : IAsyncLifetime
     {
         // A file where the output folder should be: nothing can be saved there, on any platform.
         await File.WriteAllTextAsync(OutputFolder, "in the way");
-        _server.Enqueue(
+        Server.Enqueue(
             FakeResponse.Stream().CodeInterpreterFile("first.csv", "1"u8.ToArray()).CodeInterpreterFile("second.csv", "2"u8.ToArray()).Text("Two files."),
             FakeResponse.Stream().Text("Still here."));
 
@@ -78,7 +65,7 @@ public sealed class TerminalOutputTests : IAsyncLifetime
     [Fact]
     public async Task EscapeSequencesAndControlCharacters_InTheModelsText_NeverReachTheTerminal()
     {
-        _server.Enqueue(FakeResponse.Stream().Text(
+        Server.Enqueue(FakeResponse.Stream().Text(
             "Hello \u001b[31mred\u001b[0m \u001b]0;pwned\u0007world\u0007!\r\n\u009b2JTabs\tand\u0000 lines\u001b]8;;https://x.test\u001b\\ stay\u001b(B.\u007f"));
 
         var (exitCode, output, _) = await ChatAsync("say something\n");
@@ -109,7 +96,7 @@ public sealed class TerminalOutputTests : IAsyncLifetime
     {
         if (OperatingSystem.IsWindows())
             return; // Windows files take their folder's access list
-        _server.Enqueue(FakeResponse.Stream().CodeInterpreterFile("data.csv", "x"u8.ToArray()).Text("Saved."));
+        Server.Enqueue(FakeResponse.Stream().CodeInterpreterFile("data.csv", "x"u8.ToArray()).Text("Saved."));
 
         await ChatAsync("make a file\n");
 
@@ -123,7 +110,7 @@ public sealed class TerminalOutputTests : IAsyncLifetime
     private async Task<(int ExitCode, string Output, string Errors)> ChatAsync(string input, StringWriter? error = null)
     {
         error ??= new StringWriter();
-        var (exitCode, output) = await TerminalRun.ChatAsync(_server, _folder, input, error);
+        var (exitCode, output) = await TerminalRun.ChatAsync(Server, Folder, input, error);
         return (exitCode, output, error.ToString());
     }
 }
