@@ -112,8 +112,9 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     {
         var stopped = _lanes.CancelRunning(key, CancelReason.Reset);
         var dropped = _lanes.DropQueued(key);
+        // Not the caller's token: messages taken out of the lane must not stay waiting in the store, to be answered after a restart.
         if (dropped.Count > 0)
-            await _store.SetInboxStatusAsync([.. dropped.Select(d => d.InboxId)], InboxStatus.Cancelled, _time.GetUtcNow(), cancellationToken)
+            await _store.SetInboxStatusAsync([.. dropped.Select(d => d.InboxId)], InboxStatus.Cancelled, _time.GetUtcNow(), CancellationToken.None)
                 .ConfigureAwait(false);
         foreach (var message in dropped)
             message.Complete(TurnStatus.Cancelled);
