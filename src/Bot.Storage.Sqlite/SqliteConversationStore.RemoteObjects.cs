@@ -112,6 +112,14 @@ public sealed partial class SqliteConversationStore
     }
 
     /// <inheritdoc />
+    public Task<DateTimeOffset?> GetNextDeletionDueAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(connection =>
+        {
+            using var command = ReaderCommand(connection, StoreSql.SelectNextDeletionDue);
+            return command.ExecuteScalar() is long due ? SqliteValues.FromUnixMs(due) : (DateTimeOffset?)null;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task<string?> GetValueAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);

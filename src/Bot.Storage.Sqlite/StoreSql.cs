@@ -99,6 +99,9 @@ internal static class StoreSql
         "WHERE deleted_at_ms IS NULL AND next_delete_at_ms IS NOT NULL AND next_delete_at_ms <= $now " +
         "ORDER BY next_delete_at_ms LIMIT $limit;";
 
+    public const string SelectNextDeletionDue =
+        "SELECT min(next_delete_at_ms) FROM remote_objects WHERE deleted_at_ms IS NULL AND next_delete_at_ms IS NOT NULL;";
+
     public const string ClaimDeletion =
         "UPDATE remote_objects SET delete_attempts = $attempt, next_delete_at_ms = $next_at WHERE id = $id;";
 

@@ -37,14 +37,17 @@ public sealed class RemoteDeletionTests : StoreTestBase
         await store.RecordRemoteObjectAsync(conversation.Id, new(RemoteObjectKind.VectorStore, "vs_1"));
         await store.ArchiveAndRequestDeletionAsync(conversation.Id, T0, s_schedule.NextAfter(1, T0));
 
+        Assert.Equal(T0.AddMinutes(1), await store.GetNextDeletionDueAsync());
         Assert.Empty(await store.ClaimDueDeletionsAsync(T0.AddSeconds(59), s_schedule, 10));
         var second = Assert.Single(await store.ClaimDueDeletionsAsync(T0.AddMinutes(1), s_schedule, 10));
         Assert.Empty(await store.ClaimDueDeletionsAsync(T0.AddMinutes(1), s_schedule, 10)); // claimed: not offered twice
+        Assert.Equal(T0.AddMinutes(3), await store.GetNextDeletionDueAsync());
         Assert.Empty(await store.ClaimDueDeletionsAsync(T0.AddMinutes(2.9), s_schedule, 10));
         var third = Assert.Single(await store.ClaimDueDeletionsAsync(T0.AddMinutes(3), s_schedule, 10));
 
         Assert.Equal(new RemoteDeletion(new("web", "t1"), "Responses", new(RemoteObjectKind.VectorStore, "vs_1"), 2, T0.AddMinutes(3)), second);
         Assert.Equal((3, (DateTimeOffset?)null), (third.Attempt, third.NextAttemptAt));
+        Assert.Null(await store.GetNextDeletionDueAsync());
         Assert.Empty(await store.ClaimDueDeletionsAsync(T0.AddYears(1), s_schedule, 10)); // given up
         Assert.Single(await store.GetRemoteObjectsAsync(conversation.Id)); // and still in the registry, for an operator
     }
@@ -77,6 +80,7 @@ public sealed class RemoteDeletionTests : StoreTestBase
         await store.ArchiveConversationAsync(switched.Id, T0);
 
         Assert.Empty(await store.ClaimDueDeletionsAsync(T0.AddYears(1), s_schedule, 10));
+        Assert.Null(await store.GetNextDeletionDueAsync());
         Assert.Single(await store.GetRemoteObjectsAsync(switched.Id));
     }
 

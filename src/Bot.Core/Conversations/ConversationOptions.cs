@@ -38,10 +38,6 @@ public sealed class ConversationOptions
     [Range(1, 30)]
     public int RemoteDeleteAttempts { get; set; } = 10;
 
-    /// <summary>How often the sweep looks for remote deletions that are due.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
-    public TimeSpan RemoteDeleteSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>The retry schedule these settings describe.</summary>
     public RetrySchedule RemoteDeleteSchedule => new(RemoteDeleteRetryDelay, RemoteDeleteAttempts);
 }

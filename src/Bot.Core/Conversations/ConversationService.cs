@@ -82,6 +82,12 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     public int RunningTurns => Volatile.Read(ref _running);
 
     /// <summary>
+    /// Raised when a reset leaves remote objects undeleted (the service failed, or the reset was cut short), with the
+    /// time the first of them may be tried again: the <see cref="RemoteObjectSweeper"/> wakes up for it.
+    /// </summary>
+    public event Action<DateTimeOffset>? RemoteDeletionsPending;
+
+    /// <summary>
     /// Accepts a message: records it in the inbox (a message id seen before is a duplicate and ignored),
     /// then queues it in its conversation's lane. Returns once it is stored, before it is answered.
     /// </summary>
@@ -200,20 +206,29 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
         var objects = await _store.ArchiveAndRequestDeletionAsync(record.Id, now, retryAt, CancellationToken.None).ConfigureAwait(false);
         var backend = _backends.Find(record.BackendKind) ?? _backends.Current;
         int deleted = 0, failed = 0;
-        // Vector stores before their files, the conversation last.
-        foreach (var item in objects.OrderBy(o => o.Kind switch { RemoteObjectKind.VectorStore => 0, RemoteObjectKind.File => 1, _ => 2 }))
+        try
         {
-            try
+            // Vector stores before their files, the conversation last.
+            foreach (var item in objects.OrderBy(o => o.Kind switch { RemoteObjectKind.VectorStore => 0, RemoteObjectKind.File => 1, _ => 2 }))
             {
-                await backend.DeleteAsync(item.Kind, item.RemoteId, cancellationToken).ConfigureAwait(false);
-                await _store.MarkRemoteObjectDeletedAsync(item.Kind, item.RemoteId, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-                deleted++;
+                try
+                {
+                    await backend.DeleteAsync(item.Kind, item.RemoteId, cancellationToken).ConfigureAwait(false);
+                    await _store.MarkRemoteObjectDeletedAsync(item.Kind, item.RemoteId, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                    deleted++;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    RemoteObjectSweeper.LogFailure(_logger, new RemoteDeletion(key, record.BackendKind, item, 1, retryAt), ex);
+                    failed++;
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                RemoteObjectSweeper.LogFailure(_logger, new RemoteDeletion(key, record.BackendKind, item, 1, retryAt), ex);
-                failed++;
-            }
+        }
+        finally
+        {
+            // Failed, or left untried by a cancellation.
+            if (deleted < objects.Count && retryAt is { } due)
+                RemoteDeletionsPending?.Invoke(due);
         }
 
         return (true, deleted, failed);

@@ -60,6 +60,9 @@ public interface IConversationStore
     Task<IReadOnlyList<RemoteDeletion>> ClaimDueDeletionsAsync(DateTimeOffset now, RetrySchedule schedule, int limit,
         CancellationToken cancellationToken = default);
 
+    /// <summary>When the earliest requested deletion that is still to be tried is due; null when none is.</summary>
+    Task<DateTimeOffset?> GetNextDeletionDueAsync(CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Starts a turn for the given inbox messages: a running turn row, the messages moved to
     /// <see cref="InboxStatus.Processing"/>, the conversation's last-active time updated. Returns the turn id.

@@ -5,6 +5,7 @@ using Bot.Testing;
 using Bot.Testing.Backends;
 using Bot.Testing.Conversations;
 using Microsoft.Extensions.Options;
+using static Bot.Core.Tests.Conversations.TestScripts;
 
 namespace Bot.Core.Tests.Conversations;
 
@@ -122,6 +123,29 @@ public sealed class RemoteDeletionSweepTests
     }
 
     [Fact]
+    public async Task ARunningSweeper_IsWokenByAResetThatLeftDeletions_AndRetriesUntilTheyAreDone()
+    {
+        var failing = true;
+        var backend = new ScriptedBackend
+        {
+            BeforeDelete = (_, _, _) => Volatile.Read(ref failing) ? throw new AssistantFailureException(FailureKind.ServiceError, "500") : Task.CompletedTask,
+        };
+        var options = new ConversationOptions { RemoteDeleteRetryDelay = TimeSpan.FromMilliseconds(50) };
+        await using var bot = await StartWithFilesAsync(backend, options);
+        var log = new ListLogger<RemoteObjectSweeper>();
+        using var sweeper = new RemoteObjectSweeper(bot.Store, new BackendCatalog(backend), bot.Service, Options.Create(options), TimeProvider.System, log);
+        await sweeper.StartAsync(CancellationToken.None);
+
+        Assert.Equal(3, (await bot.Service.ResetAsync(s_key)).FailedDeletes);
+        Volatile.Write(ref failing, false);
+
+        await WaitUntil(() => backend.Orphans.Count == 0, 60_000);
+        await WaitUntil(() => log.Count(SweptEvent) == 3, 60_000);
+        await sweeper.StopAsync(CancellationToken.None);
+        Assert.Empty(await bot.Store.GetRemoteObjectsAsync(1));
+    }
+
+    [Fact]
     public void TheRetryDelayDoubles_AndTheLastAttemptHasNoNext()
     {
         var schedule = new RetrySchedule(TimeSpan.FromMinutes(1), MaxAttempts: 4);
@@ -148,7 +172,7 @@ public sealed class RemoteDeletionSweepTests
     {
         var clock = new ManualClock();
         var log = new ListLogger<RemoteObjectSweeper>();
-        return (new RemoteObjectSweeper(bot.Store, new BackendCatalog(bot.Backend), Options.Create(options), clock, log), clock, log);
+        return (new RemoteObjectSweeper(bot.Store, new BackendCatalog(bot.Backend), bot.Service, Options.Create(options), clock, log), clock, log);
     }
 
     private sealed class ManualClock : TimeProvider

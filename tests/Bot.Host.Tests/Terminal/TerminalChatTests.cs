@@ -103,8 +103,7 @@ public sealed class TerminalChatTests : TerminalTestBase
                     await Task.Delay(20);
             }), null,
             "--OpenAI:MaxRetries", "0",
-            "--Conversations:RemoteDeleteRetryDelay", "00:00:00.100",
-            "--Conversations:RemoteDeleteSweepInterval", "00:00:00.050");
+            "--Conversations:RemoteDeleteRetryDelay", "00:00:00.100");
 
         Assert.Equal(0, exitCode);
         Assert.StartsWith("Conversation reset.", output, StringComparison.Ordinal);

@@ -87,8 +87,8 @@ internal sealed class BackendHarness : IAsyncDisposable
     /// <summary>Starts the background sweep of requested remote deletions, as the host runs it, with the harness's conversation options.</summary>
     public async Task StartSweeperAsync()
     {
-        _sweeper = new RemoteObjectSweeper(Core.Store, new BackendCatalog(Core.Backend), Options.Create(_conversations ?? new ConversationOptions()),
-            TimeProvider.System, NullLogger<RemoteObjectSweeper>.Instance);
+        _sweeper = new RemoteObjectSweeper(Core.Store, new BackendCatalog(Core.Backend), Core.Service,
+            Options.Create(_conversations ?? new ConversationOptions()), TimeProvider.System, NullLogger<RemoteObjectSweeper>.Instance);
         await _sweeper.StartAsync(CancellationToken.None);
     }
 
