@@ -55,7 +55,7 @@ public interface IConversationStore
     /// Claims up to <paramref name="limit"/> remote objects whose requested deletion is due at <paramref name="now"/>,
     /// earliest first, for one more attempt each. The attempt is counted and the next one scheduled by
     /// <paramref name="schedule"/> (none after the last) before the caller makes it, so an attempt cut short by a
-    /// crash counts too and two sweeps never take the same object at once.
+    /// crash counts too, and an object is not offered again before its next attempt is due.
     /// </summary>
     Task<IReadOnlyList<RemoteDeletion>> ClaimDueDeletionsAsync(DateTimeOffset now, RetrySchedule schedule, int limit,
         CancellationToken cancellationToken = default);
