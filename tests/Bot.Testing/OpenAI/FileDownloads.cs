@@ -22,6 +22,11 @@ public sealed record FakeDownload(string FileId, string Filename, long Bytes, lo
 internal sealed class FileDownloads
 {
     private const int PieceBytes = 16 * 1024;
+
+    // Past this, pieces go out paced. A client that hung up makes Kestrel's writes succeed without sending anything
+    // until it signals RequestAborted; pacing gives that signal time to arrive, so a huge file is never counted as
+    // served to a client that left. Ordinary files stay far below this and go out at full speed.
+    private const long PacedAfterBytes = 4 * 1024 * 1024;
     private static readonly byte[] s_zeros = new byte[PieceBytes];
 
     private readonly ConcurrentQueue<FakeDownload> _finished = new();
@@ -43,8 +48,13 @@ internal sealed class FileDownloads
         long served = 0;
         try
         {
-            while (served < size)
+            while (served < size && !context.RequestAborted.IsCancellationRequested)
             {
+                if (served >= PacedAfterBytes)
+                {
+                    await Task.Delay(1, context.RequestAborted);
+                }
+
                 var length = (int)Math.Min(PieceBytes, size - served);
                 var piece = served < content.LongLength
                     ? content.AsMemory((int)served, (int)Math.Min(length, content.LongLength - served))
