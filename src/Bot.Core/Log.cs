@@ -30,8 +30,10 @@ internal static partial class Log
     [LoggerMessage(1007, LogLevel.Warning, "Attachment {FileName} of message {MessageId} in {Conversation} was skipped: {Reason}")]
     public static partial void AttachmentSkipped(ILogger logger, string fileName, string messageId, ConversationKey conversation, string reason, Exception? exception);
 
-    [LoggerMessage(1008, LogLevel.Warning, "Deleting remote {Kind} {RemoteId} of {Conversation} failed; it stays in the registry")]
-    public static partial void RemoteDeleteFailed(ILogger logger, string kind, string remoteId, ConversationKey conversation, Exception exception);
+    [LoggerMessage(1008, LogLevel.Warning,
+        "Deleting remote {Kind} {RemoteId} of {Conversation} failed (attempt {Attempt}); it stays in the registry and is tried again from {RetryAt:O}")]
+    public static partial void RemoteDeleteFailed(ILogger logger, string kind, string remoteId, ConversationKey conversation, int attempt,
+        DateTimeOffset retryAt, Exception exception);
 
     [LoggerMessage(1009, LogLevel.Information, "Reset {Conversation}: archived, {Deleted} remote objects deleted, {Failed} failed, {Dropped} queued messages dropped")]
     public static partial void ConversationReset(ILogger logger, ConversationKey conversation, int deleted, int failed, int dropped);
@@ -47,4 +49,15 @@ internal static partial class Log
 
     [LoggerMessage(1013, LogLevel.Information, "{Conversation} was on the {OldBackend} backend; starting a new remote conversation on {NewBackend}")]
     public static partial void BackendSwitched(ILogger logger, ConversationKey conversation, string oldBackend, string newBackend);
+
+    [LoggerMessage(1014, LogLevel.Error,
+        "Gave up deleting remote {Kind} {RemoteId} of {Conversation} after {Attempts} attempts; it stays in the registry, marked for deletion: delete it by hand")]
+    public static partial void RemoteDeleteAbandoned(ILogger logger, string kind, string remoteId, ConversationKey conversation, int attempts,
+        Exception exception);
+
+    [LoggerMessage(1015, LogLevel.Information, "Deleted remote {Kind} {RemoteId} of {Conversation} on attempt {Attempt}")]
+    public static partial void RemoteObjectSwept(ILogger logger, string kind, string remoteId, ConversationKey conversation, int attempt);
+
+    [LoggerMessage(1016, LogLevel.Warning, "The sweep of requested remote deletions failed; it runs again in {Interval}")]
+    public static partial void SweepFailed(ILogger logger, TimeSpan interval, Exception exception);
 }

@@ -19,9 +19,10 @@ public static class BotApplication
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddBot(builder.Configuration);
-        builder.Services.AddTerminalChat(builder.Configuration, input ?? Console.In, output ?? Console.Out);
+        error ??= Console.Error;
+        builder.Services.AddTerminalChat(builder.Configuration, input ?? Console.In, output ?? Console.Out, error);
         using var host = builder.Build();
-        return await StartupErrors.RunAsync(host, error ?? Console.Error).ConfigureAwait(false);
+        return await StartupErrors.RunAsync(host, error).ConfigureAwait(false);
     }
 
     /// <summary>The server: chat channels that have credentials, and <c>/healthz</c>.</summary>

@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(2015, LogLevel.Warning, "Thread {ThreadId} of {Conversation} no longer exists at the service; starting a new thread")]
     public static partial void ThreadMissing(ILogger logger, string threadId, string conversation);
+
+    [LoggerMessage(2016, LogLevel.Warning, "Generated file {FileId} ({FileName}) is larger than {Limit} bytes (OpenAI:MaxOutputFileBytes); it was not downloaded")]
+    public static partial void OutputFileTooLarge(ILogger logger, string fileId, string fileName, long limit);
 }

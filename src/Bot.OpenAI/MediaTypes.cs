@@ -31,11 +31,14 @@ internal static class MediaTypes
     public static string ExtensionOf(string mediaType) =>
         s_byExtension.FirstOrDefault(p => p.Value == mediaType).Key ?? ".bin";
 
-    /// <summary>Decodes <c>data:image/png;base64,…</c>.</summary>
-    public static bool TryDecodeDataUri(string uri, out string mediaType, out byte[] bytes)
+    /// <summary>
+    /// Decodes <c>data:image/png;base64,…</c>. A payload that would decode to more than <paramref name="maxBytes"/> is
+    /// not decoded: the method returns true with <paramref name="bytes"/> null.
+    /// </summary>
+    public static bool TryDecodeDataUri(string uri, long maxBytes, out string mediaType, out byte[]? bytes)
     {
         mediaType = "";
-        bytes = [];
+        bytes = null;
         const string prefix = "data:";
         var comma = uri.IndexOf(',', StringComparison.Ordinal);
         if (!uri.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || comma < 0)
@@ -44,6 +47,9 @@ internal static class MediaTypes
         if (!header.EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
             return false;
         mediaType = header[..^";base64".Length];
+        var payload = uri.AsSpan(comma + 1);
+        if (DecodedLength(payload) > maxBytes)
+            return true;
         try
         {
             bytes = Convert.FromBase64String(uri[(comma + 1)..]);
@@ -53,5 +59,12 @@ internal static class MediaTypes
         {
             return false;
         }
+    }
+
+    // What a base64 payload decodes to, known from its length: four characters carry three bytes, less the padding.
+    private static long DecodedLength(ReadOnlySpan<char> payload)
+    {
+        var padding = payload.EndsWith("==") ? 2 : payload.EndsWith("=") ? 1 : 0;
+        return Math.Max(0, (payload.Length + 3L) / 4 * 3 - padding);
     }
 }

@@ -45,6 +45,12 @@ public sealed class OpenAIOptions
 
     /// <summary>Longest wait for an uploaded document to be indexed for file search.</summary>
     public TimeSpan FileIndexingTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Largest generated file the bot downloads, in bytes (default 50 MB). Reading stops at the limit; a bigger file
+    /// becomes a one-line note in the reply.
+    /// </summary>
+    public long MaxOutputFileBytes { get; set; } = 50L * 1024 * 1024;
 }
 
 /// <summary>Built-in tools (configuration section <c>OpenAI:Tools</c>).</summary>

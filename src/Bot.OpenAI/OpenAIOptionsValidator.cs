@@ -5,6 +5,8 @@ namespace Bot.OpenAI;
 /// <summary>Checks the OpenAI settings at start and names each problem by its key.</summary>
 internal sealed class OpenAIOptionsValidator : IValidateOptions<OpenAIOptions>
 {
+    private const long MaxOutputFileLimit = 1024L * 1024 * 1024;
+
     public ValidateOptionsResult Validate(string? name, OpenAIOptions options)
     {
         var errors = new List<string>();
@@ -30,6 +32,9 @@ internal sealed class OpenAIOptionsValidator : IValidateOptions<OpenAIOptions>
             errors.Add("OpenAI:MaxToolRounds: must be between 1 and 100.");
         if (options.MaxInputCharacters < 1)
             errors.Add("OpenAI:MaxInputCharacters: must be positive.");
+        // A generated file is held in memory once read, so the limit stays well within what one buffer can hold.
+        if (options.MaxOutputFileBytes is < 1 or > MaxOutputFileLimit)
+            errors.Add($"OpenAI:MaxOutputFileBytes: must be between 1 and {MaxOutputFileLimit} (1 GB).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -58,14 +58,20 @@ public sealed partial class SqliteConversationStore
 
     /// <inheritdoc />
     public Task ArchiveConversationAsync(long conversationId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        WriteAsync(_ =>
+        WriteAsync(transaction =>
         {
-            var command = WriterCommand(StoreSql.ArchiveConversation, null);
-            command.Parameters.AddValue("$id", conversationId);
-            command.Parameters.AddValue("$now", now);
-            ThrowIfNoConversation(command.ExecuteNonQuery(), conversationId);
+            UpdateConversation(StoreSql.ArchiveConversation, conversationId, now, transaction);
             return true;
         }, inTransaction: false, cancellationToken);
+
+    // Runs an update of one conversation row that takes its id and a time (archive, touch); it must exist.
+    private void UpdateConversation(string sql, long conversationId, DateTimeOffset now, SqliteTransaction? transaction)
+    {
+        var command = WriterCommand(sql, transaction);
+        command.Parameters.AddValue("$id", conversationId);
+        command.Parameters.AddValue("$now", now);
+        ThrowIfNoConversation(command.ExecuteNonQuery(), conversationId);
+    }
 
     private static ConversationRecord? FindActiveConversation(SqliteCommand command, ConversationKey key)
     {

@@ -44,9 +44,10 @@ public sealed partial class SqliteConversationStore
         if (inboxIds.Count == 0)
             return Task.CompletedTask;
         var ids = SqliteValues.ToJson(inboxIds);
+        var finished = status is not (InboxStatus.Accepted or InboxStatus.Processing);
         return WriteAsync(_ =>
         {
-            var command = WriterCommand(StoreSql.SetInboxStatus, null);
+            var command = WriterCommand(finished ? StoreSql.FinishInboxMessages : StoreSql.SetInboxStatus, null);
             command.Parameters.AddValue("$ids", ids);
             command.Parameters.AddValue("$status", status.ToString());
             command.Parameters.AddValue("$now", now);

@@ -1,5 +1,7 @@
 using Bot.Core.Backends;
+using Bot.Core.Conversations;
 using Bot.Core.Storage;
+using Microsoft.Data.Sqlite;
 
 namespace Bot.Storage.Sqlite;
 
@@ -38,11 +40,7 @@ public sealed partial class SqliteConversationStore
             using var reader = command.ExecuteReader();
             var records = new List<RemoteObjectRecord>();
             while (reader.Read())
-            {
-                records.Add(new RemoteObjectRecord(
-                    reader.GetEnum<RemoteObjectKind>(0), reader.GetString(1), reader.GetStringOrNull(2), reader.GetStringOrNull(3)));
-            }
-
+                records.Add(ReadRemoteObject(reader, 0));
             return records;
         }, cancellationToken);
 
@@ -60,6 +58,66 @@ public sealed partial class SqliteConversationStore
             return command.ExecuteNonQuery();
         }, inTransaction: false, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RemoteObjectRecord>> ArchiveAndRequestDeletionAsync(long conversationId, DateTimeOffset now,
+        DateTimeOffset? retryAt, CancellationToken cancellationToken = default) =>
+        WriteAsync<IReadOnlyList<RemoteObjectRecord>>(transaction =>
+        {
+            UpdateConversation(StoreSql.ArchiveConversation, conversationId, now, transaction);
+            var request = WriterCommand(StoreSql.RequestRemoteDeletion, transaction);
+            request.Parameters.AddValue("$conversation_id", conversationId);
+            request.Parameters.AddValue("$now", now);
+            request.Parameters.AddValue("$retry_at", retryAt);
+            using var reader = request.ExecuteReader();
+            var records = new List<RemoteObjectRecord>();
+            while (reader.Read())
+                records.Add(ReadRemoteObject(reader, 0));
+            return records;
+        }, inTransaction: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RemoteDeletion>> ClaimDueDeletionsAsync(DateTimeOffset now, RetrySchedule schedule, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return WriteAsync<IReadOnlyList<RemoteDeletion>>(transaction =>
+        {
+            var select = WriterCommand(StoreSql.SelectDueDeletions, transaction);
+            select.Parameters.AddValue("$now", now);
+            select.Parameters.AddValue("$limit", limit);
+            var due = new List<(long Id, RemoteDeletion Deletion)>();
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var attempt = reader.GetInt32(8) + 1;
+                    due.Add((reader.GetInt64(0), new RemoteDeletion(new ConversationKey(reader.GetString(1), reader.GetString(2)),
+                        reader.GetString(3), ReadRemoteObject(reader, 4), attempt, schedule.NextAfter(attempt, now))));
+                }
+            }
+
+            foreach (var (id, deletion) in due)
+            {
+                var claim = WriterCommand(StoreSql.ClaimDeletion, transaction);
+                claim.Parameters.AddValue("$id", id);
+                claim.Parameters.AddValue("$attempt", deletion.Attempt);
+                claim.Parameters.AddValue("$next_at", deletion.NextAttemptAt);
+                claim.ExecuteNonQuery();
+            }
+
+            return due.ConvertAll(d => d.Deletion);
+        }, inTransaction: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<DateTimeOffset?> GetNextDeletionDueAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(connection =>
+        {
+            using var command = ReaderCommand(connection, StoreSql.SelectNextDeletionDue);
+            return command.ExecuteScalar() is long due ? SqliteValues.FromUnixMs(due) : (DateTimeOffset?)null;
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<string?> GetValueAsync(string key, CancellationToken cancellationToken = default)
@@ -86,4 +144,8 @@ public sealed partial class SqliteConversationStore
             return command.ExecuteNonQuery();
         }, inTransaction: false, cancellationToken);
     }
+
+    // Kind, remote id, label and purpose, in that order from `first`.
+    private static RemoteObjectRecord ReadRemoteObject(SqliteDataReader reader, int first) => new(
+        reader.GetEnum<RemoteObjectKind>(first), reader.GetString(first + 1), reader.GetStringOrNull(first + 2), reader.GetStringOrNull(first + 3));
 }

@@ -15,10 +15,7 @@ public sealed partial class SqliteConversationStore
         var ids = SqliteValues.ToJson(inboxIds);
         return WriteAsync(transaction =>
         {
-            var touch = WriterCommand(StoreSql.TouchConversation, transaction);
-            touch.Parameters.AddValue("$id", conversationId);
-            touch.Parameters.AddValue("$now", now);
-            ThrowIfNoConversation(touch.ExecuteNonQuery(), conversationId);
+            UpdateConversation(StoreSql.TouchConversation, conversationId, now, transaction);
 
             var insert = WriterCommand(StoreSql.InsertTurn, transaction);
             insert.Parameters.AddValue("$conversation_id", conversationId);

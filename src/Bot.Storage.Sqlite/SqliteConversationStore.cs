@@ -15,8 +15,12 @@ public sealed partial class SqliteConversationStore : IConversationStore, IAsync
 {
     private const int BusyTimeoutSeconds = 5;
 
-    // journal_mode is stored in the file; these are per connection.
-    private const string ConnectionPragmas = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
+    // journal_mode is stored in the file; these are per connection. secure_delete = FAST zeroes the space that
+    // forgotten message texts leave in a page whenever the page is written anyway, so they do not linger in the file.
+    private const string ConnectionPragmas = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = FAST;";
+
+    private const UnixFileMode SharedAccess = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     private readonly string _writerConnectionString;
     private readonly string _readerConnectionString;
@@ -127,7 +131,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IAsync
     {
         var folder = Path.GetDirectoryName(DatabasePath);
         if (!string.IsNullOrEmpty(folder))
-            Directory.CreateDirectory(folder);
+            PrivateFiles.CreateFolder(folder);
+        CreateDatabaseFile();
 
         var connection = new SqliteConnection(_writerConnectionString);
         try
@@ -153,6 +158,27 @@ public sealed partial class SqliteConversationStore : IConversationStore, IAsync
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Creates the database file empty (which SQLite takes as a new database) and owner-only, before SQLite would create
+    /// it with the process's umask; SQLite then gives its -wal and -shm files the database file's mode. An existing
+    /// file is left as it is, with a warning when other users can read it.
+    /// </summary>
+    private void CreateDatabaseFile()
+    {
+        try
+        {
+            using var created = new FileStream(DatabasePath, PrivateFiles.CreateOptions(FileMode.CreateNew));
+            return;
+        }
+        catch (IOException) when (File.Exists(DatabasePath))
+        {
+            // There already, or another process made it a moment ago.
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(DatabasePath) & SharedAccess) != 0)
+            Log.DatabaseShared(_logger, DatabasePath);
     }
 
     private void CloseWriter()

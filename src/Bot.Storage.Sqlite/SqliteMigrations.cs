@@ -86,8 +86,21 @@ internal static class SqliteMigrations
         ) WITHOUT ROWID;
         """;
 
+    private const string Version2 = """
+        -- A requested deletion (a reset) that has not succeeded yet is tried again by a sweep, with backoff.
+        -- next_delete_at_ms is when the next attempt may start; NULL when none is due (never requested, deleted, given up).
+        ALTER TABLE remote_objects ADD COLUMN delete_requested_at_ms INTEGER;
+        ALTER TABLE remote_objects ADD COLUMN delete_attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE remote_objects ADD COLUMN next_delete_at_ms INTEGER;
+        CREATE INDEX ix_remote_objects_delete_due
+            ON remote_objects (next_delete_at_ms) WHERE deleted_at_ms IS NULL AND next_delete_at_ms IS NOT NULL;
+
+        -- The inbox keeps what a message said only until it is finished with; ids, statuses and times stay.
+        UPDATE inbox SET text = '', author_name = '', attachments = '[]' WHERE status NOT IN ('Accepted', 'Processing');
+        """;
+
     /// <summary>The scripts in order; the schema version of a database is how many of them it has had.</summary>
-    public static IReadOnlyList<string> Scripts { get; } = [Version1];
+    public static IReadOnlyList<string> Scripts { get; } = [Version1, Version2];
 
     /// <summary>The schema version this build creates.</summary>
     public static int LatestVersion => Scripts.Count;

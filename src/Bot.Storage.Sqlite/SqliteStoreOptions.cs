@@ -7,8 +7,8 @@ public sealed class SqliteStoreOptions
     public const string SectionName = "Storage:Sqlite";
 
     /// <summary>
-    /// The database file. A relative path resolves against the current directory; the folder is created
-    /// when missing.
+    /// The database file. A relative path resolves against the current directory; the folder (when missing) and the
+    /// file are created readable by the owner only.
     /// </summary>
     public string Path { get; set; } = "data/bot.db";
 }

@@ -36,16 +36,23 @@ internal static class StoreSql
         "$reply_address, $is_shared, $received_at_ms, $now, $status, $now) " +
         "ON CONFLICT (channel, message_id) DO NOTHING RETURNING id;";
 
+    // What a message said, forgotten once it is finished with (answered, failed, cancelled); its ids and times stay.
+    private const string Forget = "text = '', author_name = '', attachments = '[]'";
+
     // $ids is a JSON array of inbox ids: one statement for any number of messages.
     public const string SetInboxStatus =
         "UPDATE inbox SET status = $status, updated_at_ms = $now WHERE id IN (SELECT value FROM json_each($ids));";
+
+    public const string FinishInboxMessages =
+        $"UPDATE inbox SET status = $status, updated_at_ms = $now, {Forget} WHERE id IN (SELECT value FROM json_each($ids));";
 
     public const string MoveInboxIntoTurn =
         "UPDATE inbox SET status = $status, turn_id = $turn_id, updated_at_ms = $now " +
         "WHERE id IN (SELECT value FROM json_each($ids));";
 
+    // Only finishing a turn sets the status of its messages, so this is their end.
     public const string SetInboxStatusOfTurn =
-        "UPDATE inbox SET status = $status, updated_at_ms = $now WHERE turn_id = $turn_id;";
+        $"UPDATE inbox SET status = $status, updated_at_ms = $now, {Forget} WHERE turn_id = $turn_id;";
 
     // The status condition is written exactly as in the partial index ix_inbox_unfinished so that the index serves it.
     public const string SelectUnfinishedInbox =
@@ -75,7 +82,28 @@ internal static class StoreSql
         "WHERE conversation_id = $conversation_id AND deleted_at_ms IS NULL ORDER BY id;";
 
     public const string MarkRemoteObjectDeleted =
-        "UPDATE remote_objects SET deleted_at_ms = coalesce(deleted_at_ms, $now) WHERE kind = $kind AND remote_id = $remote_id;";
+        "UPDATE remote_objects SET deleted_at_ms = coalesce(deleted_at_ms, $now), next_delete_at_ms = NULL " +
+        "WHERE kind = $kind AND remote_id = $remote_id;";
+
+    // The reset's own attempt is the first; the sweep may make the next from $retry_at.
+    public const string RequestRemoteDeletion =
+        "UPDATE remote_objects SET delete_requested_at_ms = coalesce(delete_requested_at_ms, $now), delete_attempts = 1, " +
+        "next_delete_at_ms = $retry_at WHERE conversation_id = $conversation_id AND deleted_at_ms IS NULL " +
+        "RETURNING kind, remote_id, label, purpose;";
+
+    // The conditions repeat the partial index ix_remote_objects_delete_due so that the index serves them. No table
+    // aliases: the query plan test looks for scans by table name.
+    public const string SelectDueDeletions =
+        "SELECT remote_objects.id, channel, chat_conversation_id, backend_kind, kind, remote_id, label, purpose, delete_attempts " +
+        "FROM remote_objects JOIN conversations ON conversations.id = remote_objects.conversation_id " +
+        "WHERE deleted_at_ms IS NULL AND next_delete_at_ms IS NOT NULL AND next_delete_at_ms <= $now " +
+        "ORDER BY next_delete_at_ms LIMIT $limit;";
+
+    public const string SelectNextDeletionDue =
+        "SELECT min(next_delete_at_ms) FROM remote_objects WHERE deleted_at_ms IS NULL AND next_delete_at_ms IS NOT NULL;";
+
+    public const string ClaimDeletion =
+        "UPDATE remote_objects SET delete_attempts = $attempt, next_delete_at_ms = $next_at WHERE id = $id;";
 
     public const string SelectValue = "SELECT value FROM kv WHERE key = $key;";
 

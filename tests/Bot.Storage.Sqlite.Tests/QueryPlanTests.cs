@@ -37,6 +37,9 @@ public sealed partial class QueryPlanTests : StoreTestBase
         Assert.Contains(Plan(StoreSql.SetInboxStatusOfTurn), line => line.Contains("ix_inbox_turn", StringComparison.Ordinal));
         Assert.Contains(Plan(StoreSql.FindActiveConversation), line => line.Contains("ux_conversations_active_key", StringComparison.Ordinal));
         Assert.Contains(Plan(StoreSql.SelectLiveRemoteObjects), line => line.Contains("ix_remote_objects_conversation", StringComparison.Ordinal));
+        Assert.Contains(Plan(StoreSql.RequestRemoteDeletion), line => line.Contains("ix_remote_objects_conversation", StringComparison.Ordinal));
+        Assert.Contains(Plan(StoreSql.SelectDueDeletions), line => line.Contains("ix_remote_objects_delete_due", StringComparison.Ordinal));
+        Assert.Contains(Plan(StoreSql.SelectNextDeletionDue), line => line.Contains("ix_remote_objects_delete_due", StringComparison.Ordinal));
     }
 
     private List<string> Plan(string sql)

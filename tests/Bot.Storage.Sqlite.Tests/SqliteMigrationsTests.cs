@@ -25,7 +25,8 @@ public sealed class SqliteMigrationsTests : StoreTestBase
         }
 
         Assert.Equal(
-            ["conversations", "inbox", "ix_inbox_turn", "ix_inbox_unfinished", "ix_remote_objects_conversation", "ix_turns_conversation",
+            ["conversations", "inbox", "ix_inbox_turn", "ix_inbox_unfinished", "ix_remote_objects_conversation", "ix_remote_objects_delete_due",
+             "ix_turns_conversation",
              "kv", "remote_objects", "turns", "ux_conversations_active_key"],
             names);
         Assert.Equal(SqliteMigrations.LatestVersion, Db.Scalar<int>("PRAGMA user_version;"));
@@ -106,5 +107,50 @@ public sealed class SqliteMigrationsTests : StoreTestBase
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetValueAsync("x"));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.SetValueAsync("x", "y"));
+    }
+
+    [Fact]
+    public async Task A_version_1_database_is_migrated_keeping_unfinished_messages_and_forgetting_what_finished_ones_said()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Db.DatabasePath)!);
+        using (var connection = Db.OpenRawConnection())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = SqliteMigrations.Scripts[0] + """
+                PRAGMA user_version = 1;
+                INSERT INTO conversations (channel, chat_conversation_id, backend_kind, created_at_ms, last_active_at_ms)
+                    VALUES ('discord', 'c1', 'Responses', 1, 1);
+                INSERT INTO remote_objects (conversation_id, kind, remote_id, created_at_ms) VALUES (1, 'File', 'file_1', 1);
+                INSERT INTO inbox (channel, chat_conversation_id, message_id, author_id, author_name, text, attachments,
+                                   reply_address, received_at_ms, accepted_at_ms, status, updated_at_ms)
+                VALUES ('discord', 'c1', 'done', 'u1', 'Ada', 'answered long ago', '[{"name":"a.csv","source":"https://cdn/a"}]', 'r', 1, 1, 'Answered', 1),
+                       ('discord', 'c1', 'dropped', 'u1', 'Ada', 'dropped by a reset', '[]', 'r', 1, 1, 'Cancelled', 1),
+                       ('discord', 'c1', 'waiting', 'u1', 'Ada', 'still waiting', '[{"name":"b.csv","source":"https://cdn/b"}]', 'r', 1, 1, 'Accepted', 1);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var store = await Db.OpenStoreAsync();
+
+        Assert.Equal(SqliteMigrations.LatestVersion, Db.Scalar<int>("PRAGMA user_version;"));
+        Assert.Equal(["", "", "still waiting"], Column("SELECT text FROM inbox ORDER BY id;"));
+        Assert.Equal(["", "", "Ada"], Column("SELECT author_name FROM inbox ORDER BY id;"));
+        Assert.Equal(["[]", "[]", """[{"name":"b.csv","source":"https://cdn/b"}]"""], Column("SELECT attachments FROM inbox ORDER BY id;"));
+        Assert.Equal(["done", "dropped", "waiting"], Column("SELECT message_id FROM inbox ORDER BY id;"));
+        var waiting = Assert.Single(await store.GetUnfinishedInboxAsync("discord"));
+        Assert.Equal(("still waiting", "b.csv"), (waiting.Message.Text, Assert.Single(waiting.Message.Attachments).FileName));
+        Assert.Single(await store.GetRemoteObjectsAsync(1));
+    }
+
+    private List<string> Column(string sql)
+    {
+        using var connection = Db.OpenRawConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+            values.Add(reader.GetString(0));
+        return values;
     }
 }

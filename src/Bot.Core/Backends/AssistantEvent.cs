@@ -29,6 +29,12 @@ public sealed record ToolActivity(ToolKind Tool, bool Running, string? FunctionN
 /// <summary>A generated file, downloaded and ready to deliver.</summary>
 public sealed record OutputFileReady(OutputFile File, string RemoteFileId) : AssistantEvent;
 
+/// <summary>
+/// A generated file that was not delivered because it is larger than the backend downloads; the reply names it in a
+/// note. <paramref name="Limit"/> is that size in bytes.
+/// </summary>
+public sealed record OutputFileTooLarge(string FileName, long Limit, string RemoteFileId) : AssistantEvent;
+
 /// <summary>Token usage of one remote response; a turn with function calls reports several.</summary>
 public sealed record UsageReported(TokenUsage Usage) : AssistantEvent;
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bot.Core.Storage;
 
 namespace Bot.Core.Conversations;
 
@@ -25,4 +26,18 @@ public sealed class ConversationOptions
 
     /// <summary>Whether a reset deletes the remote conversation, files and vector store the bot created.</summary>
     public bool DeleteRemoteObjectsOnReset { get; set; } = true;
+
+    /// <summary>
+    /// How long after a reset failed (or was cut short) to delete a remote object the sweep tries again; each further
+    /// try waits twice as long as the one before.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan RemoteDeleteRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Most attempts to delete one remote object, the reset's own included; then the sweep gives up and logs it.</summary>
+    [Range(1, 30)]
+    public int RemoteDeleteAttempts { get; set; } = 10;
+
+    /// <summary>The retry schedule these settings describe.</summary>
+    public RetrySchedule RemoteDeleteSchedule => new(RemoteDeleteRetryDelay, RemoteDeleteAttempts);
 }

@@ -25,7 +25,10 @@ public sealed record AcceptResult(AcceptStatus Status, Task<TurnStatus> Answered
 /// <param name="StoppedTurn">True when a running answer was stopped.</param>
 /// <param name="DroppedMessages">Queued messages that will not be answered.</param>
 /// <param name="DeletedRemoteObjects">Remote objects deleted.</param>
-/// <param name="FailedDeletes">Remote objects that could not be deleted (kept in the registry).</param>
+/// <param name="FailedDeletes">
+/// Remote objects that could not be deleted now: they stay in the registry, marked for deletion, and the
+/// <see cref="RemoteObjectSweeper"/> tries again later.
+/// </param>
 public sealed record ResetResult(bool HadConversation, bool StoppedTurn, int DroppedMessages, int DeletedRemoteObjects, int FailedDeletes);
 
 /// <summary>
@@ -79,6 +82,12 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     public int RunningTurns => Volatile.Read(ref _running);
 
     /// <summary>
+    /// Raised when a reset leaves remote objects undeleted (the service failed, or the reset was cut short), with the
+    /// time the first of them may be tried again: the <see cref="RemoteObjectSweeper"/> wakes up for it.
+    /// </summary>
+    public event Action<DateTimeOffset>? RemoteDeletionsPending;
+
+    /// <summary>
     /// Accepts a message: records it in the inbox (a message id seen before is a duplicate and ignored),
     /// then queues it in its conversation's lane. Returns once it is stored, before it is answered.
     /// </summary>
@@ -101,14 +110,17 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
 
     /// <summary>
     /// Resets a conversation: stops its running answer, drops its queued messages, archives the mapping
-    /// and (unless configured otherwise) deletes the remote conversation, files and vector store.
+    /// and (unless configured otherwise) deletes the remote conversation, files and vector store. Once it has
+    /// begun, the local part (archive, deletions requested) is done whatever <paramref name="cancellationToken"/>
+    /// says; the token only cuts the remote deletions short, and what they leave the sweep deletes later.
     /// </summary>
     public async Task<ResetResult> ResetAsync(ConversationKey key, CancellationToken cancellationToken = default)
     {
         var stopped = _lanes.CancelRunning(key, CancelReason.Reset);
         var dropped = _lanes.DropQueued(key);
+        // Not the caller's token: messages taken out of the lane must not stay waiting in the store, to be answered after a restart.
         if (dropped.Count > 0)
-            await _store.SetInboxStatusAsync([.. dropped.Select(d => d.InboxId)], InboxStatus.Cancelled, _time.GetUtcNow(), cancellationToken)
+            await _store.SetInboxStatusAsync([.. dropped.Select(d => d.InboxId)], InboxStatus.Cancelled, _time.GetUtcNow(), CancellationToken.None)
                 .ConfigureAwait(false);
         foreach (var message in dropped)
             message.Complete(TurnStatus.Cancelled);
@@ -177,30 +189,46 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
 
     private async Task<(bool Had, int Deleted, int Failed)> ArchiveAndDeleteAsync(ConversationKey key, CancellationToken cancellationToken)
     {
-        var record = await _store.FindConversationAsync(key, cancellationToken).ConfigureAwait(false);
+        // Local writes run to the end even if the caller went away (a closed browser tab): a reset is never half done.
+        var record = await _store.FindConversationAsync(key, CancellationToken.None).ConfigureAwait(false);
         if (record is null)
             return (false, 0, 0);
-        await _store.ArchiveConversationAsync(record.Id, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
         if (!_options.DeleteRemoteObjectsOnReset)
-            return (true, 0, 0);
-
-        var backend = _backends.Find(record.BackendKind) ?? _backends.Current;
-        var objects = await _store.GetRemoteObjectsAsync(record.Id, cancellationToken).ConfigureAwait(false);
-        int deleted = 0, failed = 0;
-        // Vector stores before their files, the conversation last.
-        foreach (var item in objects.OrderBy(o => o.Kind switch { RemoteObjectKind.VectorStore => 0, RemoteObjectKind.File => 1, _ => 2 }))
         {
-            try
+            await _store.ArchiveConversationAsync(record.Id, now, CancellationToken.None).ConfigureAwait(false);
+            return (true, 0, 0);
+        }
+
+        // Requested first, so that whatever this reset does not get to delete is the sweep's to delete.
+        var schedule = _options.RemoteDeleteSchedule;
+        var retryAt = schedule.NextAfter(1, now);
+        var objects = await _store.ArchiveAndRequestDeletionAsync(record.Id, now, retryAt, CancellationToken.None).ConfigureAwait(false);
+        var backend = _backends.Find(record.BackendKind) ?? _backends.Current;
+        int deleted = 0, failed = 0;
+        try
+        {
+            // Vector stores before their files, the conversation last.
+            foreach (var item in objects.OrderBy(o => o.Kind switch { RemoteObjectKind.VectorStore => 0, RemoteObjectKind.File => 1, _ => 2 }))
             {
-                await backend.DeleteAsync(item.Kind, item.RemoteId, cancellationToken).ConfigureAwait(false);
-                await _store.MarkRemoteObjectDeletedAsync(item.Kind, item.RemoteId, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                deleted++;
+                try
+                {
+                    await backend.DeleteAsync(item.Kind, item.RemoteId, cancellationToken).ConfigureAwait(false);
+                    await _store.MarkRemoteObjectDeletedAsync(item.Kind, item.RemoteId, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                    deleted++;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    RemoteObjectSweeper.LogFailure(_logger, new RemoteDeletion(key, record.BackendKind, item, 1, retryAt), ex);
+                    failed++;
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                Log.RemoteDeleteFailed(_logger, item.Kind.ToString(), item.RemoteId, key, ex);
-                failed++;
-            }
+        }
+        finally
+        {
+            // Failed, or left untried by a cancellation.
+            if (deleted < objects.Count && retryAt is { } due)
+                RemoteDeletionsPending?.Invoke(due);
         }
 
         return (true, deleted, failed);

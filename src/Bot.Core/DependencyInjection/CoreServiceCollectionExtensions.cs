@@ -12,7 +12,10 @@ using Microsoft.Extensions.Options;
 
 namespace Bot.Core.DependencyInjection;
 
-/// <summary>Registers the core: conversation lanes and turns, attachment policy, function tools, channel registry.</summary>
+/// <summary>
+/// Registers the core: conversation lanes and turns, attachment policy, function tools, channel registry, and the sweep
+/// that finishes remote deletions a reset left undone (for every channel).
+/// </summary>
 public static class CoreServiceCollectionExtensions
 {
     /// <summary>
@@ -35,6 +38,8 @@ public static class CoreServiceCollectionExtensions
         });
         services.TryAddSingleton<ConversationService>();
         services.AddHostedService(sp => sp.GetRequiredService<ConversationService>());
+        // After the conversation service, whose start initializes the store the sweep reads.
+        services.AddHostedService<RemoteObjectSweeper>();
         return services;
     }
 

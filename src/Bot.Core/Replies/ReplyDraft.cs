@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Bot.Core.Attachments;
 using Bot.Core.Backends;
 using Bot.Core.Channels;
 
@@ -17,6 +18,7 @@ public sealed partial class ReplyDraft
     private readonly Dictionary<string, int> _footnoteByFile = new(StringComparer.Ordinal);
     private readonly List<string> _footnotes = [];
     private readonly List<OutputFile> _files = [];
+    private readonly List<string> _fileNotes = [];
     private readonly HashSet<string> _fileIds = new(StringComparer.Ordinal);
     private readonly bool _inlineMarkers;
 
@@ -63,6 +65,9 @@ public sealed partial class ReplyDraft
             case OutputFileReady ready when _fileIds.Add(ready.RemoteFileId):
                 _files.Add(ready.File);
                 return false;
+            case OutputFileTooLarge tooLarge when _fileIds.Add(tooLarge.RemoteFileId):
+                _fileNotes.Add($"📎 {tooLarge.FileName} is larger than {AttachmentPolicy.FormatSize(tooLarge.Limit)}, the most the bot downloads, so it is not attached.");
+                return false;
             default:
                 return false;
         }
@@ -91,8 +96,21 @@ public sealed partial class ReplyDraft
             AppendPart(text, part, final);
         }
 
-        if (final && first && _notices.Count == 0 && Ending is null)
+        if (final && first && _notices.Count == 0 && Ending is null && (_files.Count > 0 || _fileNotes.Count == 0))
+        {
             text.Append(_files.Count > 0 ? "Here is what I made." : "(The assistant finished without an answer.)");
+            first = false;
+        }
+
+        // Like the files, these notes belong to the final reply: an append-only channel then sees the text only grow.
+        if (final)
+        {
+            foreach (var note in _fileNotes)
+            {
+                text.Append(first && _notices.Count == 0 ? "" : "\n\n").Append(note);
+                first = false;
+            }
+        }
 
         if (Ending is not null)
             text.Append(first && _notices.Count == 0 ? "" : "\n\n").Append(Ending);

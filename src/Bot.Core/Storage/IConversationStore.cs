@@ -38,9 +38,30 @@ public interface IConversationStore
     /// <summary>The remote objects a conversation owns that have not been deleted, oldest first.</summary>
     Task<IReadOnlyList<RemoteObjectRecord>> GetRemoteObjectsAsync(long conversationId, CancellationToken cancellationToken = default);
 
-    /// <summary>Marks a remote object as deleted.</summary>
+    /// <summary>Marks a remote object as deleted (a deletion that was requested for it is then done).</summary>
     Task MarkRemoteObjectDeletedAsync(Backends.RemoteObjectKind kind, string remoteId, DateTimeOffset now,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Archives a mapping and, in the same step, requests the deletion of every remote object it owns: they stay in the
+    /// registry, marked, until they are deleted. The caller makes the first attempt, counted as started now; should it
+    /// not succeed, <see cref="ClaimDueDeletionsAsync"/> offers the object again from <paramref name="retryAt"/> (never,
+    /// when null). A mapping archived any other way (a backend switch) keeps its objects as they are. Returns the objects.
+    /// </summary>
+    Task<IReadOnlyList<RemoteObjectRecord>> ArchiveAndRequestDeletionAsync(long conversationId, DateTimeOffset now, DateTimeOffset? retryAt,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> remote objects whose requested deletion is due at <paramref name="now"/>,
+    /// earliest first, for one more attempt each. The attempt is counted and the next one scheduled by
+    /// <paramref name="schedule"/> (none after the last) before the caller makes it, so an attempt cut short by a
+    /// crash counts too, and an object is not offered again before its next attempt is due.
+    /// </summary>
+    Task<IReadOnlyList<RemoteDeletion>> ClaimDueDeletionsAsync(DateTimeOffset now, RetrySchedule schedule, int limit,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>When the earliest requested deletion that is still to be tried is due; null when none is.</summary>
+    Task<DateTimeOffset?> GetNextDeletionDueAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Starts a turn for the given inbox messages: a running turn row, the messages moved to
@@ -51,11 +72,15 @@ public interface IConversationStore
 
     /// <summary>
     /// Finishes a turn: its outcome is written and its inbox messages become Answered (completed,
-    /// incomplete), Failed (failed, interrupted) or Cancelled.
+    /// incomplete), Failed (failed, interrupted) or Cancelled. What those messages said (text, attachments, the
+    /// author's name) is forgotten then; their ids, statuses and times stay.
     /// </summary>
     Task FinishTurnAsync(long turnId, TurnOutcome outcome, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets the status of inbox messages that are not part of a turn (dropped by a reset, refused).</summary>
+    /// <summary>
+    /// Sets the status of inbox messages that are not part of a turn (dropped by a reset, refused). A status that ends
+    /// a message (Answered, Failed, Cancelled) forgets what it said, as <see cref="FinishTurnAsync"/> does.
+    /// </summary>
     Task SetInboxStatusAsync(IReadOnlyList<long> inboxIds, InboxStatus status, DateTimeOffset now,
         CancellationToken cancellationToken = default);
 

@@ -42,11 +42,11 @@ public sealed partial class AssistantsBackend
         }
 
         /// <summary>Downloads the generated files the messages named (or, failing those, the run steps' images).</summary>
-        public async Task<List<OutputFileReady>> DownloadAsync(RunStreamTranslator translator, CancellationToken cancellationToken)
+        public async Task<List<AssistantEvent>> DownloadAsync(RunStreamTranslator translator, CancellationToken cancellationToken)
         {
             if (_pending.Count == 0 && _downloaded.Count == 0)
                 _pending.AddRange(translator.StepImageFileIds.Select(id => new GeneratedFile(id, null)));
-            var ready = new List<OutputFileReady>();
+            var ready = new List<AssistantEvent>();
             foreach (var file in _pending)
             {
                 if (_downloaded.Add(file.FileId) && await backend.DownloadAsync(thread, file, ++_images, cancellationToken).ConfigureAwait(false) is { } done)
@@ -77,8 +77,11 @@ public sealed partial class AssistantsBackend
         }
     }
 
-    /// <summary>Fetches one generated file (recorded first, so that reset deletes it even if the download fails).</summary>
-    private async Task<OutputFileReady?> DownloadAsync(RemoteThread thread, GeneratedFile generated, int number, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches one generated file (recorded first, so that reset deletes it even if the download fails), or says it is
+    /// too large to fetch.
+    /// </summary>
+    private async Task<AssistantEvent?> DownloadAsync(RemoteThread thread, GeneratedFile generated, int number, CancellationToken cancellationToken)
     {
         try
         {
@@ -92,8 +95,15 @@ public sealed partial class AssistantsBackend
             }
 
             await thread.RecordCreatedAsync(RemoteObjectKind.File, generated.FileId, name, GeneratedFilePurpose, cancellationToken).ConfigureAwait(false);
-            BinaryData content = await _clients.Files.DownloadFileAsync(generated.FileId, cancellationToken).ConfigureAwait(false);
-            return new OutputFileReady(new OutputFile(name, MediaTypes.FromFileName(name), content.ToMemory()), generated.FileId);
+            var content = await OutputFileContent.ReadAsync(options => _clients.Files.DownloadFileAsync(generated.FileId, options),
+                _options.MaxOutputFileBytes, cancellationToken).ConfigureAwait(false);
+            if (content is not { } bytes)
+            {
+                Log.OutputFileTooLarge(_logger, generated.FileId, name, _options.MaxOutputFileBytes);
+                return new OutputFileTooLarge(name, _options.MaxOutputFileBytes, generated.FileId);
+            }
+
+            return new OutputFileReady(new OutputFile(name, MediaTypes.FromFileName(name), bytes), generated.FileId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -135,13 +135,20 @@ public sealed partial class ResponsesBackend
         }
     }
 
-    private async Task<OutputFileReady?> DownloadAsync(ContainerFileReference reference, CancellationToken cancellationToken)
+    // The file, or a note when it is over the limit: either way the container file has been dealt with.
+    private async Task<AssistantEvent?> DownloadAsync(ContainerFileReference reference, CancellationToken cancellationToken)
     {
         try
         {
-            var content = await _clients.Containers.DownloadContainerFileAsync(reference.ContainerId, reference.FileId, cancellationToken)
-                .ConfigureAwait(false);
-            var bytes = content.Value.ToMemory();
+            var content = await OutputFileContent.ReadAsync(
+                options => _clients.Containers.DownloadContainerFileAsync(reference.ContainerId, reference.FileId, options),
+                _options.MaxOutputFileBytes, cancellationToken).ConfigureAwait(false);
+            if (content is not { } bytes)
+            {
+                Log.OutputFileTooLarge(_logger, reference.FileId, reference.FileName, _options.MaxOutputFileBytes);
+                return new OutputFileTooLarge(reference.FileName, _options.MaxOutputFileBytes, reference.FileId);
+            }
+
             return new OutputFileReady(new OutputFile(reference.FileName, MediaTypes.FromFileName(reference.FileName), bytes), reference.FileId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -151,14 +158,14 @@ public sealed partial class ResponsesBackend
         }
     }
 
-    private IEnumerable<OutputFileReady> DecodeImages(IEnumerable<CodeInterpreterCallImageOutput> outputs)
+    private IEnumerable<AssistantEvent> DecodeImages(IEnumerable<CodeInterpreterCallImageOutput> outputs)
     {
         var number = 0;
         foreach (var output in outputs)
         {
             number++;
             var uri = output.ImageUri;
-            if (uri is null || !MediaTypes.TryDecodeDataUri(uri.OriginalString, out var mediaType, out var bytes))
+            if (uri is null || !MediaTypes.TryDecodeDataUri(uri.OriginalString, _options.MaxOutputFileBytes, out var mediaType, out var bytes))
             {
                 // Only inline images: other URLs would mean a download from a host nobody allow-listed.
                 Log.ImageOutputSkipped(_logger, uri?.Scheme ?? "none");
@@ -166,6 +173,13 @@ public sealed partial class ResponsesBackend
             }
 
             var name = $"image-{number}{MediaTypes.ExtensionOf(mediaType)}";
+            if (bytes is null)
+            {
+                Log.OutputFileTooLarge(_logger, $"image-output-{number}", name, _options.MaxOutputFileBytes);
+                yield return new OutputFileTooLarge(name, _options.MaxOutputFileBytes, $"image-output-{number}");
+                continue;
+            }
+
             yield return new OutputFileReady(new OutputFile(name, mediaType, bytes), $"image-output-{number}");
         }
     }

@@ -45,6 +45,35 @@ public sealed class ReplyDraftTests
     }
 
     [Fact]
+    public void AFileTooLargeToDownload_IsNamedInANoteOfTheFinalReply_AfterTheAnswer()
+    {
+        var draft = new ReplyDraft(inlineMarkers: false);
+        draft.Apply(new TextDelta("p", "Both files are ready."));
+        draft.Apply(new OutputFileReady(new OutputFile("small.csv", "text/csv", new byte[] { 1 }), "cfile_1"));
+        draft.Apply(new OutputFileTooLarge("huge.csv", 50L * 1024 * 1024, "cfile_2"));
+        draft.Apply(new OutputFileTooLarge("huge.csv", 50L * 1024 * 1024, "cfile_2"));
+
+        Assert.Equal("Both files are ready.", draft.Render(final: false));
+        Assert.Equal("Both files are ready.\n\n📎 huge.csv is larger than 50 MB, the most the bot downloads, so it is not attached.",
+            draft.Render(final: true));
+        Assert.Equal("small.csv", Assert.Single(draft.Files).FileName);
+    }
+
+    [Fact]
+    public void AFileTooLargeToDownload_WithoutAnyText_IsStillNamed()
+    {
+        var withoutFiles = new ReplyDraft();
+        withoutFiles.Apply(new OutputFileTooLarge("huge.csv", 1024, "cfile_2"));
+        var withAFile = new ReplyDraft();
+        withAFile.Apply(new OutputFileReady(new OutputFile("chart.png", "image/png", new byte[] { 1 }), "cfile_1"));
+        withAFile.Apply(new OutputFileTooLarge("huge.csv", 1024, "cfile_2"));
+
+        Assert.Equal("📎 huge.csv is larger than 1 KB, the most the bot downloads, so it is not attached.", withoutFiles.Render(final: true));
+        Assert.Equal("Here is what I made.\n\n📎 huge.csv is larger than 1 KB, the most the bot downloads, so it is not attached.",
+            withAFile.Render(final: true));
+    }
+
+    [Fact]
     public void ToolActivity_ShowsStatusUntilTextArrives()
     {
         var draft = new ReplyDraft();

@@ -8,30 +8,19 @@ using Microsoft.Extensions.Options;
 
 namespace Bot.Host.Tests.Terminal;
 
-public sealed class TerminalChatTests : IAsyncLifetime
+public sealed class TerminalChatTests : TerminalTestBase
 {
-    private readonly TempDirectory _folder = new();
-    private FakeOpenAIServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await FakeOpenAIServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _folder.Dispose();
-    }
-
     [Fact]
     public async Task PipedLines_EachIsAnswered_AndTheProgramExitsZero()
     {
-        _server.Enqueue(FakeResponse.Stream().Text("Hello! Nice to meet you."), FakeResponse.Stream().Text("Two."));
+        Server.Enqueue(FakeResponse.Stream().Text("Hello! Nice to meet you."), FakeResponse.Stream().Text("Two."));
 
         var (exitCode, output) = await ChatAsync("Say hello\nWhat is 1+1?\n");
 
         Assert.Equal(0, exitCode);
         Assert.Equal("Hello! Nice to meet you.\nTwo.\n", output);
         var conversation = await MappingAsync();
-        Assert.Equal(Assert.Single(_server.Ledger.CreatedConversations), conversation?.RemoteConversationId);
+        Assert.Equal(Assert.Single(Server.Ledger.CreatedConversations), conversation?.RemoteConversationId);
     }
 
     [Fact]
@@ -42,28 +31,28 @@ public sealed class TerminalChatTests : IAsyncLifetime
         var (_, output) = await ChatAsync("/reset\nafter reset\n");
 
         Assert.StartsWith("Conversation reset.", output, StringComparison.Ordinal);
-        var conversations = _server.ResponseRequests.Select(r => r.ConversationId).ToList();
+        var conversations = Server.ResponseRequests.Select(r => r.ConversationId).ToList();
         Assert.Equal(conversations[0], conversations[1]);
         Assert.NotEqual(conversations[1], conversations[2]);
-        Assert.Equal([conversations[0]!], _server.Ledger.DeletedConversations);
+        Assert.Equal([conversations[0]!], Server.Ledger.DeletedConversations);
         Assert.Equal(conversations[2], (await MappingAsync())?.RemoteConversationId);
     }
 
     [Fact]
     public async Task Attach_SendsTheFile_AndGeneratedFilesAreSavedWithTheirPathPrinted()
     {
-        var data = _folder.File("sales.csv");
+        var data = Folder.File("sales.csv");
         await File.WriteAllTextAsync(data, "month,sales\njan,3\nfeb,5\n");
         var chart = new byte[] { 0x89, 0x50, 0x4E, 0x47, 1, 2, 3 };
-        _server.Enqueue(FakeResponse.Stream().CodeInterpreterFile("chart.png", chart).Text("Sales rose from 3 to 5."));
+        Server.Enqueue(FakeResponse.Stream().CodeInterpreterFile("chart.png", chart).Text("Sales rose from 3 to 5."));
 
         var (exitCode, output) = await ChatAsync($"/attach {data} plot the sales\n");
 
         Assert.Equal(0, exitCode);
-        var request = Assert.Single(_server.ResponseRequests);
+        var request = Assert.Single(Server.ResponseRequests);
         Assert.Equal("plot the sales\n\n(Attached: sales.csv)", request.UserText);
-        Assert.Equal("month,sales\njan,3\nfeb,5\n"u8.ToArray(), _server.Ledger.UploadedFiles.Single().Content.ToArray());
-        var saved = Path.Combine(_folder.Path, "out", "chart.png");
+        Assert.Equal("month,sales\njan,3\nfeb,5\n"u8.ToArray(), Server.Ledger.UploadedFiles.Single().Content.ToArray());
+        var saved = Path.Combine(OutputFolder, "chart.png");
         Assert.Equal(chart, await File.ReadAllBytesAsync(saved));
         Assert.Contains($"📎 Saved {saved}", output, StringComparison.Ordinal);
         Assert.StartsWith("Sales rose from 3 to 5.", output, StringComparison.Ordinal);
@@ -76,7 +65,7 @@ public sealed class TerminalChatTests : IAsyncLifetime
 
         Assert.Equal(0, exitCode);
         Assert.Equal("There is no file nowhere.csv.\n", output);
-        Assert.Empty(_server.ResponseRequests);
+        Assert.Empty(Server.ResponseRequests);
     }
 
     [Fact]
@@ -85,13 +74,13 @@ public sealed class TerminalChatTests : IAsyncLifetime
         var (exitCode, _) = await ChatAsync("");
 
         Assert.Equal(0, exitCode);
-        Assert.Empty(_server.RequestLog);
+        Assert.Empty(Server.RequestLog);
     }
 
     [Fact]
     public async Task FailingService_PrintsOneSentence_AndTheNextLineIsStillAnswered()
     {
-        _server.Enqueue(FakeResponse.Stream().Failed(), FakeResponse.Stream().Text("Back again."));
+        Server.Enqueue(FakeResponse.Stream().Failed(), FakeResponse.Stream().Text("Back again."));
 
         var (exitCode, output) = await ChatAsync("one\ntwo\n");
 
@@ -99,22 +88,34 @@ public sealed class TerminalChatTests : IAsyncLifetime
         Assert.Equal("⚠️ The assistant ran into an error and couldn't finish this answer. Please try again.\nBack again.\n", output);
     }
 
-    private async Task<(int ExitCode, string Output)> ChatAsync(string input)
+    [Fact]
+    public async Task AResetWhoseDeletionsFail_IsFinishedByTheHostsSweep_WhileTheChatRuns()
     {
-        var output = new StringWriter();
-        var exitCode = await BotApplication.RunChatAsync(
-        [
-            "--OpenAI:ApiKey", FakeOpenAIServer.ApiKey,
-            "--OpenAI:Endpoint", _server.BaseUri.ToString(),
-            "--Storage:Sqlite:Path", _folder.File("bot.db"),
-            "--Terminal:OutputDirectory", Path.Combine(_folder.Path, "out"),
-        ], new StringReader(input), output).WaitAsync(TimeSpan.FromSeconds(60));
-        return (exitCode, output.ToString().Replace("\r\n", "\n", StringComparison.Ordinal));
+        Server.Enqueue(FakeResponse.Stream().Text("Hi."));
+        await ChatAsync("hello\n");
+        Assert.Single(Server.Ledger.Orphans);
+        Server.FailNext("DELETE", "/conversations", 500);
+
+        var (exitCode, output) = await TerminalRun.ChatAsync(Server, Folder, new GatedReader("/reset\n", async () =>
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (Server.Ledger.Orphans.Count > 0 && DateTime.UtcNow < deadline)
+                    await Task.Delay(20);
+            }), null,
+            "--OpenAI:MaxRetries", "0",
+            "--Conversations:RemoteDeleteRetryDelay", "00:00:00.100");
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("Conversation reset.", output, StringComparison.Ordinal);
+        Assert.Empty(Server.Ledger.Orphans);
+        Assert.Equal(2, Server.RequestLog.Count(r => r.StartsWith("DELETE /v1/conversations/", StringComparison.Ordinal)));
     }
+
+    private Task<(int ExitCode, string Output)> ChatAsync(string input) => TerminalRun.ChatAsync(Server, Folder, input);
 
     private async Task<Bot.Core.Storage.ConversationRecord?> MappingAsync()
     {
-        await using var store = new SqliteConversationStore(Options.Create(new SqliteStoreOptions { Path = _folder.File("bot.db") }),
+        await using var store = new SqliteConversationStore(Options.Create(new SqliteStoreOptions { Path = Folder.File("bot.db") }),
             NullLogger<SqliteConversationStore>.Instance, TimeProvider.System);
         await store.InitializeAsync();
         return await store.FindConversationAsync(new ConversationKey("terminal", "local"));

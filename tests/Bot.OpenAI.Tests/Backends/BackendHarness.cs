@@ -25,6 +25,7 @@ internal sealed class BackendHarness : IAsyncDisposable
     private Action<OpenAIOptions>? _configure;
     private readonly ConversationOptions? _conversations;
     private readonly RecordingChannel? _channel;
+    private RemoteObjectSweeper? _sweeper;
 
     private BackendHarness(string api, FakeOpenAIServer server, TempDirectory directory, IEnumerable<IFunctionTool> tools,
         Action<OpenAIOptions>? configure, ConversationOptions? conversations, RecordingChannel? channel)
@@ -83,8 +84,22 @@ internal sealed class BackendHarness : IAsyncDisposable
     public Task<TurnStatus> AskAsync(string conversation, string text, string? messageId = null, IReadOnlyList<IncomingAttachment>? attachments = null) =>
         Core.AskAsync(Channel.Message(conversation, text, messageId, attachments: attachments), TimeSpan.FromSeconds(60));
 
+    /// <summary>Starts the background sweep of requested remote deletions, as the host runs it, with the harness's conversation options.</summary>
+    public async Task StartSweeperAsync()
+    {
+        _sweeper = new RemoteObjectSweeper(Core.Store, new BackendCatalog(Core.Backend), Core.Service,
+            Options.Create(_conversations ?? new ConversationOptions()), TimeProvider.System, NullLogger<RemoteObjectSweeper>.Instance);
+        await _sweeper.StartAsync(CancellationToken.None);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_sweeper is not null)
+        {
+            await _sweeper.StopAsync(CancellationToken.None);
+            _sweeper.Dispose();
+        }
+
         await Core.DisposeAsync();
         await Server.DisposeAsync();
         _directory.Dispose();

@@ -31,6 +31,15 @@ public sealed class ScriptedBackend : IAssistantBackend
     /// <summary>Fails uploads of files with this name.</summary>
     public string? FailUploadOf { get; set; }
 
+    /// <summary>
+    /// Runs before every deletion; a deletion whose hook throws (or is cancelled) fails and deletes nothing, like a
+    /// service that answers 500 or a caller that goes away.
+    /// </summary>
+    public Func<RemoteObjectKind, string, CancellationToken, Task>? BeforeDelete { get; set; }
+
+    /// <summary>Every deletion attempted, also the ones that failed.</summary>
+    public ConcurrentQueue<(RemoteObjectKind Kind, string Id)> DeleteAttempts { get; } = new();
+
     public IReadOnlyList<TurnRequest> Requests => [.. _requests];
 
     public ConcurrentQueue<AttachmentUpload> Uploads { get; } = new();
@@ -80,10 +89,12 @@ public sealed class ScriptedBackend : IAssistantBackend
         }
     }
 
-    public Task DeleteAsync(RemoteObjectKind kind, string remoteId, CancellationToken cancellationToken = default)
+    public async Task DeleteAsync(RemoteObjectKind kind, string remoteId, CancellationToken cancellationToken = default)
     {
+        DeleteAttempts.Enqueue((kind, remoteId));
+        if (BeforeDelete is { } hook)
+            await hook(kind, remoteId, cancellationToken);
         Deleted.Enqueue((kind, remoteId));
-        return Task.CompletedTask;
     }
 
     /// <summary>Remote objects created and not deleted.</summary>

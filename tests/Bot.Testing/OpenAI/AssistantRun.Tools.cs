@@ -71,12 +71,12 @@ internal sealed partial class AssistantRun
     private async Task CodeInterpreterAsync(CodeInterpreterStep code)
     {
         var isImage = code.Filename.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
-        var file = new StoredFile(FakeIds.File(), code.Filename, "assistants_output", code.Content, FakeOpenAIState.Now());
+        var file = new StoredFile(FakeIds.File(), code.Filename, "assistants_output", code.Content, FakeOpenAIState.Now(), code.Size);
         state.Files[file.Id] = file;
         state.Ledger.RecordCreated(FakeResourceKind.File, file.Id);
         _generated.Add(new GeneratedOutput(file.Id, code.Filename, isImage));
 
-        var toolCall = new StepToolCall(FakeIds.Call(), "code_interpreter", code.Code, $"Saved /mnt/data/{code.Filename} ({code.Content.Length} bytes)",
+        var toolCall = new StepToolCall(FakeIds.Call(), "code_interpreter", code.Code, $"Saved /mnt/data/{code.Filename} ({file.Bytes} bytes)",
             isImage ? file.Id : null);
         var step = new StoredRunStep(FakeIds.Step(), run.Id, "tool_calls", FakeOpenAIState.Now()) { ToolCall = toolCall };
         Set(r => r.Steps.Add(step));

@@ -114,9 +114,8 @@ internal sealed class ContainerEndpoints(FakeOpenAIState state)
             return;
         }
 
-        context.Response.ContentType = file.Path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? "image/png" : "application/octet-stream";
-        context.Response.ContentLength = file.Content.LongLength;
-        await context.Response.Body.WriteAsync(file.Content, context.RequestAborted);
+        var contentType = file.Path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? "image/png" : "application/octet-stream";
+        await state.Downloads.WriteAsync(context, file.Id, Path.GetFileName(file.Path), contentType, file.Content, file.Bytes);
     }
 
     private Task DeleteFileAsync(HttpContext context)
@@ -165,7 +164,7 @@ internal sealed class ContainerEndpoints(FakeOpenAIState state)
         w.WriteString("id", file.Id);
         w.WriteString("object", "container.file");
         w.WriteNumber("created_at", file.CreatedAt);
-        w.WriteNumber("bytes", file.Content.LongLength);
+        w.WriteNumber("bytes", file.Bytes);
         w.WriteString("container_id", file.ContainerId);
         w.WriteString("path", file.Path);
         w.WriteString("source", file.Source);

@@ -24,6 +24,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly FakeOpenAIState _state;
+    private int _stalled;
 
     private FakeOpenAIServer(WebApplication app, FakeOpenAIState state)
     {
@@ -116,6 +117,49 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     public void FailNext(string method, string pathPrefix, int status, int times = 1, TimeSpan? retryAfter = null, string? message = null) =>
         _state.Faults.Add(method, pathPrefix, status, times, retryAfter, message);
 
+    /// <summary>
+    /// Holds the next <paramref name="times"/> matching requests without an answer until the client gives up (cancels, or
+    /// closes its connection); the request then has no effect. Acts out a call in flight when its caller went away.
+    /// </summary>
+    public void StallNext(string method, string pathPrefix, int times = 1) =>
+        _state.Faults.Add(method, pathPrefix, 0, times, null, null, stall: true);
+
+    /// <summary>Requests held by <see cref="StallNext"/> so far (counted when they arrive).</summary>
+    public int StalledRequests => Volatile.Read(ref _stalled);
+
+    /// <summary>When true, file contents are sent chunked, without Content-Length, so a client learns the size only by reading.</summary>
+    public bool ChunkedDownloads
+    {
+        get => _state.Downloads.Chunked;
+        set => _state.Downloads.Chunked = value;
+    }
+
+    /// <summary>Every download of a file's content (Files API or container file) that has ended, in the order they ended.</summary>
+    public IReadOnlyList<FakeDownload> Downloads => _state.Downloads.Finished;
+
+    /// <summary>
+    /// The first ended download of a file named <paramref name="filename"/>, waiting for it (a client that hangs up early
+    /// is noticed by the server only a little later). Fails after <paramref name="timeout"/> (default 60 s).
+    /// </summary>
+    public async Task<FakeDownload> DownloadOfAsync(string filename, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            if (Downloads.FirstOrDefault(d => d.Filename == filename) is { } download)
+            {
+                return download;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No download of {filename} ended; ended: {string.Join(", ", Downloads)}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Acts out a container's expiry (20 minutes idle on the service): it and its files answer 404 from now on.</summary>
     public void ExpireContainer(string containerId) => _state.Containers.TryRemove(containerId, out _);
 
@@ -198,6 +242,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
         if (_state.Faults.TryTake(request.Method, request.Path, out var fault))
         {
+            if (fault.Stall)
+            {
+                Interlocked.Increment(ref _stalled);
+                return StallAsync(context);
+            }
+
             var message = fault.Message ?? fault.Status switch
             {
                 429 => "Rate limit reached for requests. Please try again later.",
@@ -208,5 +258,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
 
         return next(context);
+    }
+
+    // Waits for the client to hang up (or the fake to stop) and answers nothing.
+    private async Task StallAsync(HttpContext context)
+    {
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _state.Stopping);
+        await Task.Delay(Timeout.Infinite, gone.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
     }
 }

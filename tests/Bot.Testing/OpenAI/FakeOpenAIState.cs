@@ -39,6 +39,8 @@ internal sealed class FakeOpenAIState
 
     public FaultInjector Faults { get; } = new();
 
+    public FileDownloads Downloads { get; } = new();
+
     public Func<FakeResponseRequest, FakeResponse> Responder { get; set; } =
         static request => FakeResponse.Stream().Text($"You said: {request.UserText}");
 

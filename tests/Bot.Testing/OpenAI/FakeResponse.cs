@@ -64,6 +64,18 @@ public sealed class FakeResponse
         return Add(new CodeInterpreterStep(filename, content, code));
     }
 
+    /// <summary>
+    /// A `code_interpreter_call` that writes a file of <paramref name="size"/> zero bytes, made up as the file is served:
+    /// a huge file costs the fake no memory.
+    /// </summary>
+    public FakeResponse CodeInterpreterFile(string filename, long size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        CodeInterpreterFile(filename, []);
+        _steps[^1] = (CodeInterpreterStep)_steps[^1] with { Size = size };
+        return this;
+    }
+
     /// <summary>A `file_search_call` item with the given queries.</summary>
     public FakeResponse FileSearch(params string[] queries) => Add(new FileSearchStep(queries));
 
@@ -205,7 +217,8 @@ internal sealed record TextStep(string Text, IReadOnlyList<FakeCitation> Citatio
 
 internal sealed record FunctionCallStep(string Name, string Arguments, string? CallId) : FakeStep;
 
-internal sealed record CodeInterpreterStep(string Filename, byte[] Content, string Code) : FakeStep;
+/// <summary>A generated file: <see cref="Content"/>, or <see cref="Size"/> zero bytes when given.</summary>
+internal sealed record CodeInterpreterStep(string Filename, byte[] Content, string Code, long? Size = null) : FakeStep;
 
 internal sealed record FileSearchStep(IReadOnlyList<string> Queries) : FakeStep;
 

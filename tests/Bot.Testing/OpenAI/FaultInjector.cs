@@ -1,24 +1,24 @@
 namespace Bot.Testing.OpenAI;
 
-/// <summary>Answers the next matching requests of any endpoint with an HTTP error (FailNext).</summary>
+/// <summary>Answers the next matching requests of any endpoint with an HTTP error (FailNext), or holds them unanswered (StallNext).</summary>
 internal sealed class FaultInjector
 {
     private readonly Lock _sync = new();
     private readonly List<Rule> _rules = [];
 
-    public void Add(string method, string pathPrefix, int status, int times, TimeSpan? retryAfter, string? message)
+    public void Add(string method, string pathPrefix, int status, int times, TimeSpan? retryAfter, string? message, bool stall = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentException.ThrowIfNullOrEmpty(pathPrefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
         lock (_sync)
         {
-            _rules.Add(new Rule(method.ToUpperInvariant(), Normalize(pathPrefix), status, retryAfter, message) { Remaining = times });
+            _rules.Add(new Rule(method.ToUpperInvariant(), Normalize(pathPrefix), status, retryAfter, message, stall) { Remaining = times });
         }
     }
 
     /// <summary>Takes one use of the first rule matching the request, if any.</summary>
-    public bool TryTake(string method, string path, out (int Status, TimeSpan? RetryAfter, string? Message) fault)
+    public bool TryTake(string method, string path, out (int Status, TimeSpan? RetryAfter, string? Message, bool Stall) fault)
     {
         fault = default;
         path = Normalize(path);
@@ -40,7 +40,7 @@ internal sealed class FaultInjector
                 _rules.Remove(rule);
             }
 
-            fault = (rule.Status, rule.RetryAfter, rule.Message);
+            fault = (rule.Status, rule.RetryAfter, rule.Message, rule.Stall);
             return true;
         }
     }
@@ -52,7 +52,7 @@ internal sealed class FaultInjector
         return path.StartsWith("/v1/", StringComparison.Ordinal) || path == "/v1" ? path[3..] : path;
     }
 
-    private sealed record Rule(string Method, string PathPrefix, int Status, TimeSpan? RetryAfter, string? Message)
+    private sealed record Rule(string Method, string PathPrefix, int Status, TimeSpan? RetryAfter, string? Message, bool Stall)
     {
         public int Remaining { get; set; }
     }

@@ -34,7 +34,7 @@ internal sealed class FileEndpoints(FakeOpenAIState state)
         w.WriteString("id", file.Id);
         w.WriteString("purpose", file.Purpose);
         w.WriteString("filename", file.Filename);
-        w.WriteNumber("bytes", file.Content.LongLength);
+        w.WriteNumber("bytes", file.Bytes);
         w.WriteNumber("created_at", file.CreatedAt);
         w.WriteNull("expires_at");
         w.WriteString("status", "processed");
@@ -104,9 +104,7 @@ internal sealed class FileEndpoints(FakeOpenAIState state)
             return;
         }
 
-        context.Response.ContentType = "application/octet-stream";
-        context.Response.ContentLength = file.Content.LongLength;
-        await context.Response.Body.WriteAsync(file.Content, context.RequestAborted);
+        await state.Downloads.WriteAsync(context, file.Id, file.Filename, "application/octet-stream", file.Content, file.Bytes);
     }
 
     private Task DeleteAsync(HttpContext context)

@@ -44,7 +44,7 @@ internal sealed partial class ResponseRun
     {
         var container = state.ContainerFor(conversation, Request.Public.CodeInterpreterContainerId);
         var path = $"/mnt/data/{step.Filename}";
-        var file = new StoredContainerFile(FakeIds.ContainerFile(), container.Id, path, "assistant", step.Content, FakeOpenAIState.Now());
+        var file = new StoredContainerFile(FakeIds.ContainerFile(), container.Id, path, "assistant", step.Content, FakeOpenAIState.Now(), step.Size);
         lock (container.Sync)
         {
             container.Files.Add(file);
@@ -54,7 +54,7 @@ internal sealed partial class ResponseRun
         string? imageUrl = null;
         if (Request.IncludesCodeInterpreterOutputs)
         {
-            logs = $"Saved {path} ({step.Content.Length} bytes)";
+            logs = $"Saved {path} ({file.Bytes} bytes)";
             imageUrl = step.Filename.EndsWith(".png", StringComparison.OrdinalIgnoreCase)
                 ? new Uri(state.BaseUri, $"containers/{container.Id}/files/{file.Id}/content").AbsoluteUri
                 : null;

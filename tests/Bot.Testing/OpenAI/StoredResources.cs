@@ -25,8 +25,11 @@ internal sealed class StoredConversation(string id, long createdAt, Dictionary<s
     public string? ContainerId { get; set; }
 }
 
-/// <summary>An uploaded file.</summary>
-internal sealed record StoredFile(string Id, string Filename, string Purpose, byte[] Content, long CreatedAt);
+/// <summary>An uploaded file: <see cref="Content"/>, or <see cref="Size"/> zero bytes made up when served.</summary>
+internal sealed record StoredFile(string Id, string Filename, string Purpose, byte[] Content, long CreatedAt, long? Size = null)
+{
+    public long Bytes => Size ?? Content.LongLength;
+}
 
 /// <summary>A vector store and the files attached to it.</summary>
 internal sealed class StoredVectorStore(string id, string name, long createdAt, Dictionary<string, string> metadata)
@@ -82,5 +85,8 @@ internal sealed class StoredContainer(string id, string name, long createdAt)
     }
 }
 
-/// <summary>A file inside a container (`cfile_…`).</summary>
-internal sealed record StoredContainerFile(string Id, string ContainerId, string Path, string Source, byte[] Content, long CreatedAt);
+/// <summary>A file inside a container (`cfile_…`): <see cref="Content"/>, or <see cref="Size"/> zero bytes made up when served.</summary>
+internal sealed record StoredContainerFile(string Id, string ContainerId, string Path, string Source, byte[] Content, long CreatedAt, long? Size = null)
+{
+    public long Bytes => Size ?? Content.LongLength;
+}
