@@ -13,9 +13,19 @@ public static class PrivateFiles
     /// <summary>Owner read and write (0600).</summary>
     public const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    /// <summary>Creates a folder (and any missing parents) readable by the owner only. An existing folder is left as it is.</summary>
-    public static DirectoryInfo CreateFolder(string path) =>
-        OperatingSystem.IsWindows() ? Directory.CreateDirectory(path) : Directory.CreateDirectory(path, OwnerOnlyFolder);
+    /// <summary>
+    /// Creates a folder and every missing folder above it, each readable by the owner only (Directory.CreateDirectory
+    /// would give the mode to the last one alone). Existing folders are left as they are.
+    /// </summary>
+    public static DirectoryInfo CreateFolder(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (OperatingSystem.IsWindows() || Directory.Exists(full))
+            return Directory.CreateDirectory(full);
+        if (Path.GetDirectoryName(full) is { } parent)
+            CreateFolder(parent);
+        return Directory.CreateDirectory(full, OwnerOnlyFolder);
+    }
 
     /// <summary>Options for a <see cref="FileStream"/> that creates its file readable by the owner only.</summary>
     public static FileStreamOptions CreateOptions(FileMode mode = FileMode.CreateNew, FileAccess access = FileAccess.Write,

@@ -21,7 +21,7 @@ internal sealed class ConnectorClient(HttpClient http, IBotTokenProvider tokens,
     /// <summary>Posts an activity to the conversation; returns the new activity id (the stream id for a first stream update).</summary>
     public async Task<string?> SendAsync(string serviceUrl, string conversationId, JsonObject activity, CancellationToken cancellationToken = default)
     {
-        using var response = await WriteAsync(HttpMethod.Post, Url(serviceUrl, conversationId), conversationId, activity, cancellationToken)
+        using var response = await WriteAsync(HttpMethod.Post, Target(serviceUrl, conversationId), conversationId, activity, cancellationToken)
             .ConfigureAwait(false);
         return await ReadIdAsync(response, cancellationToken).ConfigureAwait(false);
     }
@@ -31,7 +31,7 @@ internal sealed class ConnectorClient(HttpClient http, IBotTokenProvider tokens,
         CancellationToken cancellationToken = default)
     {
         activity["replyToId"] = replyToId;
-        using var response = await WriteAsync(HttpMethod.Post, Url(serviceUrl, conversationId, replyToId), conversationId, activity, cancellationToken)
+        using var response = await WriteAsync(HttpMethod.Post, Target(serviceUrl, conversationId, replyToId), conversationId, activity, cancellationToken)
             .ConfigureAwait(false);
         return await ReadIdAsync(response, cancellationToken).ConfigureAwait(false);
     }
@@ -41,14 +41,14 @@ internal sealed class ConnectorClient(HttpClient http, IBotTokenProvider tokens,
         CancellationToken cancellationToken = default)
     {
         activity["id"] = activityId;
-        using var _ = await WriteAsync(HttpMethod.Put, Url(serviceUrl, conversationId, activityId), conversationId, activity, cancellationToken)
+        using var _ = await WriteAsync(HttpMethod.Put, Target(serviceUrl, conversationId, activityId), conversationId, activity, cancellationToken)
             .ConfigureAwait(false);
     }
 
     /// <summary>Deletes an activity the bot sent.</summary>
     public async Task DeleteAsync(string serviceUrl, string conversationId, string activityId, CancellationToken cancellationToken = default)
     {
-        using var _ = await WriteAsync(HttpMethod.Delete, Url(serviceUrl, conversationId, activityId), conversationId, null, cancellationToken)
+        using var _ = await WriteAsync(HttpMethod.Delete, Target(serviceUrl, conversationId, activityId), conversationId, null, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -153,6 +153,12 @@ internal sealed class ConnectorClient(HttpClient http, IBotTokenProvider tokens,
             return null;
         }
     }
+
+    // A stored serviceUrl is checked as on arrival: a plain base URL (no credentials, query or fragment) on an allowed host.
+    private Uri Target(string serviceUrl, string conversationId, string? activityId = null) =>
+        _hosts.Refusal(serviceUrl) is { } refusal
+            ? throw new InvalidOperationException($"Refusing a Connector call: {refusal.Reason}.")
+            : Url(serviceUrl, conversationId, activityId);
 
     internal static Uri Url(string serviceUrl, string conversationId, string? activityId = null)
     {

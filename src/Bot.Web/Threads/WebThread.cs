@@ -179,7 +179,7 @@ internal sealed class WebThread
             List<WebMessage> messages;
             lock (_lock)
                 messages = [.. _messages];
-            WebThreadStore.CreatePrivateFolder(Directory);
+            PrivateFiles.CreateFolder(Directory);
             var temporary = TranscriptPath + ".tmp";
             await using (var stream = new FileStream(temporary, PrivateFiles.CreateOptions(FileMode.Create)))
                 await JsonSerializer.SerializeAsync(stream, messages, WebJson.Options, cancellationToken).ConfigureAwait(false);

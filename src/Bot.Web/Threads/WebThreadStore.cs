@@ -57,20 +57,7 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
     internal int LoadedCount => _threads.Count;
 
     /// <summary>Creates the data folder and its threads folder, the owner's alone, if they do not exist yet.</summary>
-    public void CreateRoot() => CreatePrivateFolder(_root);
-
-    /// <summary>
-    /// Creates a folder and every missing folder above it, each the owner's alone. (PrivateFiles.CreateFolder gives the
-    /// mode to the last folder only; the ones it creates on the way get the process's default.)
-    /// </summary>
-    public static void CreatePrivateFolder(string path)
-    {
-        if (Directory.Exists(path))
-            return;
-        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent)
-            CreatePrivateFolder(parent);
-        PrivateFiles.CreateFolder(path);
-    }
+    public void CreateRoot() => PrivateFiles.CreateFolder(_root);
 
     /// <summary>Saves every loaded transcript (at shutdown).</summary>
     public async Task SaveAllAsync(CancellationToken cancellationToken = default)
@@ -101,7 +88,7 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
     /// <summary>Keeps a generated file for download and returns how the page refers to it.</summary>
     public static async Task<WebFile> SaveOutputAsync(WebThread thread, OutputFile file, CancellationToken cancellationToken)
     {
-        CreatePrivateFolder(thread.FilesDirectory);
+        PrivateFiles.CreateFolder(thread.FilesDirectory);
         var id = NewId(8);
         await using (var stream = new FileStream(Path.Combine(thread.FilesDirectory, id), PrivateFiles.CreateOptions()))
             await stream.WriteAsync(file.Content, cancellationToken).ConfigureAwait(false);
@@ -120,7 +107,7 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
     /// <summary>A new path for an upload in the thread's folder.</summary>
     public static string NewUploadPath(WebThread thread, string fileName)
     {
-        CreatePrivateFolder(thread.UploadsDirectory);
+        PrivateFiles.CreateFolder(thread.UploadsDirectory);
         return Path.Combine(thread.UploadsDirectory, NewId(6) + "-" + SafeName(fileName));
     }
 

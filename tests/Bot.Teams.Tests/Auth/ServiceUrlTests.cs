@@ -78,6 +78,11 @@ public sealed class ServiceUrlTests : IAsyncLifetime
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(_attacker.ServiceUrl, "a:victim", message));
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.UpdateAsync(_attacker.ServiceUrl, "a:victim", "1", message));
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetAttachmentAsync(new Uri($"{_attacker.ServiceUrl}v3/attachments/x/views/original")));
+        // On an allowed host, a stored serviceUrl with a query or a fragment is refused as it would be on arrival.
+        var requestsBefore = _bot.Teams.Requests.Count;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(_bot.Teams.ServiceUrl + "?next=x", "a:allowed", message));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.UpdateAsync(_bot.Teams.ServiceUrl + "#x", "a:allowed", "1", message));
+        Assert.Equal(requestsBefore, _bot.Teams.Requests.Count);
         Assert.NotNull(await client.SendAsync(_bot.Teams.ServiceUrl, "a:allowed", message));
 
         Assert.Empty(_attacker.Requests);
