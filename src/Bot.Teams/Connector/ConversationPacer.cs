@@ -5,8 +5,9 @@ namespace Bot.Teams.Connector;
 /// <summary>
 /// Keeps the bot's writes to one Teams thread (a 1:1 chat, a group chat or a channel) within the per-thread limits
 /// (teams.md §2.5: 7 per second, 8 per 2 seconds, 60 per 30 seconds, 1800 per hour), so that the Connector does
-/// not answer 429. A write counts from when it starts until its answer came back, then at that later time: Teams
-/// saw it somewhere in between, so a slow connection cannot squeeze two bursts into one of Teams' windows.
+/// not answer 429. Teams sees a write somewhere between its start and its answer, so a write still in flight counts
+/// as happening now, and an answered one at its answer: a slow or loaded connection cannot squeeze two bursts into
+/// one of Teams' windows.
 /// Updates count like sends (the documentation does not say; being careful costs little).
 /// </summary>
 internal sealed class ConversationPacer(TimeProvider time)
@@ -34,10 +35,10 @@ internal sealed class ConversationPacer(TimeProvider time)
             lock (slots)
             {
                 var now = time.GetUtcNow();
-                slots.RemoveAll(s => now - s.At >= s_windows[^1].Window);
+                slots.RemoveAll(s => s.Answered && now - s.At >= s_windows[^1].Window);
                 wait = TimeSpan.Zero;
                 // The write times, newest first, once for all windows: the limit-th newest inside a window decides its wait.
-                var times = slots.Select(s => s.At).OrderDescending().ToList();
+                var times = slots.Select(s => s.Answered ? s.At : now).OrderDescending().ToList();
                 foreach (var (window, limit) in s_windows)
                 {
                     if (times.Count >= limit && now - times[limit - 1] < window && times[limit - 1] + window - now > wait)
@@ -82,10 +83,12 @@ internal sealed class ConversationPacer(TimeProvider time)
     {
         public DateTimeOffset At { get; set; }
 
+        public bool Answered { get; private set; }
+
         public void Dispose()
         {
             lock (owner)
-                At = time.GetUtcNow();
+                (At, Answered) = (time.GetUtcNow(), true);
         }
     }
 }

@@ -174,11 +174,4 @@ public sealed class RemoteDeletionSweepTests
         var log = new ListLogger<RemoteObjectSweeper>();
         return (new RemoteObjectSweeper(bot.Store, new BackendCatalog(bot.Backend), bot.Service, Options.Create(options), clock, log), clock, log);
     }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }

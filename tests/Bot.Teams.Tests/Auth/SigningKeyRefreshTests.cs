@@ -1,4 +1,5 @@
 using Bot.Teams.Auth;
+using Bot.Testing;
 using Bot.Testing.Teams;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -106,14 +107,5 @@ public sealed class SigningKeyRefreshTests : IAsyncLifetime
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (!condition())
             await Task.Delay(20, deadline.Token);
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks = DateTimeOffset.UtcNow.UtcTicks;
-
-        public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }

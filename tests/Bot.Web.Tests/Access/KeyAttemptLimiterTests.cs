@@ -1,4 +1,5 @@
 using System.Net;
+using Bot.Testing;
 using Bot.Web.Access;
 using Microsoft.Extensions.Options;
 
@@ -71,14 +72,5 @@ public sealed class KeyAttemptLimiterTests
         _limiter.Failed(IPAddress.Parse("203.0.113.7"));
 
         Assert.Equal(1, _limiter.Tracked);
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -108,8 +108,9 @@ public sealed class MessageLimitTests
         Assert.Empty(await bed.Host.Services.GetRequiredService<IConversationStore>().GetUnfinishedInboxAsync("web"));
         Assert.DoesNotContain(bed.Host.StoreCalls.Writes, w => w == nameof(IConversationStore.TryAcceptAsync));
         Assert.Empty((await visitor.HistoryAsync(thread)).Messages);
-        Assert.DoesNotContain(Directory.EnumerateFiles(bed.DataPath, "*", SearchOption.AllDirectories),
-            f => f.Contains(Path.Combine("threads", thread), StringComparison.Ordinal));
+        // A refused upload's partial file is removed by the bot after the client may already have seen the connection close.
+        await TestBed.WaitUntilAsync(() => !Directory.EnumerateFiles(bed.DataPath, "*", SearchOption.AllDirectories)
+            .Any(f => f.Contains(Path.Combine("threads", thread), StringComparison.Ordinal)), "the refused upload's partial file to go");
         Assert.Empty(bed.OpenAI.ResponseRequests);
     }
 
