@@ -160,24 +160,22 @@ internal sealed class MessageIntake(
         var limit = policy.MaxBytes(decision.Target!.Value);
         var path = WebThreadStore.NewUploadPath(thread, name);
         long size;
-        await using (var target = new FileStream(path, PrivateFiles.CreateOptions()))
+        try
         {
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (target.Length + read > limit)
-                {
-                    await target.DisposeAsync().ConfigureAwait(false);
-                    File.Delete(path);
-                    return new WebApiError($"{name} is larger than the {AttachmentPolicy.FormatSize(limit)} limit for this kind of file, so nothing was sent.",
-                        "too_large");
-                }
+            size = await CopyWithinAsync(section.Body, path, limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The body broke off (a cut connection, the request's size limit): no partial upload stays behind.
+            File.Delete(path);
+            throw;
+        }
 
-                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
-
-            size = target.Length;
+        if (size < 0)
+        {
+            File.Delete(path);
+            return new WebApiError($"{name} is larger than the {AttachmentPolicy.FormatSize(limit)} limit for this kind of file, so nothing was sent.",
+                "too_large");
         }
 
         if (size == 0)
@@ -188,6 +186,22 @@ internal sealed class MessageIntake(
 
         files.Add((new IncomingAttachment(name, contentType, size, path), new WebFile(null, name, contentType, size)));
         return null;
+    }
+
+    // Streams an upload to its file; -1 as soon as it passes the limit.
+    private static async Task<long> CopyWithinAsync(Stream body, string path, long limit, CancellationToken cancellationToken)
+    {
+        await using var target = new FileStream(path, PrivateFiles.CreateOptions());
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (target.Length + read > limit)
+                return -1;
+            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+
+        return target.Length;
     }
 
     // Appends a text part to the message's text; false when the text of all parts together passes the limit.

@@ -86,6 +86,37 @@ public sealed class MessageLimitTests
         await AssertTheConversationGoesOnAsync(visitor, thread);
     }
 
+    [Fact]
+    public async Task AnUploadWhoseConnectionBreaksMidFile_LeavesNoPartialFile_AndTheConversationGoesOn()
+    {
+        await using var bed = await TestBed.StartAsync();
+        using var visitor = bed.Host.Visitor();
+        var thread = await visitor.ThreadAsync();
+        // A file part whose bytes stop coming: the sender gives up half-way (a closed tab, a dropped network).
+        var head = Encoding.ASCII.GetBytes(
+            "--cut\r\nContent-Disposition: form-data; name=\"files\"; filename=\"cut.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+            + string.Concat(Enumerable.Repeat("1,2\n", 50_000)));
+        using var content = new StreamContent(new BreakingStream(head));
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=cut");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/threads/{thread}/messages", UriKind.Relative)) { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        await Assert.ThrowsAnyAsync<Exception>(() => visitor.Http.SendAsync(request));
+
+        await AssertNothingStoredAsync(bed, visitor, thread);
+        await AssertTheConversationGoesOnAsync(visitor, thread);
+    }
+
+    /// <summary>Gives its bytes, then fails as a sender that went away does.</summary>
+    private sealed class BreakingStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override int Read(byte[] buffer, int offset, int count) =>
+            Position < Length ? base.Read(buffer, offset, count) : throw new IOException("The sender went away.");
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position < Length ? base.ReadAsync(buffer, cancellationToken) : throw new IOException("The sender went away.");
+    }
+
     private static MultipartFormDataContent Form(string text, params (string Name, int Bytes)[] files)
     {
         var form = new MultipartFormDataContent { { new StringContent(text, Encoding.UTF8), "text" } };
