@@ -21,7 +21,6 @@ internal sealed class AssistantProvisioner(
     Func<IProvisionedAssistants> store,
     ILogger logger)
 {
-
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _assistantId = string.IsNullOrWhiteSpace(options.AssistantId) ? null : options.AssistantId.Trim();
 
