@@ -35,7 +35,7 @@ public sealed class DiscordBotService : BackgroundService
     private readonly TaskCompletionSource<GatewayStop?> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _registered;
 
-    public DiscordBotService(IOptions<DiscordOptions> options, ChannelRegistry channels, ConversationService conversations, IConversationStore store,
+    public DiscordBotService(IOptions<DiscordOptions> options, ChannelRegistry channels, ConversationService conversations, IFollowedPlaces followedPlaces,
         TimeProvider time, ILogger<DiscordBotService> logger)
     {
         _options = options.Value;
@@ -47,7 +47,7 @@ public sealed class DiscordBotService : BackgroundService
         var replies = new RunningReplies();
         _channel = new DiscordChannel(_rest, _options, replies, time, logger);
         var access = new AccessPolicy(_options, _guilds);
-        _router = new MessageRouter(_options, _guilds, access, store, logger);
+        _router = new MessageRouter(_options, _guilds, access, followedPlaces, logger);
         _interactions = new InteractionHandler(_rest, conversations, access, replies, _options, logger);
     }
 

@@ -4,13 +4,13 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Bot.Host;
 
 /// <summary>Healthy when the store answers a read.</summary>
-internal sealed class StoreHealthCheck(IConversationStore store) : IHealthCheck
+internal sealed class StoreHealthCheck(IStoreLifecycle store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await store.GetValueAsync("health", cancellationToken);
+            await store.PingAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex)

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Bot.Storage.Sqlite;
 
-/// <summary>Conversation mappings.</summary>
+/// <summary>Conversation mappings (<see cref="IConversationMappings"/>).</summary>
 public sealed partial class SqliteConversationStore
 {
     /// <inheritdoc />

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Bot.Storage.Sqlite;
 
-/// <summary>The inbox of accepted messages.</summary>
+/// <summary>The inbox of accepted messages (<see cref="IInbox"/>).</summary>
 public sealed partial class SqliteConversationStore
 {
     /// <inheritdoc />

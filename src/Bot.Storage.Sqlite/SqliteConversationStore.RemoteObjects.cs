@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Bot.Storage.Sqlite;
 
-/// <summary>The registry of remote objects, and the key/value memory.</summary>
+/// <summary>The registry of remote objects (<see cref="IRemoteObjectRegistry"/>).</summary>
 public sealed partial class SqliteConversationStore
 {
     /// <inheritdoc />
@@ -118,32 +118,6 @@ public sealed partial class SqliteConversationStore
             using var command = ReaderCommand(connection, StoreSql.SelectNextDeletionDue);
             return command.ExecuteScalar() is long due ? SqliteValues.FromUnixMs(due) : (DateTimeOffset?)null;
         }, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<string?> GetValueAsync(string key, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(key);
-        return ReadAsync(connection =>
-        {
-            using var command = ReaderCommand(connection, StoreSql.SelectValue);
-            command.Parameters.AddValue("$key", key);
-            return command.ExecuteScalar() as string;
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task SetValueAsync(string key, string value, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(key);
-        ArgumentNullException.ThrowIfNull(value);
-        return WriteAsync(_ =>
-        {
-            var command = WriterCommand(StoreSql.UpsertValue, null);
-            command.Parameters.AddValue("$key", key);
-            command.Parameters.AddValue("$value", value);
-            return command.ExecuteNonQuery();
-        }, inTransaction: false, cancellationToken);
-    }
 
     // Kind, remote id, label and purpose, in that order from `first`.
     private static RemoteObjectRecord ReadRemoteObject(SqliteDataReader reader, int first) => new(

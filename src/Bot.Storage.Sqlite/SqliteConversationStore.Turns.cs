@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Bot.Storage.Sqlite;
 
-/// <summary>Turns and the inbox messages they answer.</summary>
+/// <summary>Turns and the inbox messages they answer (<see cref="ITurnLog"/>).</summary>
 public sealed partial class SqliteConversationStore
 {
     /// <inheritdoc />

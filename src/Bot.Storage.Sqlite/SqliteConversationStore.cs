@@ -5,13 +5,14 @@ using Microsoft.Extensions.Options;
 
 namespace Bot.Storage.Sqlite;
 
-/// <summary>The conversation store in one SQLite file: WAL, one serialized writer, pooled readers.</summary>
+/// <summary>Every store port in one SQLite file: WAL, one serialized writer, pooled readers.</summary>
 /// <remarks>
 /// Every write goes through one connection behind a semaphore, so writers of this process queue in memory
 /// instead of meeting SQLITE_BUSY; its commands stay prepared between calls. Reads open pooled connections
 /// and, thanks to WAL, never wait for the writer. The busy timeout only matters for another process.
 /// </remarks>
-public sealed partial class SqliteConversationStore : IConversationStore, IAsyncDisposable, IDisposable
+public sealed partial class SqliteConversationStore : IConversationStore, IFollowedPlaces, IVisitorSessions, IBotSecrets,
+    IProvisionedAssistants, IAsyncDisposable, IDisposable
 {
     private const int BusyTimeoutSeconds = 5;
 
@@ -89,6 +90,14 @@ public sealed partial class SqliteConversationStore : IConversationStore, IAsync
             _writeLock.Release();
         }
     }
+
+    /// <inheritdoc />
+    public Task PingAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(connection =>
+        {
+            using var command = ReaderCommand(connection, StoreSql.Ping);
+            return command.ExecuteScalar();
+        }, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose()

@@ -99,8 +99,73 @@ internal static class SqliteMigrations
         UPDATE inbox SET text = '', author_name = '', attachments = '[]' WHERE status NOT IN ('Accepted', 'Processing');
         """;
 
+    // The key/value table becomes typed records, one table per meaning (docs/data.md). The names moved here ('discord'
+    // the Discord channel, 'web-chat' the web chat's secret, 'Assistants' the backend kind) are what the code used when
+    // this was released. Keys nobody wrote on purpose are dropped with the table.
+    private const string Version3 = """
+        -- Places where the bot answers every message (a Discord thread it was mentioned in or created).
+        CREATE TABLE followed_places (
+            channel        TEXT    NOT NULL,
+            place_id       TEXT    NOT NULL,
+            followed_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (channel, place_id)
+        ) WITHOUT ROWID;
+
+        -- The web chat's visitors (by a hash of their cookie) and the thread each is on.
+        CREATE TABLE visitors (
+            visitor_id        TEXT    NOT NULL PRIMARY KEY,
+            current_thread_id TEXT    NOT NULL,
+            updated_at_ms     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Who owns each visitor thread; visitor_id NULL: the thread was given up and is no one's.
+        CREATE TABLE visitor_threads (
+            thread_id     TEXT    NOT NULL PRIMARY KEY,
+            visitor_id    TEXT,
+            updated_at_ms INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Secrets the bot made once; the first one stored under a name is kept for good.
+        CREATE TABLE secrets (
+            name          TEXT    NOT NULL PRIMARY KEY,
+            value         BLOB    NOT NULL,
+            created_at_ms INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- The assistant a backend created for itself, with a hash of the settings it was made from.
+        CREATE TABLE provisioned_assistants (
+            backend_kind  TEXT    NOT NULL PRIMARY KEY,
+            assistant_id  TEXT    NOT NULL,
+            settings_hash TEXT    NOT NULL,
+            updated_at_ms INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- When a moved value was written is unknown: the migration's time stands in.
+        INSERT INTO followed_places (channel, place_id, followed_at_ms)
+            SELECT 'discord', substr(key, 16), CAST(strftime('%s', 'now') AS INTEGER) * 1000
+            FROM kv WHERE key GLOB 'discord:thread:?*';
+        INSERT INTO visitors (visitor_id, current_thread_id, updated_at_ms)
+            SELECT substr(key, 13), value, CAST(strftime('%s', 'now') AS INTEGER) * 1000
+            FROM kv WHERE key GLOB 'web:visitor:?*' AND value <> '';
+        -- 'web:thread:' is 11 characters and ':owner' 6; an empty owner meant "given up".
+        INSERT INTO visitor_threads (thread_id, visitor_id, updated_at_ms)
+            SELECT substr(key, 12, length(key) - 17), nullif(value, ''), CAST(strftime('%s', 'now') AS INTEGER) * 1000
+            FROM kv WHERE key GLOB 'web:thread:?*:owner';
+        -- The secret was kept as base64 of 32 bytes; anything else was already replaced on use, as it is now by not moving it.
+        INSERT INTO secrets (name, value, created_at_ms)
+            SELECT 'web-chat', migration_base64_decode(value), CAST(strftime('%s', 'now') AS INTEGER) * 1000
+            FROM kv WHERE key = 'web:secret' AND length(migration_base64_decode(value)) = 32;
+        -- The value was "<assistant id>|<settings hash>"; an empty value meant "forgotten".
+        INSERT INTO provisioned_assistants (backend_kind, assistant_id, settings_hash, updated_at_ms)
+            SELECT 'Assistants', substr(value, 1, instr(value, '|') - 1), substr(value, instr(value, '|') + 1),
+                   CAST(strftime('%s', 'now') AS INTEGER) * 1000
+            FROM kv WHERE key = 'openai.assistants.assistant' AND instr(value, '|') > 1 AND length(value) > instr(value, '|');
+
+        DROP TABLE kv;
+        """;
+
     /// <summary>The scripts in order; the schema version of a database is how many of them it has had.</summary>
-    public static IReadOnlyList<string> Scripts { get; } = [Version1, Version2];
+    public static IReadOnlyList<string> Scripts { get; } = [Version1, Version2, Version3];
 
     /// <summary>The schema version this build creates.</summary>
     public static int LatestVersion => Scripts.Count;
@@ -110,6 +175,7 @@ internal static class SqliteMigrations
     {
         var version = ReadVersion(connection, transaction: null);
         ThrowIfNewer(version, path);
+        AddMigrationFunctions(connection);
         while (version < LatestVersion)
         {
             using var transaction = connection.BeginTransaction(deferred: false);
@@ -143,6 +209,21 @@ internal static class SqliteMigrations
         command.Transaction = transaction;
         command.CommandText = "PRAGMA user_version;";
         return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Functions the scripts call that SQLite does not have. They are part of what a released script means, so they
+    /// never change either.
+    /// </summary>
+    public static void AddMigrationFunctions(SqliteConnection connection) =>
+        connection.CreateFunction<string?, byte[]?>("migration_base64_decode", DecodeBase64, isDeterministic: true);
+
+    private static byte[]? DecodeBase64(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return null;
+        var buffer = new byte[text.Length * 3 / 4 + 3];
+        return Convert.TryFromBase64String(text, buffer, out var written) ? buffer[..written] : null;
     }
 
     private static void ThrowIfNewer(int version, string path)

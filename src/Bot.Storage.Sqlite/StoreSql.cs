@@ -105,8 +105,46 @@ internal static class StoreSql
     public const string ClaimDeletion =
         "UPDATE remote_objects SET delete_attempts = $attempt, next_delete_at_ms = $next_at WHERE id = $id;";
 
-    public const string SelectValue = "SELECT value FROM kv WHERE key = $key;";
+    // Reads the header page: the file is there and readable.
+    public const string Ping = "PRAGMA user_version;";
 
-    public const string UpsertValue =
-        "INSERT INTO kv (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
+    public const string SelectPlaceFollowed =
+        "SELECT 1 FROM followed_places WHERE channel = $channel AND place_id = $place_id;";
+
+    // Following again keeps the first time.
+    public const string FollowPlace =
+        "INSERT INTO followed_places (channel, place_id, followed_at_ms) VALUES ($channel, $place_id, $now) " +
+        "ON CONFLICT (channel, place_id) DO NOTHING;";
+
+    public const string SelectCurrentThread =
+        "SELECT current_thread_id FROM visitors WHERE visitor_id = $visitor_id;";
+
+    public const string SetCurrentThread =
+        "INSERT INTO visitors (visitor_id, current_thread_id, updated_at_ms) VALUES ($visitor_id, $thread_id, $now) " +
+        "ON CONFLICT (visitor_id) DO UPDATE SET current_thread_id = excluded.current_thread_id, updated_at_ms = excluded.updated_at_ms;";
+
+    public const string SelectThreadOwner =
+        "SELECT visitor_id FROM visitor_threads WHERE thread_id = $thread_id;";
+
+    // $visitor_id NULL releases the thread.
+    public const string SetThreadOwner =
+        "INSERT INTO visitor_threads (thread_id, visitor_id, updated_at_ms) VALUES ($thread_id, $visitor_id, $now) " +
+        "ON CONFLICT (thread_id) DO UPDATE SET visitor_id = excluded.visitor_id, updated_at_ms = excluded.updated_at_ms;";
+
+    public const string SelectSecret = "SELECT value FROM secrets WHERE name = $name;";
+
+    // The first secret stored under a name is kept: racing callers all read the same one back.
+    public const string AddSecret =
+        "INSERT INTO secrets (name, value, created_at_ms) VALUES ($name, $value, $now) ON CONFLICT (name) DO NOTHING;";
+
+    public const string SelectProvisionedAssistant =
+        "SELECT assistant_id, settings_hash FROM provisioned_assistants WHERE backend_kind = $backend_kind;";
+
+    public const string SaveProvisionedAssistant =
+        "INSERT INTO provisioned_assistants (backend_kind, assistant_id, settings_hash, updated_at_ms) " +
+        "VALUES ($backend_kind, $assistant_id, $settings_hash, $now) ON CONFLICT (backend_kind) DO UPDATE SET " +
+        "assistant_id = excluded.assistant_id, settings_hash = excluded.settings_hash, updated_at_ms = excluded.updated_at_ms;";
+
+    public const string ForgetProvisionedAssistant =
+        "DELETE FROM provisioned_assistants WHERE backend_kind = $backend_kind AND assistant_id = $assistant_id;";
 }

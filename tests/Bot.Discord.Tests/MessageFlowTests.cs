@@ -103,18 +103,35 @@ public sealed class MessageFlowTests
     public async Task ThreadTheBotAnswersIn_NeedsNoMentionAfterTheFirst()
     {
         await using var bot = await DiscordHarness.StartAsync();
-        const string Thread = "1457536551830421524";
-        var first = bot.Mention("start here", Thread);
-        first["channel_type"] = 11;
-        await bot.SendAsync(first);
-        await bot.AnsweredAsync(first);
+        await SendInThreadAsync(bot, bot.Mention("start here", Thread));
 
-        var next = bot.Plain("and go on", Thread);
-        next["channel_type"] = 11;
-        await bot.SendAsync(next);
-        await bot.AnsweredAsync(next);
+        await SendInThreadAsync(bot, bot.Plain("and go on", Thread));
 
         var requests = bot.OpenAI.ResponseRequests;
         Assert.Equal(requests[0].ConversationId, requests[1].ConversationId);
+    }
+
+    [Fact]
+    public async Task ThreadTheBotAnswersIn_NeedsNoMentionAfterARestartEither()
+    {
+        await using var bot = await DiscordHarness.StartAsync();
+        await SendInThreadAsync(bot, bot.Mention("start here", Thread));
+
+        await bot.RestartAsync();
+        await SendInThreadAsync(bot, bot.Plain("and go on", Thread));
+
+        var requests = bot.OpenAI.ResponseRequests;
+        Assert.Equal(requests[0].ConversationId, requests[1].ConversationId);
+        Assert.True(await bot.Store.IsPlaceFollowedAsync("discord", Thread));
+    }
+
+    private const string Thread = "1457536551830421524";
+
+    // A message in a public thread (channel type 11), sent and answered.
+    private static async Task SendInThreadAsync(DiscordHarness bot, JsonObject message)
+    {
+        message["channel_type"] = 11;
+        await bot.SendAsync(message);
+        await bot.AnsweredAsync(message);
     }
 }

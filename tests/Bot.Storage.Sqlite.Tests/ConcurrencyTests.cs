@@ -118,13 +118,13 @@ public sealed class ConcurrencyTests : StoreTestBase
         using var transaction = otherProcess.BeginTransaction(deferred: false);
 
         // SQLite waits synchronously, so the write runs on a thread of its own.
-        var write = Task.Run(() => store.SetValueAsync("key", "from the store"));
+        var write = Task.Run(() => store.FollowPlaceAsync("discord", "from the store"));
         await Task.Delay(200);
         var finishedWhileLocked = write.IsCompleted;
         transaction.Commit();
         await write;
 
         Assert.False(finishedWhileLocked);
-        Assert.Equal("from the store", await store.GetValueAsync("key"));
+        Assert.True(await store.IsPlaceFollowedAsync("discord", "from the store"));
     }
 }

@@ -15,7 +15,7 @@ public sealed class PrivacyTests : StoreTestBase
         if (OperatingSystem.IsWindows())
             return; // a new file there takes its folder's access list
         var store = await Db.OpenStoreAsync();
-        await store.SetValueAsync("k", "v");
+        await store.FollowPlaceAsync("discord", "t1");
 
         Assert.Equal(OwnerOnlyFolder, File.GetUnixFileMode(Path.GetDirectoryName(Db.DatabasePath)!));
         Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(Db.DatabasePath));
@@ -34,7 +34,7 @@ public sealed class PrivacyTests : StoreTestBase
 
         var reopened = await Db.OpenStoreAsync();
 
-        Assert.Equal("v", await SetAndGetAsync(reopened));
+        Assert.True(await FollowAndAskAsync(reopened));
         Assert.Equal(groupReadable, File.GetUnixFileMode(Db.DatabasePath));
         Assert.Contains(Db.Logger.Entries, e => e.EventId.Id == 3002 && e.Message.Contains(Db.DatabasePath, StringComparison.Ordinal));
     }
@@ -113,9 +113,9 @@ public sealed class PrivacyTests : StoreTestBase
         Assert.Equal("[]", Db.Scalar<string>("SELECT attachments FROM inbox WHERE id = $id;", ("$id", id)));
     }
 
-    private static async Task<string?> SetAndGetAsync(SqliteConversationStore store)
+    private static async Task<bool> FollowAndAskAsync(SqliteConversationStore store)
     {
-        await store.SetValueAsync("k", "v");
-        return await store.GetValueAsync("k");
+        await store.FollowPlaceAsync("discord", "t1");
+        return await store.IsPlaceFollowedAsync("discord", "t1");
     }
 }

@@ -68,23 +68,6 @@ public sealed class RemoteObjectTests : StoreTestBase
             Db.Scalar<long>("SELECT deleted_at_ms FROM remote_objects WHERE kind = 'File';"));
     }
 
-    [Fact]
-    public async Task SetValueAsync_then_GetValueAsync_returns_the_latest_value_across_a_restart()
-    {
-        var store = await Db.OpenStoreAsync();
-        Assert.Null(await store.GetValueAsync("openai:assistant-id"));
-
-        await store.SetValueAsync("openai:assistant-id", "asst_1");
-        await store.SetValueAsync("openai:assistant-id", "asst_2");
-        await store.SetValueAsync("other", "x");
-        await store.DisposeAsync();
-        var reopened = await Db.OpenStoreAsync();
-
-        Assert.Equal("asst_2", await reopened.GetValueAsync("openai:assistant-id"));
-        Assert.Equal("x", await reopened.GetValueAsync("other"));
-        Assert.Null(await reopened.GetValueAsync("missing"));
-    }
-
     private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

@@ -1,3 +1,4 @@
+using Bot.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Bot.Storage.Sqlite.Tests;
@@ -25,9 +26,9 @@ public sealed class SqliteMigrationsTests : StoreTestBase
         }
 
         Assert.Equal(
-            ["conversations", "inbox", "ix_inbox_turn", "ix_inbox_unfinished", "ix_remote_objects_conversation", "ix_remote_objects_delete_due",
-             "ix_turns_conversation",
-             "kv", "remote_objects", "turns", "ux_conversations_active_key"],
+            ["conversations", "followed_places", "inbox", "ix_inbox_turn", "ix_inbox_unfinished", "ix_remote_objects_conversation",
+             "ix_remote_objects_delete_due", "ix_turns_conversation", "provisioned_assistants", "remote_objects", "secrets", "turns",
+             "ux_conversations_active_key", "visitor_threads", "visitors"],
             names);
         Assert.Equal(SqliteMigrations.LatestVersion, Db.Scalar<int>("PRAGMA user_version;"));
         Assert.Equal(SqliteMigrations.LatestVersion, Db.Logger.Count(MigrationAppliedEvent));
@@ -58,7 +59,7 @@ public sealed class SqliteMigrationsTests : StoreTestBase
     public async Task InitializeAsync_again_applies_no_migration_and_keeps_the_data()
     {
         var store = await Db.OpenStoreAsync();
-        await store.SetValueAsync("assistant-id", "asst_1");
+        await store.SaveProvisionedAssistantAsync(new("Assistants", "asst_1", "hash"));
 
         await store.InitializeAsync();
         await store.DisposeAsync();
@@ -66,7 +67,7 @@ public sealed class SqliteMigrationsTests : StoreTestBase
 
         Assert.Equal(SqliteMigrations.LatestVersion, Db.Logger.Count(MigrationAppliedEvent));
         Assert.Equal(SqliteMigrations.LatestVersion, Db.Scalar<int>("PRAGMA user_version;"));
-        Assert.Equal("asst_1", await reopened.GetValueAsync("assistant-id"));
+        Assert.Equal("asst_1", (await reopened.FindProvisionedAssistantAsync("Assistants"))?.AssistantId);
     }
 
     [Fact]
@@ -83,7 +84,7 @@ public sealed class SqliteMigrationsTests : StoreTestBase
         Assert.Contains(Db.DatabasePath, error.Message, StringComparison.Ordinal);
         Assert.Equal(0, Db.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE name = 'conversations';"));
         Assert.Equal(newer, Db.Scalar<int>("PRAGMA user_version;"));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetValueAsync("x"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.PingAsync());
     }
 
     [Fact]
@@ -91,8 +92,8 @@ public sealed class SqliteMigrationsTests : StoreTestBase
     {
         var store = Db.CreateStore();
 
-        var read = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetValueAsync("x"));
-        var write = await Assert.ThrowsAsync<InvalidOperationException>(() => store.SetValueAsync("x", "y"));
+        var read = await Assert.ThrowsAsync<InvalidOperationException>(() => store.IsPlaceFollowedAsync("discord", "x"));
+        var write = await Assert.ThrowsAsync<InvalidOperationException>(() => store.FollowPlaceAsync("discord", "x"));
 
         Assert.Contains("InitializeAsync", read.Message, StringComparison.Ordinal);
         Assert.Contains("InitializeAsync", write.Message, StringComparison.Ordinal);
@@ -105,8 +106,8 @@ public sealed class SqliteMigrationsTests : StoreTestBase
         var store = await Db.OpenStoreAsync();
         await store.DisposeAsync();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetValueAsync("x"));
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.SetValueAsync("x", "y"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.PingAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.FollowPlaceAsync("discord", "x"));
     }
 
     [Fact]
@@ -140,6 +141,71 @@ public sealed class SqliteMigrationsTests : StoreTestBase
         var waiting = Assert.Single(await store.GetUnfinishedInboxAsync("discord"));
         Assert.Equal(("still waiting", "b.csv"), (waiting.Message.Text, Assert.Single(waiting.Message.Attachments).FileName));
         Assert.Single(await store.GetRemoteObjectsAsync(1));
+    }
+
+    [Fact]
+    public async Task A_version_2_database_has_its_key_value_rows_moved_into_the_typed_tables_and_the_key_value_table_dropped()
+    {
+        var secret = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        Directory.CreateDirectory(Path.GetDirectoryName(Db.DatabasePath)!);
+        using (var connection = Db.OpenRawConnection())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = SqliteMigrations.Scripts[0] + SqliteMigrations.Scripts[1] + $$"""
+                PRAGMA user_version = 2;
+                INSERT INTO kv (key, value) VALUES
+                    ('discord:thread:1457536551830421524', 'answering'),
+                    ('discord:thread:42', 'answering'),
+                    ('web:visitor:0123456789abcdef0123456789abcdef', 'a1b2c3d4e5f60718'),
+                    ('web:visitor:ffffffffffffffffffffffffffffffff', ''),
+                    ('web:thread:a1b2c3d4e5f60718:owner', '0123456789abcdef0123456789abcdef'),
+                    ('web:thread:0000000000000000:owner', ''),
+                    ('web:secret', '{{Convert.ToBase64String(secret)}}'),
+                    ('openai.assistants.assistant', 'asst_abc|0f1e2d3c4b5a6978'),
+                    ('health', 'never written, dropped with the table');
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var store = await Db.OpenStoreAsync();
+
+        Assert.Equal(SqliteMigrations.LatestVersion, Db.Scalar<int>("PRAGMA user_version;"));
+        Assert.Equal(0, Db.Scalar<long>("SELECT count(*) FROM sqlite_master WHERE name = 'kv';"));
+        Assert.True(await store.IsPlaceFollowedAsync("discord", "1457536551830421524"));
+        Assert.True(await store.IsPlaceFollowedAsync("discord", "42"));
+        Assert.Equal(2, Db.Scalar<long>("SELECT count(*) FROM followed_places WHERE followed_at_ms > 0;"));
+        Assert.Equal("a1b2c3d4e5f60718", await store.FindCurrentThreadAsync("0123456789abcdef0123456789abcdef"));
+        Assert.Null(await store.FindCurrentThreadAsync("ffffffffffffffffffffffffffffffff"));
+        Assert.Equal(new ThreadOwnership("0123456789abcdef0123456789abcdef"), await store.FindThreadOwnerAsync("a1b2c3d4e5f60718"));
+        Assert.True((await store.FindThreadOwnerAsync("0000000000000000"))?.IsReleased);
+        Assert.Equal(secret, await store.GetOrAddSecretAsync("web-chat", new byte[32]));
+        Assert.Equal(new ProvisionedAssistant("Assistants", "asst_abc", "0f1e2d3c4b5a6978"), await store.FindProvisionedAssistantAsync("Assistants"));
+    }
+
+    [Theory]
+    [InlineData("openai.assistants.assistant", "")]
+    [InlineData("openai.assistants.assistant", "|0f1e2d3c4b5a6978")]
+    [InlineData("openai.assistants.assistant", "asst_abc|")]
+    [InlineData("web:secret", "not base64!")]
+    [InlineData("web:secret", "AAECAw==")]
+    [InlineData("discord:thread:", "answering")]
+    public async Task A_key_value_row_the_code_would_not_have_used_is_not_moved(string key, string value)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Db.DatabasePath)!);
+        using (var connection = Db.OpenRawConnection())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = SqliteMigrations.Scripts[0] + SqliteMigrations.Scripts[1] +
+                "PRAGMA user_version = 2; INSERT INTO kv (key, value) VALUES ($key, $value);";
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$value", value);
+            command.ExecuteNonQuery();
+        }
+
+        var store = await Db.OpenStoreAsync();
+
+        Assert.Null(await store.FindProvisionedAssistantAsync("Assistants"));
+        Assert.Equal(0, Db.Scalar<long>("SELECT (SELECT count(*) FROM secrets) + (SELECT count(*) FROM followed_places);"));
     }
 
     private List<string> Column(string sql)

@@ -1,7 +1,6 @@
 using System.Net;
 using Bot.Core.DependencyInjection;
 using Bot.OpenAI.DependencyInjection;
-using Bot.Storage.Sqlite;
 using Bot.Storage.Sqlite.DependencyInjection;
 using Bot.Testing.OpenAI;
 using Bot.Web.DependencyInjection;
@@ -62,8 +61,7 @@ internal sealed class WebChatHost : IAsyncDisposable
 
         builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration)
             .AddWebChat(builder.Configuration);
-        StoreCalls? storeCalls = null;
-        builder.Services.AddSingleton(sp => StoreCalls.Wrap(sp.GetRequiredService<SqliteConversationStore>(), out storeCalls));
+        var storeCalls = StoreCalls.Register(builder.Services);
         var app = builder.Build();
         if (remoteAddress is not null)
         {
@@ -86,7 +84,7 @@ internal sealed class WebChatHost : IAsyncDisposable
             throw;
         }
 
-        return new WebChatHost(app, new Uri(app.Urls.First()), storeCalls!);
+        return new WebChatHost(app, new Uri(app.Urls.First()), storeCalls());
     }
 
     /// <summary>A visitor: an HTTP client with its own cookies (the visitor id), sharing them across restarts when given.</summary>

@@ -72,3 +72,17 @@ public sealed record TurnRecord(
 /// <param name="Label">A name for people (a file name).</param>
 /// <param name="Purpose">For files: what they were uploaded for (<see cref="RemoteFilePurposes"/>).</param>
 public sealed record RemoteObjectRecord(RemoteObjectKind Kind, string RemoteId, string? Label = null, string? Purpose = null);
+
+/// <summary>Who owns a visitor's thread (<see cref="IVisitorSessions"/>).</summary>
+/// <param name="VisitorId">The owner; null when the thread was given up and is no one's.</param>
+public sealed record ThreadOwnership(string? VisitorId)
+{
+    /// <summary>True when the thread was given up: no visitor reaches it any more.</summary>
+    public bool IsReleased => VisitorId is null;
+}
+
+/// <summary>An assistant a backend created for itself (<see cref="IProvisionedAssistants"/>).</summary>
+/// <param name="BackendKind">The backend that made it and uses it.</param>
+/// <param name="AssistantId">The provider's id of the assistant.</param>
+/// <param name="SettingsHash">A hash of the settings it was made from; another hash means it must be updated.</param>
+public sealed record ProvisionedAssistant(string BackendKind, string AssistantId, string SettingsHash);

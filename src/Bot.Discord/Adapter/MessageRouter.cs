@@ -12,11 +12,9 @@ namespace Bot.Discord.Adapter;
 /// bot's messages, or in a thread the bot answers in. Bots, system messages and empty messages are ignored, and so,
 /// silently and without being stored, is what the allow-lists refuse.
 /// </summary>
-internal sealed partial class MessageRouter(DiscordOptions options, GuildDirectory guilds, AccessPolicy access, IConversationStore store,
+internal sealed partial class MessageRouter(DiscordOptions options, GuildDirectory guilds, AccessPolicy access, IFollowedPlaces followed,
     ILogger logger)
 {
-    private const string ThreadKeyPrefix = "discord:thread:";
-
     /// <summary>The message for the core, or null when the bot should not answer it.</summary>
     public async Task<IncomingMessage?> RouteAsync(JsonElement message, string botUserId, CancellationToken cancellationToken = default)
     {
@@ -44,7 +42,7 @@ internal sealed partial class MessageRouter(DiscordOptions options, GuildDirecto
 
         var role = guildId is null ? null : guilds.BotRole(guildId);
         var thread = ConversationIds.IsThread(channelType);
-        var remembered = thread && await store.GetValueAsync(ThreadKeyPrefix + channelId, cancellationToken).ConfigureAwait(false) is not null;
+        var remembered = thread && await followed.IsPlaceFollowedAsync(DiscordChannel.ChannelName, channelId, cancellationToken).ConfigureAwait(false);
         if (!(direct || remembered || MentionsBot(message, content, botUserId, role) || RepliesToBot(message, botUserId)))
             return null;
         var id = message.GetProperty("id").GetString()!;
@@ -67,7 +65,7 @@ internal sealed partial class MessageRouter(DiscordOptions options, GuildDirecto
 
     /// <summary>Remembers that the bot answers in a thread (so that messages there need no mention).</summary>
     public Task RememberThreadAsync(string threadId, CancellationToken cancellationToken = default) =>
-        store.SetValueAsync(ThreadKeyPrefix + threadId, "answering", cancellationToken);
+        followed.FollowPlaceAsync(DiscordChannel.ChannelName, threadId, cancellationToken);
 
     private static bool MentionsBot(JsonElement message, string content, string botUserId, string? role)
     {

@@ -11,19 +11,16 @@ namespace Bot.OpenAI.Assistants;
 /// <summary>
 /// Finds the assistant the runs use: <c>OpenAI:AssistantId</c> when set, otherwise one the bot created from
 /// <c>OpenAI:Model</c>, <c>OpenAI:Instructions</c> and the configured tools. Its id is remembered in the
-/// store's key-value table, with a fingerprint of that configuration: after a restart the same assistant is
-/// reused, and after a configuration change it is updated (or created again if it was deleted remotely).
+/// store as this backend's provisioned assistant, with a fingerprint of that configuration: after a restart the
+/// same assistant is reused, and after a configuration change it is updated (or created again if it was deleted remotely).
 /// </summary>
 internal sealed class AssistantProvisioner(
     OpenAIClients clients,
     OpenAIOptions options,
     FunctionToolRegistry tools,
-    Func<IConversationStore> store,
+    Func<IProvisionedAssistants> store,
     ILogger logger)
 {
-    /// <summary>The store key under which the created assistant's id and fingerprint are kept.</summary>
-    public const string StoreKey = "openai.assistants.assistant";
-
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _assistantId = string.IsNullOrWhiteSpace(options.AssistantId) ? null : options.AssistantId.Trim();
 
@@ -62,7 +59,7 @@ internal sealed class AssistantProvisioner(
             if (_assistantId == assistantId)
             {
                 Volatile.Write(ref _assistantId, null);
-                await store().SetValueAsync(StoreKey, string.Empty, cancellationToken).ConfigureAwait(false);
+                await store().ForgetProvisionedAssistantAsync(ApiKinds.Assistants, assistantId, cancellationToken).ConfigureAwait(false);
             }
 
             return true;
@@ -76,15 +73,14 @@ internal sealed class AssistantProvisioner(
     private async Task<string> ProvisionAsync(CancellationToken cancellationToken)
     {
         var fingerprint = Fingerprint();
-        var remembered = await store().GetValueAsync(StoreKey, cancellationToken).ConfigureAwait(false);
-        if (remembered?.Split('|') is [var storedId, var storedFingerprint] && storedId.Length > 0)
+        if (await store().FindProvisionedAssistantAsync(ApiKinds.Assistants, cancellationToken).ConfigureAwait(false) is { } remembered)
         {
-            if (storedFingerprint == fingerprint)
-                return storedId;
-            if (await TryUpdateAsync(storedId, cancellationToken).ConfigureAwait(false))
+            if (remembered.SettingsHash == fingerprint)
+                return remembered.AssistantId;
+            if (await TryUpdateAsync(remembered.AssistantId, cancellationToken).ConfigureAwait(false))
             {
-                await store().SetValueAsync(StoreKey, $"{storedId}|{fingerprint}", cancellationToken).ConfigureAwait(false);
-                return storedId;
+                await store().SaveProvisionedAssistantAsync(remembered with { SettingsHash = fingerprint }, cancellationToken).ConfigureAwait(false);
+                return remembered.AssistantId;
             }
         }
 
@@ -98,7 +94,8 @@ internal sealed class AssistantProvisioner(
             creation.Tools.Add(tool);
         Assistant assistant = (await FailureMapping.GuardAsync(() => clients.Assistants.CreateAssistantAsync(options.Model, creation, cancellationToken),
             cancellationToken).ConfigureAwait(false)).Value;
-        await store().SetValueAsync(StoreKey, $"{assistant.Id}|{fingerprint}", cancellationToken).ConfigureAwait(false);
+        await store().SaveProvisionedAssistantAsync(new ProvisionedAssistant(ApiKinds.Assistants, assistant.Id, fingerprint), cancellationToken)
+            .ConfigureAwait(false);
         Log.AssistantCreated(logger, assistant.Id, options.Model);
         return assistant.Id;
     }

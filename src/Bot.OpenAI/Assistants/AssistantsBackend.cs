@@ -35,7 +35,7 @@ public sealed partial class AssistantsBackend : IAssistantBackend
     private readonly ConcurrentDictionary<string, bool> _idleThreads = new(StringComparer.Ordinal);
 
     /// <summary>Creates the backend; the store (for the assistant's id) is resolved on first use.</summary>
-    public AssistantsBackend(OpenAIClients clients, OpenAIOptions options, FunctionToolRegistry tools, Func<IConversationStore> store,
+    public AssistantsBackend(OpenAIClients clients, OpenAIOptions options, FunctionToolRegistry tools, Func<IProvisionedAssistants> store,
         ILogger<AssistantsBackend> logger)
     {
         _clients = clients;

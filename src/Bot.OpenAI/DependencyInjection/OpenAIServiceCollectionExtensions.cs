@@ -32,7 +32,7 @@ public static class OpenAIServiceCollectionExtensions
         services.AddSingleton(sp => new OpenAIClients(sp.GetRequiredService<IOptions<OpenAIOptions>>().Value));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ResponsesBackend>(sp, sp.GetRequiredService<IOptions<OpenAIOptions>>().Value));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AssistantsBackend>(sp, sp.GetRequiredService<IOptions<OpenAIOptions>>().Value,
-            new Func<IConversationStore>(sp.GetRequiredService<IConversationStore>)));
+            new Func<IProvisionedAssistants>(sp.GetRequiredService<IProvisionedAssistants>)));
         // The configured backend answers; the other stays known so that reset can still delete what it created
         // for conversations that began before a switch.
         services.AddSingleton(sp =>

@@ -1,19 +1,18 @@
 using Bot.Core.Storage;
-using Bot.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Bot.Storage.Sqlite.DependencyInjection;
 
-/// <summary>Registers the SQLite conversation store.</summary>
+/// <summary>Registers the SQLite store behind every store port.</summary>
 public static class SqliteStorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="SqliteConversationStore"/> as the singleton <see cref="IConversationStore"/>, configured from
-    /// <c>Storage:Sqlite</c> and validated at start. Someone must still call <see cref="IConversationStore.InitializeAsync"/>.
+    /// Adds <see cref="SqliteConversationStore"/> as one singleton, configured from <c>Storage:Sqlite</c> and validated
+    /// at start, and resolves every store port to it: the aggregate <see cref="IConversationStore"/>, each concern's
+    /// port, and the typed records. Someone must still call <see cref="IStoreLifecycle.InitializeAsync"/>.
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,7 +25,21 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, SqliteStoreOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SqliteConversationStore>();
-        services.AddSingleton<IConversationStore>(provider => provider.GetRequiredService<SqliteConversationStore>());
+        Port<IConversationStore>(services);
+        Port<IStoreLifecycle>(services);
+        Port<IConversationMappings>(services);
+        Port<IInbox>(services);
+        Port<ITurnLog>(services);
+        Port<IRemoteObjectRegistry>(services);
+        Port<IFollowedPlaces>(services);
+        Port<IVisitorSessions>(services);
+        Port<IBotSecrets>(services);
+        Port<IProvisionedAssistants>(services);
         return services;
     }
+
+    // One instance behind every port: one writer connection and one schema, whichever port a consumer took.
+    private static void Port<TPort>(IServiceCollection services)
+        where TPort : class =>
+        services.AddSingleton<TPort>(provider => (TPort)(object)provider.GetRequiredService<SqliteConversationStore>());
 }

@@ -14,11 +14,14 @@ namespace Bot.Web.Access;
 /// is derived from their id and the bot's secret, and it is bound to them in the store with their first message. So
 /// opening the page (even without a cookie, again and again) costs no store row and no memory.
 /// </summary>
-internal sealed class VisitorDirectory(IConversationStore store, WebSecret secret)
+internal sealed class VisitorDirectory(IVisitorSessions sessions, WebSecret secret)
 {
     public const string Cookie = "bot_web_visitor";
     private const string ItemKey = "Bot.Web.Visitor";
     private const string NewItemKey = "Bot.Web.NewVisitor";
+
+    // In the cache below, a thread that was given up (released in the store) is no one's: an empty owner.
+    private const string Released = "";
 
     // Owners read from or written to the store; only bound threads are cached, so this grows with real conversations only.
     private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
@@ -45,7 +48,7 @@ internal sealed class VisitorDirectory(IConversationStore store, WebSecret secre
     public async Task<string> CurrentThreadAsync(HttpContext context, string visitor, CancellationToken cancellationToken = default)
     {
         if (context.Items[NewItemKey] is not true &&
-            await store.GetValueAsync(VisitorKey(visitor), cancellationToken).ConfigureAwait(false) is { } current && WebThreadStore.IsThreadId(current))
+            await sessions.FindCurrentThreadAsync(visitor, cancellationToken).ConfigureAwait(false) is { } current && WebThreadStore.IsThreadId(current))
             return current;
         return await FirstThreadAsync(visitor, cancellationToken).ConfigureAwait(false);
     }
@@ -55,7 +58,7 @@ internal sealed class VisitorDirectory(IConversationStore store, WebSecret secre
     {
         if (_owners.TryGetValue(thread, out var owner) && owner == visitor)
             return;
-        await store.SetValueAsync(OwnerKey(thread), visitor, cancellationToken).ConfigureAwait(false);
+        await sessions.ClaimThreadAsync(thread, visitor, cancellationToken).ConfigureAwait(false);
         _owners[thread] = visitor;
     }
 
@@ -63,7 +66,7 @@ internal sealed class VisitorDirectory(IConversationStore store, WebSecret secre
     public async Task<string> NewThreadAsync(string visitor, CancellationToken cancellationToken = default)
     {
         var thread = WebThreadStore.NewThreadId();
-        await store.SetValueAsync(VisitorKey(visitor), thread, cancellationToken).ConfigureAwait(false);
+        await sessions.SetCurrentThreadAsync(visitor, thread, cancellationToken).ConfigureAwait(false);
         return thread;
     }
 
@@ -74,8 +77,8 @@ internal sealed class VisitorDirectory(IConversationStore store, WebSecret secre
         var bound = await OwnerAsync(thread, cancellationToken).ConfigureAwait(false) is { Length: > 0 };
         if (!bound && thread != await FirstThreadAsync(visitor, cancellationToken).ConfigureAwait(false))
             return;
-        _owners[thread] = "";
-        await store.SetValueAsync(OwnerKey(thread), "", cancellationToken).ConfigureAwait(false);
+        _owners[thread] = Released;
+        await sessions.ReleaseThreadAsync(thread, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>True when the thread belongs to the visitor.</summary>
@@ -88,23 +91,21 @@ internal sealed class VisitorDirectory(IConversationStore store, WebSecret secre
 
         // Not bound yet: the visitor's first thread, or the new one a reset gave them.
         return thread == await FirstThreadAsync(visitor, cancellationToken).ConfigureAwait(false) ||
-               thread == await store.GetValueAsync(VisitorKey(visitor), cancellationToken).ConfigureAwait(false);
+               thread == await sessions.FindCurrentThreadAsync(visitor, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string?> OwnerAsync(string thread, CancellationToken cancellationToken)
     {
         if (_owners.TryGetValue(thread, out var owner))
             return owner;
-        owner = await store.GetValueAsync(OwnerKey(thread), cancellationToken).ConfigureAwait(false);
-        if (owner is not null)
-            _owners[thread] = owner;
+        var ownership = await sessions.FindThreadOwnerAsync(thread, cancellationToken).ConfigureAwait(false);
+        if (ownership is null)
+            return null;
+        owner = ownership.VisitorId ?? Released;
+        _owners[thread] = owner;
         return owner;
     }
 
     private async Task<string> FirstThreadAsync(string visitor, CancellationToken cancellationToken) =>
         Convert.ToHexStringLower(await secret.SignAsync("first-thread", Encoding.ASCII.GetBytes(visitor), cancellationToken).ConfigureAwait(false))[..16];
-
-    private static string VisitorKey(string visitor) => $"web:visitor:{visitor}";
-
-    private static string OwnerKey(string thread) => $"web:thread:{thread}:owner";
 }

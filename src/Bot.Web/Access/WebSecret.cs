@@ -8,9 +8,11 @@ namespace Bot.Web.Access;
 /// A random 256-bit secret of this bot's web chat, made once and kept in the store (so a restart, or another
 /// instance on the same database, uses the same one). It signs the access cookie and names a visitor's first thread.
 /// </summary>
-internal sealed class WebSecret(IConversationStore store)
+internal sealed class WebSecret(IBotSecrets secrets)
 {
-    private const string StoreKey = "web:secret";
+    // The secret's name in the store; SQLite's migration 3 moved the old "web:secret" value under it.
+    private const string SecretName = "web-chat";
+    private const int SecretBytes = 32;
 
     private readonly Lock _lock = new();
     private Task<byte[]>? _loading;
@@ -42,19 +44,11 @@ internal sealed class WebSecret(IConversationStore store)
 
     private async Task<byte[]> ReadOrCreateAsync()
     {
-        if (Decode(await store.GetValueAsync(StoreKey, CancellationToken.None).ConfigureAwait(false)) is { } known)
-            return known;
-        await store.SetValueAsync(StoreKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), CancellationToken.None).ConfigureAwait(false);
-        // Read back: two instances starting at once on one database both end up with the value the store kept.
-        return Decode(await store.GetValueAsync(StoreKey, CancellationToken.None).ConfigureAwait(false))
-            ?? throw new InvalidOperationException("The store did not keep the web chat's secret.");
-    }
-
-    private static byte[]? Decode(string? stored)
-    {
-        if (string.IsNullOrEmpty(stored))
-            return null;
-        var buffer = new byte[32];
-        return Convert.TryFromBase64String(stored, buffer, out var written) && written == 32 ? buffer : null;
+        // The store keeps the first secret stored: two instances starting at once on one database both get that one.
+        var secret = await secrets.GetOrAddSecretAsync(SecretName, RandomNumberGenerator.GetBytes(SecretBytes), CancellationToken.None)
+            .ConfigureAwait(false);
+        return secret.Length == SecretBytes
+            ? secret
+            : throw new InvalidOperationException($"The store keeps a web chat secret of {secret.Length} bytes instead of {SecretBytes}.");
     }
 }

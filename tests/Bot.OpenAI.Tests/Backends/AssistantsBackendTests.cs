@@ -32,7 +32,7 @@ public sealed class AssistantsBackendTests
         Assert.Equal(assistantId, created.GetProperty("assistant_id").GetString());
         Assert.All(bot.Server.RunRequests, r => Assert.Equal(("gpt-test", "Be brief."), (r.Model, r.Instructions)));
         Assert.All(bot.Server.RunRequests, r => Assert.True(r.HasCodeInterpreter && r.HasFileSearch && r.FunctionNames.SequenceEqual(["lookup"])));
-        Assert.StartsWith(assistantId + "|", await bot.Core.Store.GetValueAsync(AssistantProvisioner.StoreKey), StringComparison.Ordinal);
+        Assert.Equal(assistantId, (await bot.Core.Store.FindProvisionedAssistantAsync(ApiKinds.Assistants))?.AssistantId);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class AssistantsBackendTests
         Assert.Equal(TurnStatus.Completed, await bot.AskAsync("c1", "three"));
 
         Assert.Equal(2, bot.Server.Ledger.CreatedAssistants.Count);
-        Assert.StartsWith(bot.Server.Ledger.CreatedAssistants[1] + "|", await bot.Core.Store.GetValueAsync(AssistantProvisioner.StoreKey), StringComparison.Ordinal);
+        Assert.Equal(bot.Server.Ledger.CreatedAssistants[1], (await bot.Core.Store.FindProvisionedAssistantAsync(ApiKinds.Assistants))?.AssistantId);
     }
 
     [Fact]

@@ -25,6 +25,19 @@ public sealed class SqliteStorageServiceCollectionExtensionsTests : StoreTestBas
     }
 
     [Fact]
+    public async Task AddSqliteStorage_resolves_every_store_port_to_the_one_store()
+    {
+        await using var provider = Build(new() { ["Storage:Sqlite:Path"] = Db.DatabasePath });
+        var store = provider.GetRequiredService<SqliteConversationStore>();
+        var ports = typeof(IConversationStore).Assembly.GetTypes()
+            .Where(t => t.IsInterface && t.Namespace == typeof(IConversationStore).Namespace && t.IsAssignableFrom(typeof(SqliteConversationStore)))
+            .ToList();
+
+        Assert.Equal(10, ports.Count);
+        Assert.All(ports, port => Assert.Same(store, provider.GetRequiredService(port)));
+    }
+
+    [Fact]
     public async Task AddSqliteStorage_defaults_the_path_to_data_bot_db()
     {
         await using var provider = Build([]);

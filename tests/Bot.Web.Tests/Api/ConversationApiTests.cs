@@ -94,6 +94,38 @@ public sealed class ConversationApiTests
     }
 
     [Fact]
+    public async Task Reset_ThenRestart_TheVisitorStaysOnTheNewThread_AndTheOldOneStaysGone()
+    {
+        await using var bed = await TestBed.StartAsync();
+        var cookies = new CookieContainer();
+        string first, next;
+        using (var visitor = bed.Host.Visitor(cookies))
+        {
+            first = await visitor.ThreadAsync();
+            using (var events = await visitor.EventsAsync(first))
+            {
+                await visitor.SendOkAsync(first, "Hello");
+                await events.WaitForAsync("done");
+            }
+
+            using var reset = await visitor.PostAsync($"/api/threads/{first}/reset");
+            reset.EnsureSuccessStatusCode();
+            next = (await reset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("thread").GetString()!;
+        }
+
+        await bed.RestartAsync();
+
+        using var again = bed.Host.Visitor(cookies);
+        Assert.Equal(next, await again.ThreadAsync());
+        using (var old = await again.GetAsync($"/api/threads/{first}"))
+            Assert.Equal(HttpStatusCode.NotFound, old.StatusCode);
+        using var nextEvents = await again.EventsAsync(next);
+        await again.SendOkAsync(next, "After the restart");
+        await nextEvents.WaitForAsync("done");
+        Assert.Equal(2, (await again.HistoryAsync(next)).Messages.Count);
+    }
+
+    [Fact]
     public async Task Stop_DuringALongAnswer_EndsItAsCancelled_AndTheConversationGoesOn()
     {
         await using var bed = await TestBed.StartAsync();

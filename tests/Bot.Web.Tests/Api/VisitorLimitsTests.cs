@@ -1,4 +1,5 @@
 using System.Net;
+using Bot.Core.Storage;
 using Bot.Web.Api;
 using Bot.Web.Threads;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ public sealed class VisitorLimitsTests
     {
         await using var bed = await TestBed.StartAsync();
         var writes = bed.Host.StoreCalls.Writes.Count;
+        var recordWrites = bed.Host.StoreCalls.RecordWrites.Count;
         var threads = bed.Host.Services.GetRequiredService<WebThreadStore>();
 
         // Cookie-less visitors, again and again: each gets a thread of their own, none costs a row.
@@ -47,7 +49,7 @@ public sealed class VisitorLimitsTests
             await events.WaitForAsync("done");
         }
 
-        Assert.Equal([$"SetValueAsync web:thread:{thread}:owner"], bed.Host.StoreCalls.Writes.Skip(writes).Where(w => w.StartsWith("SetValueAsync web:", StringComparison.Ordinal)));
+        Assert.Equal([$"{nameof(IVisitorSessions.ClaimThreadAsync)} {thread}"], bed.Host.StoreCalls.RecordWrites.Skip(recordWrites));
         using var stranger2 = bed.Host.Visitor();
         using (var theirs = await stranger2.GetAsync($"/api/threads/{thread}"))
             Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);

@@ -1,0 +1,91 @@
+using Bot.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Bot.Storage.Sqlite;
+
+/// <summary>Named secrets and provisioned assistants (<see cref="IBotSecrets"/>, <see cref="IProvisionedAssistants"/>).</summary>
+public sealed partial class SqliteConversationStore
+{
+    /// <inheritdoc />
+    public async Task<byte[]> GetOrAddSecretAsync(string name, ReadOnlyMemory<byte> candidate, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (candidate.IsEmpty)
+            throw new ArgumentException("A secret cannot be empty.", nameof(candidate));
+
+        // Every start after the first finds it: look without queueing behind the writer.
+        var known = await ReadAsync(connection =>
+        {
+            using var command = ReaderCommand(connection, StoreSql.SelectSecret);
+            return SelectSecret(command, name);
+        }, cancellationToken).ConfigureAwait(false);
+        if (known is not null)
+            return known;
+
+        var value = candidate.ToArray();
+        var now = Now;
+        return await WriteAsync(_ =>
+        {
+            var add = WriterCommand(StoreSql.AddSecret, null);
+            add.Parameters.AddValue("$name", name);
+            add.Parameters.AddValue("$value", value);
+            add.Parameters.AddValue("$now", now);
+            add.ExecuteNonQuery();
+            // Read back: another process may have stored its own a moment ago, and that one is kept.
+            return SelectSecret(WriterCommand(StoreSql.SelectSecret, null), name)
+                ?? throw new InvalidOperationException($"The store did not keep the secret '{name}'.");
+        }, inTransaction: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<ProvisionedAssistant?> FindProvisionedAssistantAsync(string backendKind, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(backendKind);
+        return ReadAsync(connection =>
+        {
+            using var command = ReaderCommand(connection, StoreSql.SelectProvisionedAssistant);
+            command.Parameters.AddValue("$backend_kind", backendKind);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? new ProvisionedAssistant(backendKind, reader.GetString(0), reader.GetString(1)) : null;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SaveProvisionedAssistantAsync(ProvisionedAssistant assistant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assistant);
+        ArgumentException.ThrowIfNullOrEmpty(assistant.BackendKind, nameof(assistant));
+        ArgumentException.ThrowIfNullOrEmpty(assistant.AssistantId, nameof(assistant));
+        ArgumentNullException.ThrowIfNull(assistant.SettingsHash, nameof(assistant));
+        var now = Now;
+        return WriteAsync(_ =>
+        {
+            var command = WriterCommand(StoreSql.SaveProvisionedAssistant, null);
+            command.Parameters.AddValue("$backend_kind", assistant.BackendKind);
+            command.Parameters.AddValue("$assistant_id", assistant.AssistantId);
+            command.Parameters.AddValue("$settings_hash", assistant.SettingsHash);
+            command.Parameters.AddValue("$now", now);
+            return command.ExecuteNonQuery();
+        }, inTransaction: false, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task ForgetProvisionedAssistantAsync(string backendKind, string assistantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(backendKind);
+        ArgumentException.ThrowIfNullOrEmpty(assistantId);
+        return WriteAsync(_ =>
+        {
+            var command = WriterCommand(StoreSql.ForgetProvisionedAssistant, null);
+            command.Parameters.AddValue("$backend_kind", backendKind);
+            command.Parameters.AddValue("$assistant_id", assistantId);
+            return command.ExecuteNonQuery();
+        }, inTransaction: false, cancellationToken);
+    }
+
+    private static byte[]? SelectSecret(SqliteCommand command, string name)
+    {
+        command.Parameters.AddValue("$name", name);
+        return command.ExecuteScalar() as byte[];
+    }
+}
