@@ -13,32 +13,20 @@ namespace Bot.Core.Tests.Conversations;
 /// </summary>
 public sealed class TurnFailureTests
 {
-    [Fact]
-    public async Task TheStoreFailingToStartTheTurn_EndsItWithOneSentence_AndItsMessageIsNotLeftWaiting()
+    [Theory]
+    [InlineData("conversations")] // resolving the conversation's mapping fails
+    [InlineData("turns")]         // recording the turn fails
+    public async Task TheStoreFailingBeforeTheBackendStarts_EndsTheTurnWithOneSentence_AndItsMessageIsNotLeftWaiting(string table)
     {
         var backend = new ScriptedBackend();
         await using var bot = await CoreHarness.StartAsync(backend);
-        Execute(bot.DatabasePath, "CREATE TRIGGER refuse_turns BEFORE INSERT ON turns BEGIN SELECT RAISE(ABORT, 'disk says no'); END;");
+        Execute(bot.DatabasePath, $"CREATE TRIGGER refuse BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'disk says no'); END;");
 
         var status = await bot.AskAsync(bot.Channel.Message("c1", "hello", "m1"));
 
         Assert.Equal(TurnStatus.Failed, status);
         Assert.Equal(UserMessages.Unexpected, Assert.Single(bot.Channel.Replies).Text);
         Assert.Empty(backend.Requests);
-        Assert.Empty(await bot.Store.GetUnfinishedInboxAsync("test"));
-    }
-
-    [Fact]
-    public async Task TheStoreFailingToResolveTheConversation_EndsTheTurnTheSameWay()
-    {
-        var backend = new ScriptedBackend();
-        await using var bot = await CoreHarness.StartAsync(backend);
-        Execute(bot.DatabasePath, "CREATE TRIGGER refuse_conversations BEFORE INSERT ON conversations BEGIN SELECT RAISE(ABORT, 'disk says no'); END;");
-
-        var status = await bot.AskAsync(bot.Channel.Message("c1", "hello", "m1"));
-
-        Assert.Equal(TurnStatus.Failed, status);
-        Assert.Equal(UserMessages.Unexpected, Assert.Single(bot.Channel.Replies).Text);
         Assert.Empty(await bot.Store.GetUnfinishedInboxAsync("test"));
     }
 
