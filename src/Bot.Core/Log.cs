@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Information, "Turn {TurnId} in {Conversation} was cancelled ({Reason})")]
     public static partial void TurnCancelled(ILogger logger, long turnId, ConversationKey conversation, string reason);
 
+    [LoggerMessage(1040, LogLevel.Error, "Turn {TurnId} in {Conversation} ended, but its end could not be recorded")]
+    public static partial void TurnRecordFailed(ILogger logger, long turnId, ConversationKey conversation, Exception exception);
+
     [LoggerMessage(1007, LogLevel.Warning, "Attachment {FileName} of message {MessageId} in {Conversation} was skipped: {Reason}")]
     public static partial void AttachmentSkipped(ILogger logger, string fileName, string messageId, ConversationKey conversation, string reason, Exception? exception);
 

@@ -1,5 +1,6 @@
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
+using Bot.Core.Replies;
 using Bot.Web.Threads;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ internal sealed class WebChannel(WebThreadStore threads, IOptions<WebChatOptions
 {
     public const string ChannelName = "web";
 
-    private readonly ChannelLimits _limits = new(int.MaxValue, options.Value.UpdateInterval, options.Value.MaxOutputFileBytes, AppendOnly: true);
+    private readonly ChannelLimits _limits = new(int.MaxValue, options.Value.UpdateInterval, options.Value.MaxOutputFileBytes);
 
     public string Name => ChannelName;
 
@@ -24,8 +25,24 @@ internal sealed class WebChannel(WebThreadStore threads, IOptions<WebChatOptions
 }
 
 /// <summary>
-/// Writes one reply into a web thread. The channel is append-only for the core (one message, status apart),
-/// so the page gets the whole answer as one growing Markdown text, a separate status line and the files.
+/// Lays a reply out for the web page as JSON: the Markdown text with <c>[n]</c> markers, the cited sources as a list
+/// (<see cref="WebMessage.Citations"/>, which the page renders), the tool status apart (the page's status line).
+/// </summary>
+internal sealed class WebPresenter : IReplyPresenter
+{
+    public static WebPresenter Instance { get; } = new();
+
+    public ReplyPresentation Present(ReplySnapshot snapshot) =>
+        new(ReplyMarkdown.Body(snapshot, inlineMarkers: true).ToString(), Status: snapshot.Status);
+
+    /// <summary>The sources of a snapshot as the page gets them; null when there are none.</summary>
+    public static IReadOnlyList<WebCitation>? Citations(ReplySnapshot snapshot) => snapshot.Citations.Count == 0 ? null
+        : [.. snapshot.Citations.Select(c => new WebCitation(c.Number, c.Kind == CitationKind.Url ? "url" : "file", c.Title, c.Url, c.Quote))];
+}
+
+/// <summary>
+/// Writes one reply into a web thread: one message whose text and sources are replaced as the answer grows, the
+/// status on the thread's status line, the files kept for download.
 /// </summary>
 internal sealed class WebReplyWriter(WebThreadStore threads, string threadId, ChannelLimits limits) : IReplyWriter
 {
@@ -33,20 +50,22 @@ internal sealed class WebReplyWriter(WebThreadStore threads, string threadId, Ch
 
     public ChannelLimits Limits => limits;
 
-    public async Task<string> PostAsync(string text, CancellationToken cancellationToken = default)
+    public IReplyPresenter Presenter => WebPresenter.Instance;
+
+    public async Task<PostResult> PostAsync(ReplyMessage message, CancellationToken cancellationToken = default)
     {
         var thread = await threads.GetAsync(threadId, cancellationToken).ConfigureAwait(false);
         var id = "a-" + WebThreadStore.NewId(8);
-        thread.Upsert(new WebMessage(id, WebMessage.Assistant, text, [], DateTimeOffset.UtcNow));
+        thread.Upsert(new WebMessage(id, WebMessage.Assistant, message.Text, [], DateTimeOffset.UtcNow, WebPresenter.Citations(message.Snapshot)));
         _lastMessageId = id;
-        return id;
+        return PostResult.Posted(id);
     }
 
-    public async Task EditAsync(string messageId, string text, CancellationToken cancellationToken = default)
+    public async Task EditAsync(string messageId, ReplyMessage message, CancellationToken cancellationToken = default)
     {
         var thread = await threads.GetAsync(threadId, cancellationToken).ConfigureAwait(false);
-        var message = thread.Find(messageId) ?? throw new InvalidOperationException($"Message {messageId} is not in thread {threadId}.");
-        thread.Upsert(message with { Text = text });
+        var shown = thread.Find(messageId) ?? throw new InvalidOperationException($"Message {messageId} is not in thread {threadId}.");
+        thread.Upsert(shown with { Text = message.Text, Citations = WebPresenter.Citations(message.Snapshot) });
     }
 
     public async Task SendFilesAsync(IReadOnlyList<OutputFile> files, CancellationToken cancellationToken = default)
@@ -62,9 +81,9 @@ internal sealed class WebReplyWriter(WebThreadStore threads, string threadId, Ch
         await thread.SaveAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task ShowStatusAsync(string? status, CancellationToken cancellationToken = default)
+    public async Task ShowStatusAsync(ToolStatus? status, CancellationToken cancellationToken = default)
     {
         var thread = await threads.GetAsync(threadId, cancellationToken).ConfigureAwait(false);
-        thread.SetStatus(status);
+        thread.SetStatus(status?.Text);
     }
 }

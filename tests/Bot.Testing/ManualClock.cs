@@ -35,6 +35,13 @@ public sealed class ManualClock : TimeProvider
         }
     }
 
+    /// <summary>Timers that will fire within <paramref name="span"/> from now (telling short waits from long ones).</summary>
+    public int TimersDueWithin(TimeSpan span)
+    {
+        lock (_lock)
+            return _timers.Count(t => t.DueAt is { } due && due <= _now + span);
+    }
+
     /// <summary>Moves the clock forward and fires, in order, every timer that is due by then.</summary>
     public void Advance(TimeSpan by)
     {

@@ -20,8 +20,14 @@ public sealed record TextDelta(string PartId, string Text) : AssistantEvent;
 /// </summary>
 public sealed record TextPartCompleted(string PartId, string Text) : AssistantEvent;
 
-/// <summary>A citation of an uploaded file at a character position within a text part.</summary>
-public sealed record FileCitation(string PartId, int Index, string FileId, string FileName) : AssistantEvent;
+/// <summary>
+/// A citation of an uploaded file at a character position within a text part; <paramref name="Quote"/> is the cited
+/// passage when the backend gives one.
+/// </summary>
+public sealed record FileCitation(string PartId, int Index, string FileId, string FileName, string? Quote = null) : AssistantEvent;
+
+/// <summary>A citation of a web page at a character position within a text part (web search).</summary>
+public sealed record UrlCitation(string PartId, int Index, string Url, string? Title = null) : AssistantEvent;
 
 /// <summary>A tool started or finished working.</summary>
 public sealed record ToolActivity(ToolKind Tool, bool Running, string? FunctionName = null) : AssistantEvent;
@@ -38,8 +44,21 @@ public sealed record OutputFileTooLarge(string FileName, long Limit, string Remo
 /// <summary>Token usage of one remote response; a turn with function calls reports several.</summary>
 public sealed record UsageReported(TokenUsage Usage) : AssistantEvent;
 
-/// <summary>The turn ended. An incomplete answer carries the reason it stopped.</summary>
-public sealed record TurnFinished(bool Incomplete = false, string? IncompleteReason = null) : AssistantEvent;
+/// <summary>The turn ended. An incomplete answer carries the reason it stopped, mapped by the backend.</summary>
+public sealed record TurnFinished(bool Incomplete = false, IncompleteReason Reason = IncompleteReason.Other) : AssistantEvent;
+
+/// <summary>Why an answer stopped before it was complete, in the core's terms (each backend maps its own wording).</summary>
+public enum IncompleteReason
+{
+    /// <summary>No reason the core knows (also a run cancelled on the service's side).</summary>
+    Other,
+
+    /// <summary>The answer reached the output token limit.</summary>
+    LengthLimit,
+
+    /// <summary>The service's content filter ended the answer.</summary>
+    ContentFilter,
+}
 
 /// <summary>Kinds of assistant tools whose progress is shown to the user.</summary>
 public enum ToolKind

@@ -4,15 +4,10 @@ namespace Bot.Core.Channels;
 /// <param name="MaxMessageCharacters">Longest text one message may hold; longer replies continue in a new message.</param>
 /// <param name="MinEditInterval">Shortest time between two writes to the same message.</param>
 /// <param name="MaxUploadBytes">Largest file the channel accepts; bigger output files become a one-line note.</param>
-/// <param name="AppendOnly">
-/// True for a channel that can only append (a terminal): the reply then grows only at its end, tool
-/// status goes to <see cref="IReplyWriter.ShowStatusAsync"/> and citations are listed at the end.
-/// </param>
 public sealed record ChannelLimits(
     int MaxMessageCharacters,
     TimeSpan MinEditInterval,
-    long MaxUploadBytes,
-    bool AppendOnly = false)
+    long MaxUploadBytes)
 {
     /// <summary>Limits for a channel with no practical limits (tests, benchmarks).</summary>
     public static ChannelLimits Unlimited { get; } = new(int.MaxValue, TimeSpan.Zero, long.MaxValue);

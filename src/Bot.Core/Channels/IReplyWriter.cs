@@ -1,36 +1,67 @@
+using Bot.Core.Replies;
+
 namespace Bot.Core.Channels;
 
 /// <summary>
-/// Writes one reply on a channel: posts messages, edits them as the answer grows, attaches files.
-/// The core's progressive reply calls it with at most one write in flight per message and no faster
-/// than <see cref="ChannelLimits.MinEditInterval"/>; implementations only translate to the platform.
+/// The transport of one reply on a channel: posts messages, edits them as the answer grows, attaches files, finishes.
+/// The core's progressive reply lays each state out with <see cref="Presenter"/>, splits and diffs it, and calls the
+/// transport with at most one write in flight and no faster than <see cref="ChannelLimits.MinEditInterval"/>;
+/// implementations only translate to the platform.
 /// </summary>
 public interface IReplyWriter
 {
     /// <summary>The limits of this reply's channel and conversation.</summary>
     ChannelLimits Limits { get; }
 
+    /// <summary>How this reply's states are laid out.</summary>
+    IReplyPresenter Presenter { get; }
+
     /// <summary>Shows that the bot is working (a typing indicator). Best effort.</summary>
     Task StartTypingAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    /// <summary>Posts a new message and returns its platform id.</summary>
-    Task<string> PostAsync(string text, CancellationToken cancellationToken = default);
+    /// <summary>Posts a new message.</summary>
+    Task<PostResult> PostAsync(ReplyMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces the text of a message this writer posted.</summary>
-    Task EditAsync(string messageId, string text, CancellationToken cancellationToken = default);
+    Task EditAsync(string messageId, ReplyMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>Delivers generated files with the final message. Each file is within <see cref="ChannelLimits.MaxUploadBytes"/>.</summary>
     Task SendFilesAsync(IReadOnlyList<OutputFile> files, CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// Shows or clears (null) a short status such as "Running code…". Only called for
-    /// <see cref="ChannelLimits.AppendOnly"/> channels; others get the status inside the message text.
-    /// </summary>
-    Task ShowStatusAsync(string? status, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    /// <summary>Shows or clears (null) the status the presenter puts apart from the text (<see cref="ReplyPresentation.Status"/>).</summary>
+    Task ShowStatusAsync(ToolStatus? status, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <summary>
-    /// Called once when the reply is complete, after its final text and files were delivered, so that a channel
-    /// that streams (Teams) can send its closing message. Best effort.
+    /// Called once when the reply is complete, after its final text and files were delivered, with the final state, so
+    /// that a channel can close what it opened (a stream's final message with citation entities, a Stop button). Best effort.
     /// </summary>
-    Task CompleteAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+    Task CompleteAsync(ReplySnapshot final, CancellationToken cancellationToken = default) => Task.CompletedTask;
+}
+
+/// <summary>One message of a reply, as the core writes it.</summary>
+/// <param name="Text">The message's text, within the channel's length limit.</param>
+/// <param name="Index">Its place in the reply: 0 is the first message, higher ones continue it.</param>
+/// <param name="Snapshot">The reply state this text was laid out from (for a channel's extras such as buttons).</param>
+public sealed record ReplyMessage(string Text, int Index, ReplySnapshot Snapshot)
+{
+    /// <summary>True while the answer is still being written.</summary>
+    public bool IsLive => !Snapshot.IsFinal;
+}
+
+/// <summary>What a post did: the new message's id, or that the channel ended the reply (nothing more is written).</summary>
+public readonly record struct PostResult
+{
+    private PostResult(string? messageId) => MessageId = messageId;
+
+    /// <summary>The platform id of the posted message; null when <see cref="Ended"/>.</summary>
+    public string? MessageId { get; }
+
+    /// <summary>True when the channel ended the reply (the user stopped it on the platform): the core writes no more.</summary>
+    public bool Ended => MessageId is null;
+
+    /// <summary>The message was posted under <paramref name="messageId"/>.</summary>
+    public static PostResult Posted(string messageId) => new(messageId ?? throw new ArgumentNullException(nameof(messageId)));
+
+    /// <summary>Nothing was posted and nothing more will be.</summary>
+    public static PostResult EndedByChannel { get; } = new(null);
 }

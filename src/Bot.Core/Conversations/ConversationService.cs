@@ -1,6 +1,7 @@
 using Bot.Core.Attachments;
 using Bot.Core.Backends;
 using Bot.Core.Channels;
+using Bot.Core.Replies;
 using Bot.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -150,7 +151,8 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
                 await _store.FinishTurnAsync(turnId, outcome, cancellationToken).ConfigureAwait(false);
             else
                 await _store.SetInboxStatusAsync([.. turn.Select(r => r.Id)], InboxStatus.Failed, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            await NotifyAsync(turn.Last().Message, UserMessages.Interrupted, cancellationToken).ConfigureAwait(false);
+            await NotifyAsync(turn.Last().Message, new ReplyEnding(ReplyEndingKind.Interrupted, UserMessages.Interrupted), cancellationToken)
+                .ConfigureAwait(false);
         }
 
         var waiting = unfinished.Where(r => r.Status == InboxStatus.Accepted).ToList();
@@ -234,7 +236,8 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
         return (true, deleted, failed);
     }
 
-    private async Task NotifyAsync(IncomingMessage message, string text, CancellationToken cancellationToken)
+    // A one-off final reply, laid out by the channel's presenter like any other (so no Stop button on it).
+    private async Task NotifyAsync(IncomingMessage message, ReplyEnding ending, CancellationToken cancellationToken)
     {
         var channel = _channels.Find(message.Conversation.Channel);
         if (channel is null)
@@ -245,7 +248,8 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
 
         try
         {
-            await channel.CreateReplyWriter(message.ReplyAddress).PostAsync(text, cancellationToken).ConfigureAwait(false);
+            await ProgressiveReply.SendOnceAsync(channel.CreateReplyWriter(message.ReplyAddress), ReplySnapshot.Notice(ending), cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -36,72 +36,77 @@ internal sealed class TurnRunner(
             return TurnStatus.Failed;
         }
 
-        var backend = backends.Current;
-        var conversation = await ResolveConversationAsync(key, backend, shutdown).ConfigureAwait(false);
-        var turnId = await store.StartTurnAsync(conversation.Record.Id, [.. batch.Select(p => p.InboxId)], time.GetUtcNow(), shutdown)
-            .ConfigureAwait(false);
-
-        var writer = channel.CreateReplyWriter(messages[^1].ReplyAddress);
-        var draft = new ReplyDraft(inlineMarkers: !writer.Limits.AppendOnly);
-        if (conversation.Notice is not null)
-            draft.AddNotice(conversation.Notice);
-        var reply = new ProgressiveReply(writer, () => Snapshot(draft, final: false), time, logger, delivery);
-        reply.Start();
-
+        // The turn owns its reply state; the progressive reply only takes snapshots of it. Everything from here on,
+        // the writer's creation and the store's first writes included, ends in the same place: one ending, the final
+        // state delivered where a reply can be written, the turn (or its inbox rows) recorded as finished.
+        var state = new ReplyState();
         var turn = new TurnProgress(time);
+        long? turnId = null;
+        ProgressiveReply? reply = null;
+        ReplyEnding ending;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(control.Token);
         timeout.CancelAfter(options.TurnTimeout);
         try
         {
-            await AnswerAsync(channel, backend, conversation.Record, messages, draft, reply, turn, timeout.Token).ConfigureAwait(false);
+            reply = new ProgressiveReply(channel.CreateReplyWriter(messages[^1].ReplyAddress), state, time, logger, delivery);
+            reply.Start();
+            var backend = backends.Current;
+            var conversation = await ResolveConversationAsync(key, backend, timeout.Token).ConfigureAwait(false);
+            if (conversation.Notice is not null)
+            {
+                state.AddNotice(conversation.Notice);
+                reply.Invalidate();
+            }
+
+            turnId = await store.StartTurnAsync(conversation.Record.Id, [.. batch.Select(p => p.InboxId)], time.GetUtcNow(), timeout.Token)
+                .ConfigureAwait(false);
+            ending = await AnswerAsync(channel, backend, conversation.Record, messages, state, reply, turn, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            (turn.Status, draft.Ending) = control.Reason switch
+            (turn.Status, ending) = control.Reason switch
             {
-                CancelReason.Stop => (TurnStatus.Cancelled, UserMessages.Stopped),
-                CancelReason.Reset => (TurnStatus.Cancelled, UserMessages.StoppedByReset),
-                _ when shutdown.IsCancellationRequested => (TurnStatus.Interrupted, UserMessages.ShuttingDown),
-                _ => (TurnStatus.Failed, UserMessages.TimedOut),
+                CancelReason.Stop => (TurnStatus.Cancelled, new ReplyEnding(ReplyEndingKind.Stopped, UserMessages.Stopped)),
+                CancelReason.Reset => (TurnStatus.Cancelled, new ReplyEnding(ReplyEndingKind.StoppedByReset, UserMessages.StoppedByReset)),
+                _ when shutdown.IsCancellationRequested => (TurnStatus.Interrupted, new ReplyEnding(ReplyEndingKind.ShuttingDown, UserMessages.ShuttingDown)),
+                _ => (TurnStatus.Failed, new ReplyEnding(ReplyEndingKind.TimedOut, UserMessages.TimedOut)),
             };
-            Log.TurnCancelled(logger, turnId, key, turn.Status == TurnStatus.Failed ? "timeout" : control.Reason.ToString());
+            Log.TurnCancelled(logger, turnId ?? 0, key, turn.Status == TurnStatus.Failed ? "timeout" : control.Reason.ToString());
         }
         catch (AssistantFailureException ex)
         {
-            Log.TurnFailed(logger, turnId, key, MessageIds(messages), ex.Kind.ToString(), ex);
-            (turn.Status, turn.Error, draft.Ending) = (TurnStatus.Failed, ex.Message, UserMessages.Failure(ex.Kind));
+            Log.TurnFailed(logger, turnId ?? 0, key, MessageIds(messages), ex.Kind.ToString(), ex);
+            (turn.Status, turn.Error) = (TurnStatus.Failed, ex.Message);
+            ending = new ReplyEnding(ReplyEndingKind.Failed, UserMessages.Failure(ex.Kind));
         }
         catch (Exception ex)
         {
-            Log.TurnFailed(logger, turnId, key, MessageIds(messages), "Unexpected", ex);
-            (turn.Status, turn.Error, draft.Ending) = (TurnStatus.Failed, ex.Message, UserMessages.Unexpected);
+            Log.TurnFailed(logger, turnId ?? 0, key, MessageIds(messages), "Unexpected", ex);
+            (turn.Status, turn.Error) = (TurnStatus.Failed, ex.Message);
+            ending = new ReplyEnding(ReplyEndingKind.Failed, UserMessages.Unexpected);
         }
 
-        lock (draft)
-            draft.ClearStatus();
-        await reply.CompleteAsync(Snapshot(draft, final: true), draft.Files).ConfigureAwait(false);
-        await reply.DisposeAsync().ConfigureAwait(false);
+        state.Finish(ending);
+        if (reply is not null)
+        {
+            await reply.CompleteAsync().ConfigureAwait(false);
+            await reply.DisposeAsync().ConfigureAwait(false);
+        }
 
-        await store.FinishTurnAsync(turnId, turn.Outcome(time.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+        await RecordEndAsync(key, turnId, batch, turn).ConfigureAwait(false);
         return turn.Status;
     }
 
-    private async Task AnswerAsync(IChatChannel channel, IAssistantBackend backend, ConversationRecord record,
-        IReadOnlyList<IncomingMessage> messages, ReplyDraft draft, ProgressiveReply reply, TurnProgress turn, CancellationToken cancellationToken)
+    private async Task<ReplyEnding> AnswerAsync(IChatChannel channel, IAssistantBackend backend, ConversationRecord record,
+        IReadOnlyList<IncomingMessage> messages, ReplyState state, ProgressiveReply reply, TurnProgress turn, CancellationToken cancellationToken)
     {
         var text = ComposeText(messages);
         var hasFiles = messages.Any(m => m.Attachments.Count > 0);
         if (text.Length == 0 && !hasFiles)
-        {
-            Finish(draft, turn, TurnStatus.Failed, UserMessages.Empty);
-            return;
-        }
+            return Refuse(turn, ReplyEndingKind.Empty, UserMessages.Empty);
 
         if (text.Length > backend.MaxInputCharacters)
-        {
-            Finish(draft, turn, TurnStatus.Failed, UserMessages.TooLong(text.Length, backend.MaxInputCharacters));
-            return;
-        }
+            return Refuse(turn, ReplyEndingKind.TooLong, UserMessages.TooLong(text.Length, backend.MaxInputCharacters));
 
         var thread = new RemoteThread(record, store, await CodeInterpreterFilesAsync(backend, record, cancellationToken).ConfigureAwait(false));
         IReadOnlyList<UploadedFile> files = [];
@@ -109,14 +114,10 @@ internal sealed class TurnRunner(
         {
             var notices = new List<string>();
             files = await intake.UploadAsync(channel, backend, thread, messages, notices, cancellationToken).ConfigureAwait(false);
-            lock (draft)
-                notices.ForEach(draft.AddNotice);
+            notices.ForEach(state.AddNotice);
             reply.Invalidate();
             if (text.Length == 0 && files.Count == 0)
-            {
-                Finish(draft, turn, TurnStatus.Failed, UserMessages.NothingLeft);
-                return;
-            }
+                return Refuse(turn, ReplyEndingKind.NothingLeft, UserMessages.NothingLeft);
         }
 
         if (files.Count > 0)
@@ -127,21 +128,39 @@ internal sealed class TurnRunner(
             turn.Observe(assistantEvent);
             if (assistantEvent is TurnFinished finished)
             {
-                if (finished.Incomplete)
-                    Finish(draft, turn, TurnStatus.Incomplete, UserMessages.Incomplete(finished.IncompleteReason));
-                else
+                if (!finished.Incomplete)
+                {
                     turn.Status = TurnStatus.Completed;
-                return;
+                    return ReplyEnding.Completed;
+                }
+
+                turn.Status = TurnStatus.Incomplete;
+                return new ReplyEnding(ReplyEndingKind.Incomplete, UserMessages.Incomplete(finished.Reason), finished.Reason);
             }
 
-            bool changed;
-            lock (draft)
-                changed = draft.Apply(assistantEvent);
-            if (changed)
+            if (state.Apply(assistantEvent))
                 reply.Invalidate();
         }
 
         throw new AssistantFailureException(FailureKind.StreamCut, "The backend's event stream ended without a TurnFinished event.");
+    }
+
+    // The turn row is finished; a turn that never got one (the store failed before) marks its inbox rows failed, so
+    // that they are neither left Processing nor answered again after a restart.
+    private async Task RecordEndAsync(ConversationKey key, long? turnId, IReadOnlyList<PendingMessage> batch, TurnProgress turn)
+    {
+        try
+        {
+            if (turnId is { } id)
+                await store.FinishTurnAsync(id, turn.Outcome(time.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+            else
+                await store.SetInboxStatusAsync([.. batch.Select(p => p.InboxId)], InboxStatus.Failed, time.GetUtcNow(), CancellationToken.None)
+                    .ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.TurnRecordFailed(logger, turnId ?? 0, key, ex);
+        }
     }
 
     private async Task<ResolvedConversation> ResolveConversationAsync(ConversationKey key, IAssistantBackend backend, CancellationToken cancellationToken)
@@ -187,17 +206,10 @@ internal sealed class TurnRunner(
         return text.ToString();
     }
 
-    private static void Finish(ReplyDraft draft, TurnProgress turn, TurnStatus status, string ending)
+    private static ReplyEnding Refuse(TurnProgress turn, ReplyEndingKind kind, string sentence)
     {
-        lock (draft)
-            draft.Ending = ending;
-        turn.Status = status;
-    }
-
-    private static ReplyView Snapshot(ReplyDraft draft, bool final)
-    {
-        lock (draft)
-            return new ReplyView(draft.Render(final), draft.Status);
+        turn.Status = TurnStatus.Failed;
+        return new ReplyEnding(kind, sentence);
     }
 
     private static string MessageIds(IEnumerable<IncomingMessage> messages) => string.Join(",", messages.Select(m => m.MessageId));

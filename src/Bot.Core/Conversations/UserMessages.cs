@@ -27,10 +27,10 @@ internal static class UserMessages
     public static string BackendSwitched(string oldKind, string newKind) =>
         $"ℹ️ This conversation was on the {oldKind} backend; the bot now uses {newKind}, so it starts a new conversation.";
 
-    public static string Incomplete(string? reason) => reason switch
+    public static string Incomplete(IncompleteReason reason) => reason switch
     {
-        "max_output_tokens" or "max_tokens" or "max_completion_tokens" => "⚠️ The answer stopped early: it reached the length limit.",
-        "content_filter" => "⚠️ The answer stopped early: the content filter ended it.",
+        IncompleteReason.LengthLimit => "⚠️ The answer stopped early: it reached the length limit.",
+        IncompleteReason.ContentFilter => "⚠️ The answer stopped early: the content filter ended it.",
         _ => "⚠️ The answer stopped early and is incomplete.",
     };
 

@@ -5,18 +5,18 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Core.Replies;
 
 /// <summary>
-/// Pushes a growing reply to a channel: the first text appears at once, later states no faster than
-/// the channel's edit interval, at most one write in flight, always the latest state (intermediate
-/// ones are skipped). Past the length limit the reply continues in new messages. The final state is
-/// always delivered, also after failed edits.
+/// Pushes a turn's growing <see cref="ReplyState"/> to a channel: the first text appears at once, later states no
+/// faster than the channel's edit interval, at most one write in flight, always the latest state (intermediate ones
+/// are skipped). Each state is laid out by the channel's presenter and split at its length limit, so past the limit
+/// the reply continues in new messages. The final state is always delivered, also after failed edits.
 /// </summary>
-public sealed class ProgressiveReply : IAsyncDisposable
+public sealed partial class ProgressiveReply : IAsyncDisposable
 {
     private static readonly TimeSpan s_typingRefresh = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan s_retryDelay = TimeSpan.FromMilliseconds(500);
 
     private readonly IReplyWriter _writer;
-    private readonly Func<ReplyView> _snapshot;
+    private readonly ReplyState _state;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationToken _delivery;
@@ -26,18 +26,19 @@ public sealed class ProgressiveReply : IAsyncDisposable
     private Task _pump = Task.CompletedTask;
     private Task _typing = Task.CompletedTask;
     private int _pending;
-    private string? _shownStatus;
+    private ToolStatus? _shownStatus;
+    private volatile bool _ended;
+    private volatile bool _posted;
 
-    /// <param name="writer">The channel's writer for this reply.</param>
-    /// <param name="snapshot">Renders the reply's current state; called only when a write is about to happen.</param>
+    /// <param name="writer">The channel's transport (and presenter) for this reply.</param>
+    /// <param name="state">The turn's reply state; read only, by taking snapshots when a write is about to happen.</param>
     /// <param name="time">The clock for pacing.</param>
     /// <param name="logger">Where failed writes are logged.</param>
     /// <param name="deliveryToken">Stops delivery (host shutdown); the turn's own cancellation must not stop the final write.</param>
-    public ProgressiveReply(IReplyWriter writer, Func<ReplyView> snapshot, TimeProvider time, ILogger logger,
-        CancellationToken deliveryToken = default)
+    public ProgressiveReply(IReplyWriter writer, ReplyState state, TimeProvider time, ILogger logger, CancellationToken deliveryToken = default)
     {
         _writer = writer;
-        _snapshot = snapshot;
+        _state = state;
         _time = time;
         _logger = logger;
         _delivery = deliveryToken;
@@ -51,7 +52,7 @@ public sealed class ProgressiveReply : IAsyncDisposable
         _typing = Task.Run(TypingAsync);
     }
 
-    /// <summary>Says that the reply changed; the write loop picks up the latest state when it may write.</summary>
+    /// <summary>Says that the state changed; the write loop picks up the latest state when it may write.</summary>
     public void Invalidate()
     {
         if (Interlocked.Exchange(ref _pending, 1) == 0)
@@ -59,30 +60,43 @@ public sealed class ProgressiveReply : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the live updates and delivers the final state: every message's final text, a note for
-    /// each file over the channel's upload limit, then the files; then tells the writer the reply is complete.
+    /// Stops the live updates and delivers the state as it is now, which the turn has finished: every message's final
+    /// text, a note for each file over the channel's upload limit, then the files; then tells the writer the reply is complete.
     /// </summary>
-    public async Task CompleteAsync(ReplyView final, IReadOnlyList<OutputFile> files)
+    public async Task CompleteAsync()
     {
         await StopLiveUpdatesAsync().ConfigureAwait(false);
 
-        var limit = _writer.Limits.MaxUploadBytes;
-        var deliverable = files.Where(f => f.Length <= limit).ToList();
-        var body = final.Body;
-        foreach (var file in files.Where(f => f.Length > limit))
-            body += $"\n\n📎 {file.FileName} ({AttachmentPolicy.FormatSize(file.Length)}) is larger than this channel's {AttachmentPolicy.FormatSize(limit)} upload limit, so it is not attached.";
-
-        if (_writer.Limits.AppendOnly && _shownStatus is not null)
+        var final = WithinUploadLimit(_state.Snapshot());
+        if (_shownStatus is not null && !_ended)
             await TryAsync(() => _writer.ShowStatusAsync(null, _delivery)).ConfigureAwait(false);
 
-        var texts = ReplyLayout.Messages(new ReplyView(body, null), _writer.Limits);
+        var texts = Layout(final);
+        for (var i = 0; i < texts.Count && !_ended; i++)
+            await DeliverFinalAsync(i, new ReplyMessage(texts[i], i, final)).ConfigureAwait(false);
+
+        if (final.Files.Count > 0 && !_ended && !await TryAsync(() => _writer.SendFilesAsync(final.Files, _delivery), attempts: 2).ConfigureAwait(false))
+        {
+            var note = new ReplyMessage("⚠️ I couldn't upload the generated files here.", _messages.Count, final);
+            await TryAsync(() => _writer.PostAsync(note, _delivery)).ConfigureAwait(false);
+        }
+
+        await TryAsync(() => _writer.CompleteAsync(final, _delivery), attempts: 2).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes a one-off final reply (a restart's notice) at once: laid out, split, posted, completed. Failures are the caller's.
+    /// </summary>
+    public static async Task SendOnceAsync(IReplyWriter writer, ReplySnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        var texts = Layout(writer, snapshot);
         for (var i = 0; i < texts.Count; i++)
-            await DeliverFinalAsync(i, texts[i]).ConfigureAwait(false);
+        {
+            if ((await writer.PostAsync(new ReplyMessage(texts[i], i, snapshot), cancellationToken).ConfigureAwait(false)).Ended)
+                break;
+        }
 
-        if (deliverable.Count > 0 && !await TryAsync(() => _writer.SendFilesAsync(deliverable, _delivery), attempts: 2).ConfigureAwait(false))
-            await TryAsync(() => _writer.PostAsync("⚠️ I couldn't upload the generated files here.", _delivery)).ConfigureAwait(false);
-
-        await TryAsync(() => _writer.CompleteAsync(_delivery), attempts: 2).ConfigureAwait(false);
+        await writer.CompleteAsync(snapshot, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -90,6 +104,17 @@ public sealed class ProgressiveReply : IAsyncDisposable
         await StopLiveUpdatesAsync().ConfigureAwait(false);
         _stopPump.Dispose();
         _signal.Dispose();
+    }
+
+    // Files over the channel's upload limit stay behind, each named in a note of the final state.
+    private ReplySnapshot WithinUploadLimit(ReplySnapshot final)
+    {
+        var limit = _writer.Limits.MaxUploadBytes;
+        if (final.Files.All(f => f.Length <= limit))
+            return final;
+        var notes = final.Files.Where(f => f.Length > limit).Select(file =>
+            $"📎 {file.FileName} ({AttachmentPolicy.FormatSize(file.Length)}) is larger than this channel's {AttachmentPolicy.FormatSize(limit)} upload limit, so it is not attached.");
+        return final with { Files = [.. final.Files.Where(f => f.Length <= limit)], FileNotes = [.. final.FileNotes, .. notes] };
     }
 
     private async Task StopLiveUpdatesAsync()
@@ -103,7 +128,7 @@ public sealed class ProgressiveReply : IAsyncDisposable
     {
         try
         {
-            while (true)
+            while (!_ended)
             {
                 await _signal.WaitAsync(_stopPump.Token).ConfigureAwait(false);
                 Interlocked.Exchange(ref _pending, 0);
@@ -118,16 +143,18 @@ public sealed class ProgressiveReply : IAsyncDisposable
     // Writes until the channel shows the latest state, one write at a time, pacing edits per message.
     private async Task WriteLatestAsync()
     {
-        while (!_stopPump.IsCancellationRequested)
+        while (!_stopPump.IsCancellationRequested && !_ended)
         {
-            var view = _snapshot();
-            if (_writer.Limits.AppendOnly && view.Status != _shownStatus)
+            var snapshot = _state.Snapshot();
+            var presentation = _writer.Presenter.Present(snapshot);
+            if (presentation.Status != _shownStatus)
             {
-                _shownStatus = view.Status;
-                await TryAsync(() => _writer.ShowStatusAsync(view.Status, _delivery)).ConfigureAwait(false);
+                _shownStatus = presentation.Status;
+                var status = presentation.Status;
+                await TryAsync(() => _writer.ShowStatusAsync(status, _delivery)).ConfigureAwait(false);
             }
 
-            var texts = ReplyLayout.Messages(view, _writer.Limits);
+            var texts = Layout(presentation, _writer.Limits);
             var index = FirstDifference(texts);
             if (index < 0)
                 return;
@@ -141,21 +168,21 @@ public sealed class ProgressiveReply : IAsyncDisposable
 
             // A write that started is allowed to finish (stopping the loop only ends its waits), so that the
             // final state never races a half-sent edit.
-            if (!await WriteAsync(index, texts[index], _delivery).ConfigureAwait(false))
+            if (!await WriteAsync(new ReplyMessage(texts[index], index, snapshot), _delivery).ConfigureAwait(false))
                 await Task.Delay(Max(s_retryDelay, _writer.Limits.MinEditInterval), _time, _stopPump.Token).ConfigureAwait(false);
         }
     }
 
-    private async Task DeliverFinalAsync(int index, string text)
+    private async Task DeliverFinalAsync(int index, ReplyMessage message)
     {
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            if (index < _messages.Count && _messages[index].Text == text)
+            if (index < _messages.Count && _messages[index].Text == message.Text)
                 return;
             // Timers may fire a few milliseconds early (the coarse monotonic clock): wait until it is really time.
             for (var wait = WaitBeforeWriting(index); wait > TimeSpan.Zero; wait = WaitBeforeWriting(index))
                 await Task.Delay(wait, _time, _delivery).ConfigureAwait(false);
-            if (await WriteAsync(index, text, _delivery).ConfigureAwait(false))
+            if (await WriteAsync(message, _delivery).ConfigureAwait(false) || _ended)
                 return;
             await Task.Delay(s_retryDelay * attempt, _time, _delivery).ConfigureAwait(false);
         }
@@ -163,8 +190,11 @@ public sealed class ProgressiveReply : IAsyncDisposable
         // Edits keep failing (the message may be gone): post the final text as a new message instead.
         if (index < _messages.Count && await TryAsync(async () =>
             {
-                var id = await _writer.PostAsync(text, _delivery).ConfigureAwait(false);
-                _messages[index] = new PostedMessage(id, text, _time.GetUtcNow());
+                var posted = await _writer.PostAsync(message, _delivery).ConfigureAwait(false);
+                if (posted.MessageId is { } id)
+                    _messages[index] = new PostedMessage(id, message.Text, _time.GetUtcNow());
+                else
+                    _ended = true;
             }, attempts: 2).ConfigureAwait(false))
         {
             return;
@@ -174,19 +204,27 @@ public sealed class ProgressiveReply : IAsyncDisposable
     }
 
     // One post or edit. Returns false when it failed (already logged).
-    private async Task<bool> WriteAsync(int index, string text, CancellationToken cancellationToken)
+    private async Task<bool> WriteAsync(ReplyMessage message, CancellationToken cancellationToken)
     {
+        var index = message.Index;
         try
         {
             if (index < _messages.Count)
             {
-                await _writer.EditAsync(_messages[index].Id, text, cancellationToken).ConfigureAwait(false);
-                _messages[index] = _messages[index] with { Text = text, LastWrite = _time.GetUtcNow() };
+                await _writer.EditAsync(_messages[index].Id, message, cancellationToken).ConfigureAwait(false);
+                _messages[index] = _messages[index] with { Text = message.Text, LastWrite = _time.GetUtcNow() };
             }
             else
             {
-                var id = await _writer.PostAsync(text, cancellationToken).ConfigureAwait(false);
-                _messages.Add(new PostedMessage(id, text, _time.GetUtcNow()));
+                var posted = await _writer.PostAsync(message, cancellationToken).ConfigureAwait(false);
+                if (posted.MessageId is not { } id)
+                {
+                    _ended = true; // the channel ended the reply: no more writes, and no retry of this one
+                    return false;
+                }
+
+                _messages.Add(new PostedMessage(id, message.Text, _time.GetUtcNow()));
+                _posted = true;
             }
 
             return true;
@@ -223,7 +261,7 @@ public sealed class ProgressiveReply : IAsyncDisposable
     {
         try
         {
-            while (_messages.Count == 0)
+            while (!_posted && !_ended)
             {
                 await TryAsync(() => _writer.StartTypingAsync(_stopPump.Token)).ConfigureAwait(false);
                 await Task.Delay(s_typingRefresh, _time, _stopPump.Token).ConfigureAwait(false);
@@ -255,6 +293,11 @@ public sealed class ProgressiveReply : IAsyncDisposable
             }
         }
     }
+
+    private IReadOnlyList<string> Layout(ReplySnapshot snapshot) => Layout(_writer, snapshot);
+
+    private static IReadOnlyList<string> Layout(IReplyWriter writer, ReplySnapshot snapshot) =>
+        Layout(writer.Presenter.Present(snapshot), writer.Limits);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

@@ -1,12 +1,14 @@
 using System.Text.Json.Nodes;
 using Bot.Core.Channels;
+using Bot.Core.Replies;
 using Bot.Discord.Rest;
 
 namespace Bot.Discord.Adapter;
 
 /// <summary>
-/// Writes one reply into a Discord channel or thread: the first message answers the user's message and carries
-/// a Stop button (removed when the turn ends), continuations are plain messages, edits replace the text, and
+/// Writes one reply into a Discord channel or thread: the first message answers the user's message and, while the answer
+/// is live, carries a Stop button (removed when the reply completes; a one-off notice never gets one), continuations are
+/// plain messages, edits replace the text, and
 /// generated files are attached to the last message. Nothing it sends pings anyone, and every create and edit
 /// carries <paramref name="flags"/> (SUPPRESS_EMBEDS unless link previews are on). While it runs, <paramref name="replies"/>
 /// knows it as its conversation's running reply.
@@ -32,30 +34,33 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
 
     public ReplyAddress Address => address;
 
+    public IReplyPresenter Presenter => DiscordPresenter.Instance;
+
     public Task StartTypingAsync(CancellationToken cancellationToken = default) =>
         typing.TryTake(address.ChannelId) ? rest.TriggerTypingAsync(address.ChannelId, cancellationToken) : Task.CompletedTask;
 
-    public async Task<string> PostAsync(string text, CancellationToken cancellationToken = default)
+    public async Task<PostResult> PostAsync(ReplyMessage message, CancellationToken cancellationToken = default)
     {
         bool first;
         lock (_lock)
             first = _lastMessageId is null;
-        var message = DiscordRestClient.Message(text, first ? address.ReplyTo : null, flags);
-        if (first)
-            message["components"] = StopButton(address.ConversationId, address.AskerId);
-        var id = await rest.CreateMessageAsync(address.ChannelId, message, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var payload = DiscordRestClient.Message(message.Text, first ? address.ReplyTo : null, flags);
+        var button = first && message.Index == 0 && message.IsLive;
+        if (button)
+            payload["components"] = StopButton(address.ConversationId, address.AskerId);
+        var id = await rest.CreateMessageAsync(address.ChannelId, payload, cancellationToken: cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             _lastMessageId = id;
-            if (first)
+            if (button)
                 _buttonMessageId = id;
         }
 
-        return id;
+        return PostResult.Posted(id);
     }
 
-    public Task EditAsync(string messageId, string text, CancellationToken cancellationToken = default) =>
-        rest.EditMessageAsync(address.ChannelId, messageId, DiscordRestClient.Message(text, flags: flags), cancellationToken: cancellationToken);
+    public Task EditAsync(string messageId, ReplyMessage message, CancellationToken cancellationToken = default) =>
+        rest.EditMessageAsync(address.ChannelId, messageId, DiscordRestClient.Message(message.Text, flags: flags), cancellationToken: cancellationToken);
 
     public async Task SendFilesAsync(IReadOnlyList<OutputFile> files, CancellationToken cancellationToken = default)
     {
@@ -84,7 +89,7 @@ internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress ad
     }
 
     /// <summary>The reply is complete (also after a failure, a stop or a restart's recovery): takes the Stop button off the first message (once).</summary>
-    public async Task CompleteAsync(CancellationToken cancellationToken = default)
+    public async Task CompleteAsync(ReplySnapshot final, CancellationToken cancellationToken = default)
     {
         // The answer is over, whether or not the button comes off: nobody stops it any more.
         replies.Completed(this);

@@ -1,8 +1,26 @@
 using System.Text;
 using Bot.Core.Channels;
+using Bot.Core.Replies;
 using Bot.Core.Storage;
 
 namespace Bot.Host.Terminal;
+
+/// <summary>
+/// Lays a reply out for the terminal, whose text can only grow: no markers inside the answer, the tool status apart
+/// (standard error), the sources listed at the end of the final text.
+/// </summary>
+internal sealed class TerminalPresenter : IReplyPresenter
+{
+    public static TerminalPresenter Instance { get; } = new();
+
+    public ReplyPresentation Present(ReplySnapshot snapshot)
+    {
+        var text = ReplyMarkdown.Body(snapshot, inlineMarkers: false);
+        if (snapshot.IsFinal)
+            ReplyMarkdown.AppendFootnotes(text, snapshot.Citations, ReplyMarkdown.PlainSource);
+        return new ReplyPresentation(text.ToString(), Status: snapshot.Status);
+    }
+}
 
 /// <summary>
 /// Writes one reply to the terminal, appending as the text grows. Everything printed that came from outside (the
@@ -15,21 +33,24 @@ internal sealed class TerminalReplyWriter(TerminalChannel channel, TextWriter ou
     private int _used;
     private int _messages;
 
-    public ChannelLimits Limits { get; } = new(int.MaxValue, TimeSpan.Zero, long.MaxValue, AppendOnly: true);
+    public ChannelLimits Limits { get; } = new(int.MaxValue, TimeSpan.Zero, long.MaxValue);
 
-    public Task<string> PostAsync(string text, CancellationToken cancellationToken = default)
+    public IReplyPresenter Presenter => TerminalPresenter.Instance;
+
+    public Task<PostResult> PostAsync(ReplyMessage message, CancellationToken cancellationToken = default)
     {
         lock (channel.OutputLock)
         {
             (_raw, _used) = ("", 0);
-            PrintGrowth(text);
+            PrintGrowth(message.Text);
         }
 
-        return Task.FromResult($"terminal-{++_messages}");
+        return Task.FromResult(PostResult.Posted($"terminal-{++_messages}"));
     }
 
-    public Task EditAsync(string messageId, string text, CancellationToken cancellationToken = default)
+    public Task EditAsync(string messageId, ReplyMessage message, CancellationToken cancellationToken = default)
     {
+        var text = message.Text;
         lock (channel.OutputLock)
         {
             // Append-only: the core only ever extends the text, but print a changed text whole rather than lose it.
@@ -74,13 +95,13 @@ internal sealed class TerminalReplyWriter(TerminalChannel channel, TextWriter ou
         }
     }
 
-    public Task ShowStatusAsync(string? status, CancellationToken cancellationToken = default)
+    public Task ShowStatusAsync(ToolStatus? status, CancellationToken cancellationToken = default)
     {
         if (status is not null)
         {
             lock (channel.OutputLock)
             {
-                error.WriteLine($"… {TerminalText.Clean(status)}");
+                error.WriteLine($"… {TerminalText.Clean(status.Text)}");
                 error.Flush();
             }
         }

@@ -118,9 +118,9 @@ public sealed partial class AssistantsBackend
         if (run.Status == RunStatus.Completed)
             return new TurnFinished();
         if (run.Status == RunStatus.Incomplete)
-            return new TurnFinished(Incomplete: true, run.IncompleteDetails?.Reason?.ToString() ?? "max_completion_tokens");
+            return new TurnFinished(Incomplete: true, OutputText.ReasonOf(run.IncompleteDetails?.Reason?.ToString() ?? "max_completion_tokens"));
         if (run.Status == RunStatus.Cancelled)
-            return new TurnFinished(Incomplete: true, "run_cancelled");
+            return new TurnFinished(Incomplete: true, IncompleteReason.Other); // cancelled on the service's side
         if (run.Status == RunStatus.Expired)
             throw new AssistantFailureException(FailureKind.ServiceError, $"Run {run.Id} expired before it finished.");
         throw FailureMapping.FromErrorCode(run.LastError?.Code.ToString(), run.LastError?.Message ?? $"Run {run.Id} failed.");

@@ -14,7 +14,8 @@ internal sealed record RenderedPart(string PartId, string Text, IReadOnlyList<(i
 /// <summary>
 /// Reads a finished assistant message (openai.md §4): each text part loses its file-search markers
 /// (<c>【4:0†report.pdf】</c>), whose positions become citations of the cited file; <c>file_path</c>
-/// annotations and <c>image_file</c> parts name generated files to download.
+/// annotations and <c>image_file</c> parts name generated files to download; links into the sandbox keep only their
+/// label (<see cref="OutputText.WithoutSandboxLinks"/>).
 /// </summary>
 internal static partial class MessageRenderer
 {
@@ -69,7 +70,7 @@ internal static partial class MessageRenderer
         }
 
         if (cuts.Count == 0)
-            return new RenderedPart(partId, text, []);
+            return new RenderedPart(partId, OutputText.WithoutSandboxLinks(text).Text, []);
 
         cuts.Sort((a, b) => a.Start.CompareTo(b.Start));
         var cleaned = new StringBuilder(text.Length);
@@ -86,7 +87,8 @@ internal static partial class MessageRenderer
         }
 
         cleaned.Append(text, position, text.Length - position);
-        return new RenderedPart(partId, cleaned.ToString(), citations);
+        var rewrite = OutputText.WithoutSandboxLinks(cleaned.ToString());
+        return new RenderedPart(partId, rewrite.Text, [.. citations.Select(c => (rewrite.Map(c.Item1), c.Item2))]);
     }
 
     // "sandbox:/mnt/data/out.csv" → "out.csv"

@@ -14,6 +14,7 @@ internal sealed record ContainerFileReference(string ContainerId, string FileId,
 internal sealed class ResponseStreamTranslator
 {
     private readonly List<AssistantEvent> _events = [];
+    private readonly Dictionary<string, List<FileCitation>> _heldCitations = new(StringComparer.Ordinal);
     private string? _lastItemId;
     private int _lastContentIndex = -1;
     private string? _lastPartId;
@@ -60,7 +61,7 @@ internal sealed class ResponseStreamTranslator
                 _events.Add(new TextDelta(PartId(refusal.ItemId, refusal.ContentIndex), refusal.Delta));
                 break;
             case StreamingResponseOutputTextDoneUpdate done:
-                _events.Add(new TextPartCompleted(PartId(done.ItemId, done.ContentIndex), done.Text));
+                CompletePart(PartId(done.ItemId, done.ContentIndex), done.Text);
                 break;
             case StreamingResponseOutputTextAnnotationAddedUpdate annotation:
                 TranslateAnnotation(annotation);
@@ -84,10 +85,12 @@ internal sealed class ResponseStreamTranslator
                 ImageOutputs.AddRange(codeCall.Outputs?.OfType<CodeInterpreterCallImageOutput>() ?? []);
                 break;
             case StreamingResponseCompletedUpdate completed:
+                ReleaseHeldCitations();
                 Final = completed.Response;
                 AddUsage(completed.Response);
                 break;
             case StreamingResponseIncompleteUpdate incomplete:
+                ReleaseHeldCitations();
                 Final = incomplete.Response;
                 Incomplete = true;
                 AddUsage(incomplete.Response);
@@ -108,12 +111,32 @@ internal sealed class ResponseStreamTranslator
         switch (update.Annotation)
         {
             case FileCitationMessageAnnotation file:
-                _events.Add(new FileCitation(partId, file.Index, file.FileId, file.Filename));
+                // Its position is one of the finished text, which may still lose sandbox links: held until then.
+                if (!_heldCitations.TryGetValue(partId, out var held))
+                    _heldCitations[partId] = held = [];
+                held.Add(new FileCitation(partId, file.Index, file.FileId, file.Filename));
                 break;
             case ContainerFileCitationMessageAnnotation container:
                 ContainerFiles.Add(new ContainerFileReference(container.ContainerId, container.FileId, container.Filename));
                 break;
         }
+    }
+
+    // The finished text without its sandbox links, then the part's citations at their places in that text.
+    private void CompletePart(string partId, string text)
+    {
+        var rewrite = OutputText.WithoutSandboxLinks(text);
+        _events.Add(new TextPartCompleted(partId, rewrite.Text));
+        if (_heldCitations.Remove(partId, out var held))
+            _events.AddRange(held.Select(c => c with { Index = rewrite.Map(c.Index) }));
+    }
+
+    // A part whose finished text never came (a refusal, a cut): its citations still count, where they were.
+    private void ReleaseHeldCitations()
+    {
+        foreach (var held in _heldCitations.Values)
+            _events.AddRange(held);
+        _heldCitations.Clear();
     }
 
     private void AddUsage(ResponseResult response)

@@ -55,7 +55,7 @@ public sealed partial class ResponsesBackend
                         yield return image;
                 }
 
-                yield return new TurnFinished(translator.Incomplete, translator.Final.IncompleteStatusDetails?.Reason?.ToString());
+                yield return new TurnFinished(translator.Incomplete, OutputText.ReasonOf(translator.Final.IncompleteStatusDetails?.Reason?.ToString()));
                 yield break;
             }
 

@@ -1,13 +1,12 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Bot.Core.Channels;
+using Bot.Core.Replies;
 using Bot.Teams.Adapter;
 
 namespace Bot.Teams.Replies;
 
 /// <summary>Builds the activities the bot sends (teams.md §2.3, §4.5, §5.2).</summary>
-internal static partial class OutgoingActivities
+internal static class OutgoingActivities
 {
     public static JsonObject Message(ReplyAddress address, string text) => new()
     {
@@ -48,35 +47,28 @@ internal static partial class OutgoingActivities
         file.MediaType is "image/png" or "image/jpeg" or "image/gif" or "image/webp";
 
     /// <summary>
-    /// Turns the core's footnote list ("[1] report.pdf" lines closing the text) into a Teams citation entity, the
-    /// markers in the text staying where they are. Returns the text without the list, or the text unchanged and null:
-    /// also when the list only looks like the core's (a number that is no position: "[١]", "[0]", "[99999999999]").
+    /// The citation entity of a final message (teams.md §4.5): one Claim per source, at the position of its <c>[n]</c>
+    /// marker, built from the reply's structured citations. Null when there are none.
     /// </summary>
-    public static (string Text, JsonObject? Entity) Citations(string text)
+    public static JsonObject? CitationEntity(IReadOnlyList<ReplyCitation> citations)
     {
-        var match = FootnoteBlock().Match(text);
-        if (!match.Success)
-            return (text, null);
+        if (citations.Count == 0)
+            return null;
         var claims = new JsonArray();
-        foreach (Match line in FootnoteLine().Matches(match.Value))
+        foreach (var citation in citations)
         {
-            if (!int.TryParse(line.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var position) || position < 1)
-                return (text, null);
-            var name = line.Groups[2].Value.Trim();
-            claims.Add(new JsonObject
+            var appearance = new JsonObject
             {
-                ["@type"] = "Claim",
-                ["position"] = position,
-                ["appearance"] = new JsonObject
-                {
-                    ["@type"] = "DigitalDocument",
-                    ["name"] = name.Length > 80 ? name[..80] : name,
-                    ["abstract"] = $"Cited from {(name.Length > 140 ? name[..140] : name)}",
-                },
-            });
+                ["@type"] = "DigitalDocument",
+                ["name"] = Cut(citation.Title, 80),
+                ["abstract"] = Cut(citation.Quote ?? $"Cited from {citation.Title}", 140),
+            };
+            if (citation.Url is { } url)
+                appearance["url"] = url;
+            claims.Add(new JsonObject { ["@type"] = "Claim", ["position"] = citation.Number, ["appearance"] = appearance });
         }
 
-        var entity = new JsonObject
+        return new JsonObject
         {
             ["type"] = "https://schema.org/Message",
             ["@type"] = "Message",
@@ -84,23 +76,7 @@ internal static partial class OutgoingActivities
             ["@id"] = "",
             ["citation"] = claims,
         };
-        return (text[..match.Index].TrimEnd(), entity);
     }
 
-    // The status line ReplyLayout appends while a tool works ("\n\n_Running code…_"); streamed text must only grow.
-    public static (string Body, string? Status) SplitStatus(string text)
-    {
-        var match = StatusLine().Match(text);
-        return match.Success ? (text[..match.Index], match.Groups[1].Value) : (text, null);
-    }
-
-    // [0-9], not \d: \d also matches the digits of other scripts, which are no footnote numbers of ours.
-    [GeneratedRegex(@"\n\n(\[[0-9]+\] [^\n]+)(\n\[[0-9]+\] [^\n]+)*\z")]
-    private static partial Regex FootnoteBlock();
-
-    [GeneratedRegex(@"\[([0-9]+)\] ([^\n]+)")]
-    private static partial Regex FootnoteLine();
-
-    [GeneratedRegex(@"(?:\n\n|\A)_([^_\n]+…)_\z")]
-    private static partial Regex StatusLine();
+    private static string Cut(string text, int length) => text.Length > length ? text[..length] : text;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bot.Core.Channels;
+using Bot.Core.Replies;
 using Bot.Teams.Adapter;
 using Bot.Teams.Connector;
 
@@ -13,15 +14,21 @@ internal sealed class TeamsReplyWriter(ConnectorClient connector, ReplyAddress a
 {
     public ChannelLimits Limits { get; } = new(options.MaxMessageCharacters, options.EditInterval, options.MaxInlineImageBytes);
 
+    public IReplyPresenter Presenter => TeamsPresenter.Plain;
+
     public Task StartTypingAsync(CancellationToken cancellationToken = default) =>
         connector.SendAsync(address.ServiceUrl, address.ConversationId, OutgoingActivities.Typing(address), cancellationToken);
 
+    public async Task<PostResult> PostAsync(ReplyMessage message, CancellationToken cancellationToken = default) =>
+        PostResult.Posted(await PostAsync(message.Text, cancellationToken).ConfigureAwait(false));
+
+    public Task EditAsync(string messageId, ReplyMessage message, CancellationToken cancellationToken = default) =>
+        connector.UpdateAsync(address.ServiceUrl, address.ConversationId, messageId, OutgoingActivities.Message(address, message.Text), cancellationToken);
+
+    /// <summary>Sends a message and returns its activity id.</summary>
     public async Task<string> PostAsync(string text, CancellationToken cancellationToken = default) =>
         await connector.SendAsync(address.ServiceUrl, address.ConversationId, OutgoingActivities.Message(address, text), cancellationToken)
             .ConfigureAwait(false) ?? throw new InvalidOperationException("The Connector answered without an activity id.");
-
-    public Task EditAsync(string messageId, string text, CancellationToken cancellationToken = default) =>
-        connector.UpdateAsync(address.ServiceUrl, address.ConversationId, messageId, OutgoingActivities.Message(address, text), cancellationToken);
 
     public async Task SendFilesAsync(IReadOnlyList<OutputFile> files, CancellationToken cancellationToken = default)
     {

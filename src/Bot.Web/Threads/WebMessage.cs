@@ -1,4 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace Bot.Web.Threads;
+
+/// <summary>A source an assistant message cites, numbered like the <c>[n]</c> markers in its text.</summary>
+/// <param name="Number">The marker's number.</param>
+/// <param name="Kind">"file" or "url".</param>
+/// <param name="Title">The file name or the page title.</param>
+/// <param name="Url">The page's address (web citations).</param>
+/// <param name="Quote">The cited passage, when known.</param>
+public sealed record WebCitation(int Number, string Kind, string Title, string? Url = null, string? Quote = null);
 
 /// <summary>A file shown with a message: an upload (no id, not served back) or a generated file the bot serves.</summary>
 public sealed record WebFile(string? Id, string Name, string MediaType, long Size);
@@ -9,7 +19,9 @@ public sealed record WebFile(string? Id, string Name, string MediaType, long Siz
 /// <param name="Text">Plain text (user) or Markdown (assistant).</param>
 /// <param name="Files">Attached or generated files.</param>
 /// <param name="At">When it was written.</param>
-public sealed record WebMessage(string Id, string Role, string Text, IReadOnlyList<WebFile> Files, DateTimeOffset At)
+/// <param name="Citations">The sources an assistant message cites (the page lists them under the text); null when none.</param>
+public sealed record WebMessage(string Id, string Role, string Text, IReadOnlyList<WebFile> Files, DateTimeOffset At,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<WebCitation>? Citations = null)
 {
     public const string User = "user";
     public const string Assistant = "assistant";

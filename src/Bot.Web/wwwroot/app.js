@@ -70,6 +70,30 @@
     if (list.childNodes.length > 0) node.appendChild(list);
   }
 
+  // The sources a reply cites, numbered like the [n] markers in its text: a file by name, a web page as a link.
+  function renderCitations(message, node) {
+    if (!message.citations || message.citations.length === 0) return;
+    const list = document.createElement("ol");
+    list.className = "sources";
+    for (const citation of message.citations) {
+      const li = document.createElement("li");
+      li.value = citation.number;
+      if (citation.url && /^https?:\/\//i.test(citation.url)) {
+        const a = document.createElement("a");
+        a.href = citation.url;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        a.textContent = citation.title;
+        li.appendChild(a);
+      } else {
+        li.textContent = citation.title;
+      }
+      if (citation.quote) li.title = citation.quote;
+      list.appendChild(li);
+    }
+    node.appendChild(list);
+  }
+
   function render(message) {
     let node = state.nodes.get(message.id);
     if (!node) {
@@ -87,6 +111,7 @@
       node.appendChild(document.createTextNode(message.text));
     } else {
       node.appendChild(window.BotMarkdown.render(message.text));
+      renderCitations(message, node);
     }
     renderFiles(message, node, nearBottom);
     markStreaming();

@@ -168,11 +168,11 @@ public sealed class ConversationServiceTests
     [Fact]
     public async Task IncompleteAnswer_IsDeliveredWithANote()
     {
-        var backend = new ScriptedBackend { Script = (_, _) => Events(new TextDelta("p", "Part"), new TurnFinished(true, "max_output_tokens")) };
+        var backend = new ScriptedBackend { Script = (_, _) => Events(new TextDelta("p", "Part"), new TurnFinished(true, IncompleteReason.LengthLimit)) };
         await using var bot = await CoreHarness.StartAsync(backend);
 
         Assert.Equal(TurnStatus.Incomplete, await bot.AskAsync(bot.Channel.Message("c1", "q", "m1")));
-        Assert.Equal("Part\n\n" + UserMessages.Incomplete("max_output_tokens"), bot.Channel.Replies[0].Text);
+        Assert.Equal("Part\n\n" + UserMessages.Incomplete(IncompleteReason.LengthLimit), bot.Channel.Replies[0].Text);
     }
 
     [Fact]

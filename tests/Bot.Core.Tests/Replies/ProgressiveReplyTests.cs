@@ -1,147 +1,130 @@
+using Bot.Core.Backends;
 using Bot.Core.Channels;
 using Bot.Core.Replies;
+using Bot.Testing;
 using Bot.Testing.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bot.Core.Tests.Replies;
 
+/// <summary>
+/// The progressive reply on virtual time: every wait is a <see cref="ManualClock"/> timer, so pacing is checked exactly
+/// (a write happens when the interval has passed, not a tick before) and nothing waits for real.
+/// </summary>
 public sealed class ProgressiveReplyTests
 {
-    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(1);
+
+    private readonly ManualClock _clock = new();
+    private readonly ReplyState _state = new();
 
     [Fact]
-    public async Task FirstText_IsPostedAtOnce_LaterTextIsEditedNoFasterThanTheInterval()
+    public async Task FirstText_IsPostedAtOnce_LaterStatesWaitForTheInterval_AndOnlyTheLatestIsWritten()
     {
-        var channel = new RecordingChannel(limits: new ChannelLimits(2000, s_interval, 1000));
-        var writer = (RecordingReplyWriter)channel.CreateReplyWriter("r");
-        var view = new ReplyView("", null);
-        await using var reply = new ProgressiveReply(writer, () => Volatile.Read(ref view), TimeProvider.System, NullLogger.Instance);
-        reply.Start();
+        var writer = Writer(new ChannelLimits(2000, s_interval, 1000));
+        await using var reply = Start(writer);
 
-        var text = "";
-        for (var i = 0; i < 60; i++)
-        {
-            text += $"token{i} ";
-            Volatile.Write(ref view, new ReplyView(text, null));
-            reply.Invalidate();
-            await Task.Delay(10);
-        }
+        Text("One");
+        reply.Invalidate();
+        await WaitUntil(() => writer.Messages.Count == 1);
+        Text(" two");
+        reply.Invalidate();
+        Text(" three");
+        reply.Invalidate();
+        await WaitUntil(() => PacedTimers() == 1);
 
-        await reply.CompleteAsync(new ReplyView(text.TrimEnd(), null), []);
+        _clock.Advance(s_interval - TimeSpan.FromTicks(1));
+        Assert.Equal(["One"], writer.Messages);
+        _clock.Advance(TimeSpan.FromTicks(1));
+        await WaitUntil(() => writer.Messages[0] == "One two three");
 
-        var writes = writer.Writes.Where(w => w.Kind is WriteKind.Post or WriteKind.Edit).ToList();
-        Assert.Equal(WriteKind.Post, writes[0].Kind);
-        Assert.StartsWith("token0", writes[0].Text, StringComparison.Ordinal);
-        Assert.InRange(writes.Count, 3, 12); // ~600 ms of tokens at one edit per 100 ms, not 60 edits
-        for (var i = 1; i < writes.Count; i++)
-            Assert.True(writes[i].At - writes[i - 1].At >= s_interval, $"edit {i} came too soon");
-        Assert.Equal(text.TrimEnd(), writer.Text);
+        var writes = Visible(writer);
+        Assert.Equal([WriteKind.Post, WriteKind.Edit], writes.Select(w => w.Kind));
+        Assert.Equal(s_interval, writes[1].At - writes[0].At);
         Assert.Equal(0, writer.OverlappingWrites);
     }
 
     [Fact]
-    public async Task FinalEdit_AlsoWaitsForTheInterval()
+    public async Task FinalState_AlsoWaitsForTheInterval()
     {
-        var interval = TimeSpan.FromMilliseconds(250);
-        var channel = new RecordingChannel(limits: new ChannelLimits(2000, interval, 1000));
-        for (var run = 0; run < 5; run++)
-        {
-            var writer = (RecordingReplyWriter)channel.CreateReplyWriter($"r{run}");
-            // Timers on a coarse clock fire a little early; this one fires 20 ms early on purpose.
-            await using var reply = new ProgressiveReply(writer, () => new ReplyView("Thinking", null), new EarlyTimers(TimeSpan.FromMilliseconds(20)),
-                NullLogger.Instance);
-            reply.Start();
-            reply.Invalidate();
-            while (writer.Messages.Count == 0)
-                await Task.Delay(1);
-            await Task.Delay(run * 37); // end at different points of the interval
+        var writer = Writer(new ChannelLimits(2000, s_interval, 1000));
+        await using var reply = Start(writer);
+        Text("Thinking");
+        reply.Invalidate();
+        await WaitUntil(() => writer.Messages.Count == 1);
+        _clock.Advance(TimeSpan.FromMilliseconds(300));
 
-            await reply.CompleteAsync(new ReplyView("Thinking done", null), []);
+        Text(" done");
+        _state.Finish(ReplyEnding.Completed);
+        var completing = reply.CompleteAsync();
+        await WaitUntil(() => PacedTimers() == 1);
+        Assert.False(completing.IsCompleted);
+        _clock.Advance(TimeSpan.FromMilliseconds(700));
+        await completing.WaitAsync(TimeSpan.FromSeconds(30));
 
-            var writes = writer.Writes.Where(w => w.Kind is WriteKind.Post or WriteKind.Edit).ToList();
-            Assert.Equal(2, writes.Count);
-            Assert.True(writes[1].At - writes[0].At >= interval, $"final edit after {(writes[1].At - writes[0].At).TotalMilliseconds} ms");
-        }
+        var writes = Visible(writer);
+        Assert.Equal(["Thinking", "Thinking done"], writes.Select(w => w.Text));
+        Assert.Equal(s_interval, writes[1].At - writes[0].At);
+        Assert.True(writer.Final!.IsFinal);
     }
 
     [Fact]
-    public async Task SlowPlatform_SkipsIntermediateStates_AndNeverHasTwoWritesInFlight()
+    public async Task CompletingDuringAWrite_LetsThatWriteFinish_ThenWritesTheFinalState_NeverTwoInFlight()
     {
-        var channel = new RecordingChannel(limits: new ChannelLimits(2000, TimeSpan.Zero, 1000)) { WriteLatency = TimeSpan.FromMilliseconds(40) };
-        var writer = (RecordingReplyWriter)channel.CreateReplyWriter("r");
-        var view = new ReplyView("", null);
-        await using var reply = new ProgressiveReply(writer, () => Volatile.Read(ref view), TimeProvider.System, NullLogger.Instance);
-        reply.Start();
-
-        for (var i = 1; i <= 100; i++)
-        {
-            Volatile.Write(ref view, new ReplyView(new string('x', i), null));
-            reply.Invalidate();
-            await Task.Delay(2);
-        }
-
-        await reply.CompleteAsync(new ReplyView(new string('x', 100), null), []);
-
-        Assert.Equal(0, writer.OverlappingWrites);
-        Assert.True(writer.Writes.Count(w => w.Kind is WriteKind.Post or WriteKind.Edit) < 50);
-        Assert.Equal(new string('x', 100), writer.Text);
-    }
-
-    [Fact]
-    public async Task CompletingDuringAWrite_LetsThatWriteFinish_ThenWritesTheFinalState()
-    {
-        var channel = new RecordingChannel(limits: new ChannelLimits(2000, TimeSpan.Zero, 1000)) { WriteLatency = TimeSpan.FromMilliseconds(200) };
-        var writer = (RecordingReplyWriter)channel.CreateReplyWriter("r");
-        var view = new ReplyView("One", null);
-        await using var reply = new ProgressiveReply(writer, () => view, TimeProvider.System, NullLogger.Instance);
-        reply.Start();
+        var latency = TimeSpan.FromMilliseconds(200);
+        var writer = Writer(new ChannelLimits(2000, TimeSpan.Zero, 1000), latency);
+        await using var reply = Start(writer);
+        Text("One");
         reply.Invalidate();
-        while (writer.Messages.Count == 0)
-            await Task.Delay(5);
-        view = new ReplyView("One two", null);
+        await WaitUntil(() => PacedTimers() == 2); // the post and the typing indicator are in flight
+        _clock.Advance(latency);
+        await WaitUntil(() => writer.Messages.Count == 1);
+        Text(" two");
         reply.Invalidate();
-        await Task.Delay(50); // the edit to "One two" is now in flight
+        await WaitUntil(() => PacedTimers() == 1); // the edit to "One two" is in flight
 
-        await reply.CompleteAsync(new ReplyView("One two three", null), []);
+        Text(" three");
+        _state.Finish(ReplyEnding.Completed);
+        var completing = reply.CompleteAsync();
+        _clock.Advance(latency);
+        await WaitUntil(() => writer.Messages[0] == "One two" && PacedTimers() == 1); // now the final edit
+        _clock.Advance(latency);
+        await completing.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(["One", "One two", "One two three"], writer.Writes.Where(w => w.Kind is WriteKind.Post or WriteKind.Edit).Select(w => w.Text));
+        Assert.Equal(["One", "One two", "One two three"], Visible(writer).Select(w => w.Text));
         Assert.Equal(0, writer.OverlappingWrites);
     }
 
     [Fact]
-    public async Task LongReply_RollsIntoContinuationMessages()
+    public async Task LongReply_RollsIntoContinuationMessages_WithCodeFencesKeptWhole()
     {
-        var channel = new RecordingChannel(limits: new ChannelLimits(100, TimeSpan.Zero, 1000));
-        var writer = (RecordingReplyWriter)channel.CreateReplyWriter("r");
-        var text = string.Join(' ', Enumerable.Range(0, 80).Select(i => $"w{i}"));
-        await using var reply = new ProgressiveReply(writer, () => new ReplyView(text, null), TimeProvider.System, NullLogger.Instance);
-        reply.Start();
-        reply.Invalidate();
+        var writer = Writer(new ChannelLimits(100, TimeSpan.Zero, 1000));
+        var text = "```python\n" + string.Join('\n', Enumerable.Range(0, 40).Select(i => $"x{i} = {i}")) + "\n```";
+        await using var reply = Start(writer);
+        Text(text);
+        _state.Finish(ReplyEnding.Completed);
 
-        await reply.CompleteAsync(new ReplyView(text, null), []);
+        await reply.CompleteAsync();
 
         Assert.True(writer.Messages.Count >= 3);
         Assert.All(writer.Messages, m => Assert.True(m.Length <= 100));
-        Assert.Equal(text.Split(' '), writer.Messages.SelectMany(m => m.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.All(writer.Messages, m => Assert.StartsWith("```python\n", m, StringComparison.Ordinal));
+        Assert.All(writer.Messages, m => Assert.EndsWith("\n```", m, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task FailedEdits_TheFinalStateIsStillDelivered()
     {
-        var channel = new RecordingChannel(limits: new ChannelLimits(2000, TimeSpan.FromMilliseconds(10), 1000))
-        {
-            FailWrite = (kind, index) => kind == WriteKind.Edit && index < 2, // fewer than the final delivery's three attempts
-        };
-        var writer = (RecordingReplyWriter)channel.CreateReplyWriter("r");
-        var view = new ReplyView("Hel", null);
-        await using var reply = new ProgressiveReply(writer, () => view, TimeProvider.System, NullLogger.Instance);
-        reply.Start();
+        var writer = Writer(new ChannelLimits(2000, TimeSpan.Zero, 1000));
+        writer.Channel.FailWrite = (kind, index) => kind == WriteKind.Edit && index < 2; // fewer than the final delivery's three attempts
+        await using var reply = Start(writer);
+        Text("Hel");
         reply.Invalidate();
         await WaitUntil(() => writer.Messages.Count == 1);
-        view = new ReplyView("Hello wor", null);
-        reply.Invalidate();
+        Text("lo world");
+        _state.Finish(ReplyEnding.Completed);
 
-        await reply.CompleteAsync(new ReplyView("Hello world", null), []);
+        await RunOnClock(reply.CompleteAsync());
 
         Assert.Contains(writer.Writes, w => w.Text.StartsWith("(failed)", StringComparison.Ordinal));
         Assert.Equal(["Hello world"], writer.Messages);
@@ -150,14 +133,16 @@ public sealed class ProgressiveReplyTests
     [Fact]
     public async Task EditsThatNeverSucceed_FinalTextIsPostedAsANewMessage()
     {
-        var channel = new RecordingChannel(limits: new ChannelLimits(2000, TimeSpan.Zero, 1000)) { FailWrite = (kind, _) => kind == WriteKind.Edit };
-        var writer = (RecordingReplyWriter)channel.CreateReplyWriter("r");
-        await using var reply = new ProgressiveReply(writer, () => new ReplyView("Partial", null), TimeProvider.System, NullLogger.Instance);
-        reply.Start();
+        var writer = Writer(new ChannelLimits(2000, TimeSpan.Zero, 1000));
+        writer.Channel.FailWrite = (kind, _) => kind == WriteKind.Edit;
+        await using var reply = Start(writer);
+        Text("Partial");
         reply.Invalidate();
         await WaitUntil(() => writer.Messages.Count == 1);
+        Text(" and final");
+        _state.Finish(ReplyEnding.Completed);
 
-        await reply.CompleteAsync(new ReplyView("Partial and final", null), []);
+        await RunOnClock(reply.CompleteAsync());
 
         Assert.Equal("Partial and final", writer.Messages[^1]);
     }
@@ -165,64 +150,170 @@ public sealed class ProgressiveReplyTests
     [Fact]
     public async Task Files_OverTheUploadLimitBecomeANote_TheOthersAreSent()
     {
-        var channel = new RecordingChannel(limits: new ChannelLimits(2000, TimeSpan.Zero, 10));
-        var writer = (RecordingReplyWriter)channel.CreateReplyWriter("r");
-        await using var reply = new ProgressiveReply(writer, () => new ReplyView("", null), TimeProvider.System, NullLogger.Instance);
-        reply.Start();
+        var writer = Writer(new ChannelLimits(2000, TimeSpan.Zero, 10));
+        await using var reply = Start(writer);
+        Text("Here you go.");
+        _state.Apply(new OutputFileReady(new OutputFile("small.csv", "text/csv", new byte[5]), "f1"));
+        _state.Apply(new OutputFileReady(new OutputFile("huge.png", "image/png", new byte[50]), "f2"));
+        _state.Finish(ReplyEnding.Completed);
 
-        await reply.CompleteAsync(new ReplyView("Here you go.", null),
-            [new OutputFile("small.csv", "text/csv", new byte[5]), new OutputFile("huge.png", "image/png", new byte[50])]);
+        await reply.CompleteAsync();
 
         Assert.Equal("small.csv", Assert.Single(writer.Files).FileName);
         Assert.Contains("huge.png", writer.Text, StringComparison.Ordinal);
         Assert.Contains("upload limit", writer.Text, StringComparison.Ordinal);
+        Assert.Equal("small.csv", Assert.Single(writer.Final!.Files).FileName);
     }
 
     [Fact]
-    public async Task StatusAlone_IsShownThenReplacedByTheAnswer()
+    public async Task StatusAlone_IsShownAsAnItalicLine_ThenReplacedByTheAnswer()
     {
-        var channel = new RecordingChannel(limits: new ChannelLimits(2000, TimeSpan.Zero, 1000));
-        var writer = (RecordingReplyWriter)channel.CreateReplyWriter("r");
-        var view = new ReplyView("", "Running code…");
-        await using var reply = new ProgressiveReply(writer, () => view, TimeProvider.System, NullLogger.Instance);
-        reply.Start();
+        var writer = Writer(new ChannelLimits(2000, TimeSpan.Zero, 1000));
+        await using var reply = Start(writer);
+        _state.Apply(new ToolActivity(ToolKind.CodeInterpreter, Running: true));
         reply.Invalidate();
         await WaitUntil(() => writer.Messages.Count == 1);
 
         Assert.Equal("_Running code…_", writer.Messages[0]);
-        await reply.CompleteAsync(new ReplyView("The mean is 4.2.", null), []);
+        Text("The mean is 4.2.");
+        _state.Finish(ReplyEnding.Completed);
+        await reply.CompleteAsync();
         Assert.Equal(["The mean is 4.2."], writer.Messages);
     }
 
     [Fact]
-    public async Task AppendOnlyChannel_GetsStatusSeparately_AndTextOnlyGrows()
+    public async Task StatusApart_GoesToShowStatus_AndTheTextOnlyGrows()
     {
-        var channel = new RecordingChannel(limits: new ChannelLimits(int.MaxValue, TimeSpan.Zero, long.MaxValue, AppendOnly: true));
-        var writer = (RecordingReplyWriter)channel.CreateReplyWriter("r");
-        var view = new ReplyView("Let me compute.", "Running code…");
-        await using var reply = new ProgressiveReply(writer, () => view, TimeProvider.System, NullLogger.Instance);
-        reply.Start();
+        var writer = Writer(new ChannelLimits(int.MaxValue, TimeSpan.Zero, long.MaxValue), presenter: RecordingPresenter.AppendOnly);
+        await using var reply = Start(writer);
+        Text("Let me compute.");
+        _state.Apply(new ToolActivity(ToolKind.CodeInterpreter, Running: true));
         reply.Invalidate();
         await WaitUntil(() => writer.Writes.Any(w => w.Kind == WriteKind.Status));
+        _state.Apply(new FileCitation("p", 3, "file-1", "notes.txt"));
+        Text(" It is 4.");
+        _state.Finish(ReplyEnding.Completed);
 
-        await reply.CompleteAsync(new ReplyView("Let me compute. It is 4.", null), []);
+        await reply.CompleteAsync();
 
-        Assert.Contains(writer.Writes, w => w.Kind == WriteKind.Status && w.Text == "Running code…");
-        var texts = writer.Writes.Where(w => w.Kind is WriteKind.Post or WriteKind.Edit).Select(w => w.Text).ToList();
+        Assert.Equal(["Running code…", ""], writer.Writes.Where(w => w.Kind == WriteKind.Status).Select(w => w.Text));
+        var texts = Visible(writer).Select(w => w.Text).ToList();
         for (var i = 1; i < texts.Count; i++)
             Assert.StartsWith(texts[i - 1], texts[i], StringComparison.Ordinal);
+        Assert.Equal("Let me compute. It is 4.\n\n[1] notes.txt", texts[^1]);
+    }
+
+    [Fact]
+    public async Task AChannelThatEndsTheReply_GetsNoMoreWrites_ButIsStillCompleted()
+    {
+        var writer = new EndingWriter();
+        await using var reply = new ProgressiveReply(writer, _state, _clock, NullLogger.Instance);
+        reply.Start();
+        Text("First");
+        reply.Invalidate();
+        await WaitUntil(() => writer.Posts == 1);
+        Text(" and more");
+        reply.Invalidate();
+        _state.Apply(new OutputFileReady(new OutputFile("a.csv", "text/csv", new byte[1]), "f1"));
+        _state.Finish(ReplyEnding.Completed);
+
+        await reply.CompleteAsync();
+
+        Assert.Equal((1, 0, 0), (writer.Posts, writer.Edits, writer.FileSends));
+        Assert.True(writer.Completed);
+    }
+
+    [Fact]
+    public async Task SendOnce_PostsTheFinalLayout_WithoutLiveParts_AndCompletes()
+    {
+        var writer = Writer(new ChannelLimits(2000, TimeSpan.Zero, 1000));
+
+        await ProgressiveReply.SendOnceAsync(writer, ReplySnapshot.Notice(new ReplyEnding(ReplyEndingKind.Interrupted, "Restarted.")));
+
+        var post = Assert.Single(writer.Writes);
+        Assert.Equal((WriteKind.Post, "Restarted."), (post.Kind, post.Text));
+        Assert.True(post.Snapshot!.IsFinal);
+        Assert.NotNull(writer.Final);
+    }
+
+    private RecordingReplyWriter Writer(ChannelLimits limits, TimeSpan latency = default, IReplyPresenter? presenter = null)
+    {
+        var channel = new RecordingChannel(limits: limits) { Time = _clock, WriteLatency = latency };
+        if (presenter is not null)
+            channel.Presenter = presenter;
+        return (RecordingReplyWriter)channel.CreateReplyWriter("r");
+    }
+
+    private ProgressiveReply Start(RecordingReplyWriter writer)
+    {
+        var reply = new ProgressiveReply(writer, _state, _clock, NullLogger.Instance);
+        reply.Start();
+        return reply;
+    }
+
+    private void Text(string text) => _state.Apply(new TextDelta("p", text));
+
+    // Timers other than the typing loop's (which waits 8 s between indicators): edit pacing, write latency, retries.
+    private int PacedTimers() => _clock.TimersDueWithin(TimeSpan.FromSeconds(5));
+
+    private static List<WriteRecord> Visible(RecordingReplyWriter writer) => [.. writer.Writes.Where(w => w.Kind is WriteKind.Post or WriteKind.Edit)];
+
+    // Moves virtual time on until the task is done (retry delays), a little at a time.
+    private async Task RunOnClock(Task task)
+    {
+        for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(1);
+        }
+
+        await task;
     }
 
     private static async Task WaitUntil(Func<bool> condition)
     {
-        for (var i = 0; i < 500 && !condition(); i++)
-            await Task.Delay(10);
-        Assert.True(condition());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not come true in 30 s.");
+            await Task.Delay(5);
+        }
     }
 
-    private sealed class EarlyTimers(TimeSpan early) : TimeProvider
+    /// <summary>A channel whose user stopped the reply on the platform: its first post ends the reply.</summary>
+    private sealed class EndingWriter : IReplyWriter
     {
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-            System.CreateTimer(callback, state, dueTime > early ? dueTime - early : TimeSpan.Zero, period);
+        public int Posts;
+        public int Edits;
+        public int FileSends;
+        public bool Completed;
+
+        public ChannelLimits Limits { get; } = new(2000, TimeSpan.Zero, 1000);
+
+        public IReplyPresenter Presenter => RecordingPresenter.Editable;
+
+        public Task<PostResult> PostAsync(ReplyMessage message, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref Posts);
+            return Task.FromResult(PostResult.EndedByChannel);
+        }
+
+        public Task EditAsync(string messageId, ReplyMessage message, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref Edits);
+            return Task.CompletedTask;
+        }
+
+        public Task SendFilesAsync(IReadOnlyList<OutputFile> files, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref FileSends);
+            return Task.CompletedTask;
+        }
+
+        public Task CompleteAsync(ReplySnapshot final, CancellationToken cancellationToken = default)
+        {
+            Completed = true;
+            return Task.CompletedTask;
+        }
     }
 }

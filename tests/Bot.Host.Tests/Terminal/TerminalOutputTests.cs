@@ -1,4 +1,7 @@
 using System.Text;
+using Bot.Core.Backends;
+using Bot.Core.Channels;
+using Bot.Core.Replies;
 using Bot.Host.Terminal;
 using Bot.Testing;
 using Bot.Testing.OpenAI;
@@ -82,10 +85,10 @@ public sealed class TerminalOutputTests : TerminalTestBase
         var writer = new TerminalChannel(output, error, new TerminalOptions { OutputDirectory = OutputFolder }).CreateReplyWriter("local");
 
         // The status names a function the model chose; tool calls pass too quickly to be caught end to end.
-        await writer.ShowStatusAsync("Calling look\u001b[2J\u0007up…");
-        var id = await writer.PostAsync("Red: \u001b[3");
-        await writer.EditAsync(id, "Red: \u001b[31mon\u001b[0");
-        await writer.EditAsync(id, "Red: \u001b[31mon\u001b[0m, off.");
+        await writer.ShowStatusAsync(new ToolStatus(ToolKind.Function, "look\u001b[2J\u0007up"));
+        var id = (await writer.PostAsync(Message("Red: \u001b[3"))).MessageId!;
+        await writer.EditAsync(id, Message("Red: \u001b[31mon\u001b[0"));
+        await writer.EditAsync(id, Message("Red: \u001b[31mon\u001b[0m, off."));
 
         Assert.Equal("… Calling lookup…" + Environment.NewLine, error.ToString());
         Assert.Equal("Red: on, off.", output.ToString());
@@ -113,4 +116,6 @@ public sealed class TerminalOutputTests : TerminalTestBase
         var (exitCode, output) = await TerminalRun.ChatAsync(Server, Folder, input, error);
         return (exitCode, output, error.ToString());
     }
+
+    private static ReplyMessage Message(string text) => new(text, 0, ReplySnapshot.Empty);
 }

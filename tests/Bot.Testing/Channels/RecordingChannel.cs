@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
+using Bot.Core.Replies;
 
 namespace Bot.Testing.Channels;
 
@@ -17,6 +18,12 @@ public sealed class RecordingChannel(string name = "test", ChannelLimits? limits
 
     public ChannelLimits Limits { get; set; } = limits ?? new ChannelLimits(2000, TimeSpan.FromMilliseconds(50), 8 * 1024 * 1024);
 
+    /// <summary>How replies are laid out (default: Markdown with markers, footnotes and an italic status line).</summary>
+    public IReplyPresenter Presenter { get; set; } = RecordingPresenter.Editable;
+
+    /// <summary>The clock of the write timestamps and of <see cref="WriteLatency"/>.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>Attachment contents by <see cref="IncomingAttachment.Source"/>; a missing source fails the download.</summary>
     public ConcurrentDictionary<string, byte[]> AttachmentContents { get; } = new();
 
@@ -32,8 +39,13 @@ public sealed class RecordingChannel(string name = "test", ChannelLimits? limits
     /// <summary>Every reply writer created, in order.</summary>
     public IReadOnlyList<RecordingReplyWriter> Replies => [.. _writers];
 
+    /// <summary>Reply addresses the channel cannot write to (creating their writer throws, like a malformed address).</summary>
+    public Func<string, bool>? RefuseAddress { get; set; }
+
     public IReplyWriter CreateReplyWriter(string replyAddress)
     {
+        if (RefuseAddress?.Invoke(replyAddress) == true)
+            throw new FormatException($"Not a reply address of this channel: {replyAddress}");
         var writer = new RecordingReplyWriter(this, replyAddress);
         _writers.Enqueue(writer);
         _writersByAddress[replyAddress] = writer;
@@ -66,5 +78,24 @@ public enum WriteKind
     Status,
 }
 
-/// <summary>One write of a reply, as the platform would have received it.</summary>
-public sealed record WriteRecord(WriteKind Kind, string? MessageId, string Text, DateTimeOffset At, IReadOnlyList<OutputFile> Files);
+/// <summary>One write of a reply, as the platform would have received it, with the reply state it was laid out from.</summary>
+public sealed record WriteRecord(WriteKind Kind, string? MessageId, string Text, DateTimeOffset At, IReadOnlyList<OutputFile> Files,
+    ReplySnapshot? Snapshot = null);
+
+/// <summary>Presenters for the recording channel.</summary>
+public sealed class RecordingPresenter(Func<ReplySnapshot, ReplyPresentation> present) : IReplyPresenter
+{
+    /// <summary>Like a chat platform that edits: markers, final footnotes, the status as an italic line.</summary>
+    public static RecordingPresenter Editable { get; } = new(s => ReplyMarkdown.Editable(s, ReplyMarkdown.PlainSource));
+
+    /// <summary>Like a terminal: no markers, the status apart, footnotes at the end of the final text.</summary>
+    public static RecordingPresenter AppendOnly { get; } = new(s =>
+    {
+        var text = ReplyMarkdown.Body(s, inlineMarkers: false);
+        if (s.IsFinal)
+            ReplyMarkdown.AppendFootnotes(text, s.Citations, ReplyMarkdown.PlainSource);
+        return new ReplyPresentation(text.ToString(), Status: s.Status);
+    });
+
+    public ReplyPresentation Present(ReplySnapshot snapshot) => present(snapshot);
+}

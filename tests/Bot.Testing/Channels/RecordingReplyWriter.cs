@@ -1,4 +1,5 @@
 using Bot.Core.Channels;
+using Bot.Core.Replies;
 
 namespace Bot.Testing.Channels;
 
@@ -14,10 +15,18 @@ public sealed class RecordingReplyWriter(RecordingChannel channel, string replyA
 
     public string ReplyAddress { get; } = replyAddress;
 
+    /// <summary>The channel this reply is written on (its failure and latency settings apply).</summary>
+    public RecordingChannel Channel => channel;
+
     public ChannelLimits Limits => channel.Limits;
+
+    public IReplyPresenter Presenter => channel.Presenter;
 
     /// <summary>How often a write started while another was still running (must stay 0).</summary>
     public int OverlappingWrites { get; private set; }
+
+    /// <summary>The state the reply completed with, once it did.</summary>
+    public ReplySnapshot? Final { get; private set; }
 
     public IReadOnlyList<WriteRecord> Writes
     {
@@ -41,27 +50,33 @@ public sealed class RecordingReplyWriter(RecordingChannel channel, string replyA
     /// <summary>All messages joined: what the user reads.</summary>
     public string Text => string.Join("\n", Messages);
 
-    public IReadOnlyList<Bot.Core.Channels.OutputFile> Files => [.. Writes.Where(w => w.Kind == WriteKind.Files).SelectMany(w => w.Files)];
+    public IReadOnlyList<OutputFile> Files => [.. Writes.Where(w => w.Kind == WriteKind.Files).SelectMany(w => w.Files)];
 
-    public Task StartTypingAsync(CancellationToken cancellationToken = default) => RecordAsync(WriteKind.Typing, null, "", [], cancellationToken);
+    public Task StartTypingAsync(CancellationToken cancellationToken = default) => RecordAsync(WriteKind.Typing, null, "", [], null, cancellationToken);
 
-    public async Task<string> PostAsync(string text, CancellationToken cancellationToken = default)
+    public async Task<PostResult> PostAsync(ReplyMessage message, CancellationToken cancellationToken = default)
     {
         var id = $"m{Interlocked.Increment(ref _count)}";
-        await RecordAsync(WriteKind.Post, id, text, [], cancellationToken);
-        return id;
+        await RecordAsync(WriteKind.Post, id, message.Text, [], message.Snapshot, cancellationToken);
+        return PostResult.Posted(id);
     }
 
-    public Task EditAsync(string messageId, string text, CancellationToken cancellationToken = default) =>
-        RecordAsync(WriteKind.Edit, messageId, text, [], cancellationToken);
+    public Task EditAsync(string messageId, ReplyMessage message, CancellationToken cancellationToken = default) =>
+        RecordAsync(WriteKind.Edit, messageId, message.Text, [], message.Snapshot, cancellationToken);
 
-    public Task SendFilesAsync(IReadOnlyList<Bot.Core.Channels.OutputFile> files, CancellationToken cancellationToken = default) =>
-        RecordAsync(WriteKind.Files, null, "", files, cancellationToken);
+    public Task SendFilesAsync(IReadOnlyList<OutputFile> files, CancellationToken cancellationToken = default) =>
+        RecordAsync(WriteKind.Files, null, "", files, null, cancellationToken);
 
-    public Task ShowStatusAsync(string? status, CancellationToken cancellationToken = default) =>
-        RecordAsync(WriteKind.Status, null, status ?? "", [], cancellationToken);
+    public Task ShowStatusAsync(ToolStatus? status, CancellationToken cancellationToken = default) =>
+        RecordAsync(WriteKind.Status, null, status?.Text ?? "", [], null, cancellationToken);
 
-    private async Task RecordAsync(WriteKind kind, string? messageId, string text, IReadOnlyList<Bot.Core.Channels.OutputFile> files,
+    public Task CompleteAsync(ReplySnapshot final, CancellationToken cancellationToken = default)
+    {
+        Final = final;
+        return Task.CompletedTask;
+    }
+
+    private async Task RecordAsync(WriteKind kind, string? messageId, string text, IReadOnlyList<OutputFile> files, ReplySnapshot? snapshot,
         CancellationToken cancellationToken)
     {
         var visible = kind is WriteKind.Post or WriteKind.Edit;
@@ -70,18 +85,18 @@ public sealed class RecordingReplyWriter(RecordingChannel channel, string replyA
         try
         {
             if (channel.WriteLatency > TimeSpan.Zero)
-                await Task.Delay(channel.WriteLatency, cancellationToken);
+                await Task.Delay(channel.WriteLatency, channel.Time, cancellationToken);
             int index;
             lock (_lock)
                 index = _writes.Count(w => w.Kind == kind);
             if (channel.FailWrite?.Invoke(kind, index) == true)
             {
                 lock (_lock)
-                    _writes.Add(new WriteRecord(kind, messageId, "(failed) " + text, DateTimeOffset.UtcNow, files));
+                    _writes.Add(new WriteRecord(kind, messageId, "(failed) " + text, channel.Time.GetUtcNow(), files, snapshot));
                 throw new HttpRequestException($"Simulated {kind} failure");
             }
 
-            var record = new WriteRecord(kind, messageId, text, DateTimeOffset.UtcNow, files);
+            var record = new WriteRecord(kind, messageId, text, channel.Time.GetUtcNow(), files, snapshot);
             lock (_lock)
             {
                 _writes.Add(record);

@@ -248,7 +248,7 @@ public sealed class ConversationApiTests
     }
 
     [Fact]
-    public async Task FileSearchCitations_AreListedAsFootnotesUnderTheAnswer()
+    public async Task FileSearchCitations_AreMarkersInTheText_AndSourcesThePageListsUnderTheAnswer()
     {
         await using var bed = await TestBed.StartAsync();
         bed.OpenAI.Enqueue(FakeResponse.Stream().FileSearch("holidays").Text("You get 25 days.", FakeCitation.File("file-abc", "policy.pdf", 16))
@@ -260,7 +260,9 @@ public sealed class ConversationApiTests
         await visitor.SendOkAsync(thread, "How many holidays?");
         await events.WaitForAsync("done");
 
-        Assert.Equal("You get 25 days.\n\n[1] policy.pdf", (await visitor.HistoryAsync(thread)).Messages[^1].Text);
+        var answer = (await visitor.HistoryAsync(thread)).Messages[^1];
+        Assert.Equal("You get 25 days.[1]", answer.Text);
+        Assert.Equal([new WebCitation(1, "file", "policy.pdf")], answer.Citations!);
     }
 
     [Fact]

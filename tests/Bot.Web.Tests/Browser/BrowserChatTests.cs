@@ -187,6 +187,21 @@ public sealed partial class BrowserChatTests(BrowserFixture browser, ITestOutput
         Assert.Equal(0, await page.Locator(".msg").CountAsync());
     }
 
+    [Fact]
+    public async Task CitedSources_AreListedUnderTheAnswer_AndTheModelsOwnListStaysText()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.OpenAI.Enqueue(FakeResponse.Stream().Text("You get 25 days.", FakeCitation.File("file-abc", "policy.pdf", 16)).Completed());
+        var page = await OpenAsync(bed, new ViewportSize { Width = 1000, Height = 800 });
+        var assistant = page.Locator(".msg.assistant");
+
+        await page.Locator("#input").FillAsync("How many holidays?");
+        await page.Locator("#input").PressAsync("Enter");
+
+        await Expect(assistant.Last.Locator("ol.sources li")).ToHaveTextAsync("policy.pdf");
+        Assert.StartsWith("You get 25 days.[1]", await assistant.Last.InnerTextAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<IPage> OpenAsync(TestBed bed, ViewportSize viewport)
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport, BaseURL = bed.Host.BaseUri.ToString() });
