@@ -100,9 +100,6 @@ public sealed class DiscordOptions : IValidatableObject
     /// <summary>The unit of the pause Discord asks for after a non-resumable INVALID_SESSION (1–5 units; tests shorten it).</summary>
     internal TimeSpan InvalidSessionDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>True when a token is configured.</summary>
-    public bool Enabled => !string.IsNullOrWhiteSpace(Token);
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Uri.TryCreate(RestBaseUrl, UriKind.Absolute, out var rest) || (rest.Scheme != Uri.UriSchemeHttps && rest.Scheme != Uri.UriSchemeHttp))
@@ -126,7 +123,7 @@ public sealed class DiscordOptions : IValidatableObject
                 yield return new ValidationResult($"'{id}' is not a Discord id (a number)", [key]);
         }
 
-        if (Enabled && Token!.StartsWith("Bot ", StringComparison.OrdinalIgnoreCase))
+        if (Token?.StartsWith("Bot ", StringComparison.OrdinalIgnoreCase) == true)
             yield return new ValidationResult("must be the token alone, without the 'Bot ' prefix", [nameof(Token)]);
     }
 }

@@ -56,12 +56,10 @@ internal static partial class Log
     [LoggerMessage(5017, LogLevel.Warning, "Answering Discord interaction {Command} failed")]
     public static partial void InteractionFailed(ILogger logger, string command, Exception exception);
 
-    [LoggerMessage(5018, LogLevel.Information, "The Discord channel is off: Discord:Token is not set")]
-    public static partial void Disabled(ILogger logger);
-
     [LoggerMessage(5020, LogLevel.Debug, "Discord message {MessageId} from user {UserId} not answered: {Reason}")]
     public static partial void MessageRefused(ILogger logger, string messageId, string userId, Adapter.Access reason);
 
+    // 5018 ("the Discord channel is off") is retired: a channel without a token registers nothing that could log it.
     [LoggerMessage(5019, LogLevel.Critical, "The Discord channel stopped after an unexpected error; the rest of the bot keeps running")]
     public static partial void ChannelCrashed(ILogger logger, Exception exception);
 }

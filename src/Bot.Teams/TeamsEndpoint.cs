@@ -17,7 +17,7 @@ namespace Bot.Teams;
 /// and the endpoint answer. A refused request stores and starts nothing.
 /// </summary>
 internal sealed class TeamsEndpoint(TeamsOptions options, InboundAuthenticator authenticator, ServiceUrlPolicy serviceUrls,
-    TeamsActivityHandler handler, ILogger logger)
+    TeamsActivityHandler handler, ILogger<TeamsEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {

@@ -95,9 +95,6 @@ public sealed class TeamsOptions
     public string Welcome { get; set; } =
         "👋 Hi! I'm an AI assistant. Ask me anything — in chats and channels, @mention me. Attach files in our 1:1 chat and I'll read them. Type **reset** to start over, **stop** to cancel an answer.";
 
-    /// <summary>True when the channel should run.</summary>
-    public bool Enabled => !string.IsNullOrWhiteSpace(AppId) || LocalMode;
-
     /// <summary>True when requests need a valid token (an app id is configured).</summary>
     public bool Authenticated => !string.IsNullOrWhiteSpace(AppId);
 }

@@ -2,14 +2,11 @@ using Microsoft.Extensions.Options;
 
 namespace Bot.Teams;
 
-/// <summary>Checks the Teams settings at start and names each problem by its key.</summary>
+/// <summary>Checks the Teams settings at start (the channel is enabled: it is registered only then) and names each problem by its key.</summary>
 internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
 {
     public ValidateOptionsResult Validate(string? name, TeamsOptions options)
     {
-        if (!options.Enabled)
-            return ValidateOptionsResult.Success;
-
         var errors = new List<string>();
         if (options.Authenticated)
         {

@@ -1,5 +1,4 @@
 using Bot.Core.Channels;
-using Bot.Core.Conversations;
 using Bot.Web.Access;
 using Bot.Web.Threads;
 using Microsoft.Extensions.Hosting;
@@ -7,11 +6,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Bot.Web;
 
-/// <summary>Starts the web channel: registers it with the core, answers what a restart left waiting, saves transcripts at the end.</summary>
+/// <summary>Starts the web channel (its folder and secret first, then <see cref="ChannelStartup"/>); saves transcripts at the end.</summary>
 internal sealed class WebChatService(
-    ChannelRegistry channels,
+    ChannelStartup startup,
     WebChannel channel,
-    ConversationService conversations,
     WebThreadStore threads,
     AccessGate gate,
     WebSecret secret,
@@ -22,8 +20,7 @@ internal sealed class WebChatService(
     {
         threads.CreateRoot();
         await secret.LoadAsync(cancellationToken).ConfigureAwait(false);
-        channels.Register(channel);
-        await conversations.RecoverAsync(channel.Name, cancellationToken).ConfigureAwait(false);
+        await startup.StartAsync(channel, cancellationToken).ConfigureAwait(false);
         // Turns that end while the host stops write their last words after this service stopped.
         lifetime.ApplicationStopped.Register(() => threads.SaveAllAsync(CancellationToken.None).GetAwaiter().GetResult());
         Log.Started(logger, gate.HasKeys ? "loopback, and other addresses with an access key" : "loopback only");

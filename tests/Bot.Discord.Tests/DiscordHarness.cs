@@ -1,23 +1,24 @@
 using System.Text.Json.Nodes;
-using Bot.Core.Attachments;
-using Bot.Core.Backends;
-using Bot.Core.Channels;
 using Bot.Core.Conversations;
-using Bot.Core.Tools;
-using Bot.OpenAI;
-using Bot.OpenAI.Responses;
+using Bot.Core.DependencyInjection;
+using Bot.Discord.DependencyInjection;
+using Bot.OpenAI.DependencyInjection;
 using Bot.Storage.Sqlite;
+using Bot.Storage.Sqlite.DependencyInjection;
 using Bot.Testing;
 using Bot.Testing.Discord;
 using Bot.Testing.OpenAI;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Bot.Discord.Tests;
 
 /// <summary>
-/// The Discord channel as the host runs it (its hosted service over the core, SQLite in a temp folder and the
-/// real Responses backend with the real SDK), connected to the loopback fake Discord and the fake OpenAI.
+/// The Discord channel as the host runs it (a host built with the same Add* methods: the channel's hosted service over
+/// the core, SQLite in a temp folder and the real Responses backend with the real SDK), connected to the loopback fake
+/// Discord and the fake OpenAI. <see cref="Log"/> gets what every Discord class logs.
 /// </summary>
 internal sealed class DiscordHarness : IAsyncDisposable
 {
@@ -37,6 +38,7 @@ internal sealed class DiscordHarness : IAsyncDisposable
     public FakeOpenAIServer OpenAI { get; }
 
     private Action<DiscordOptions>? _configure;
+    private IHost _host = null!;
 
     public DiscordOptions Options { get; private set; } = null!;
 
@@ -73,45 +75,46 @@ internal sealed class DiscordHarness : IAsyncDisposable
 
     private async Task StopBotAsync()
     {
-        await Service.StopAsync(CancellationToken.None);
-        Service.Dispose();
-        await Conversations.DisposeAsync();
-        await Store.DisposeAsync();
+        await _host.StopAsync();
+        await ((IAsyncDisposable)_host).DisposeAsync();
     }
 
+    // The bot as the host composes it: the same Add* methods, configuration keys for what configuration can say,
+    // then the test's changes to the Discord options (some of them, such as the HELLO timeout, are not settings).
     private async Task StartBotAsync(Action<DiscordOptions>? configure)
     {
-        var options = new DiscordOptions
+        _configure = configure;
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            Token = FakeDiscordServer.DefaultToken,
-            RestBaseUrl = Discord.RestBaseUri.ToString(),
-            GatewayUrl = Discord.GatewayUri().ToString(),
-            EditInterval = TimeSpan.FromMilliseconds(200),
-            ReconnectDelay = TimeSpan.FromMilliseconds(50),
-            InvalidSessionDelay = TimeSpan.FromMilliseconds(50),
-            IdentifyInterval = TimeSpan.Zero,
-        };
-        options.AttachmentHosts.Add("127.0.0.1");
-        configure?.Invoke(options);
-        (Options, _configure) = (options, configure);
-
-        var openAIOptions = new OpenAIOptions
+            ["OpenAI:ApiKey"] = FakeOpenAIServer.ApiKey,
+            ["OpenAI:Endpoint"] = OpenAI.BaseUri.ToString(),
+            ["OpenAI:Model"] = "gpt-test",
+            ["OpenAI:RetryBaseDelay"] = "00:00:00.010",
+            ["Storage:Sqlite:Path"] = _folder.File("bot.db"),
+            ["Discord:Token"] = FakeDiscordServer.DefaultToken,
+            ["Discord:RestBaseUrl"] = Discord.RestBaseUri.ToString(),
+            ["Discord:GatewayUrl"] = Discord.GatewayUri().ToString(),
+            ["Discord:EditInterval"] = "00:00:00.200",
+            ["Discord:ReconnectDelay"] = "00:00:00.050",
+            ["Discord:IdentifyInterval"] = "00:00:00",
+            ["Discord:AttachmentHosts:0"] = "127.0.0.1",
+        });
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(new ListLoggerProvider<DiscordBotService>(Log, "Bot.Discord"));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration)
+            .AddDiscordChannel(builder.Configuration);
+        builder.Services.PostConfigure<DiscordOptions>(options =>
         {
-            ApiKey = FakeOpenAIServer.ApiKey, Endpoint = OpenAI.BaseUri.ToString(), Model = "gpt-test", RetryBaseDelay = TimeSpan.FromMilliseconds(10),
-        };
-        var conversationOptions = new ConversationOptions();
-        var backend = new ResponsesBackend(new OpenAIClients(openAIOptions), openAIOptions,
-            new FunctionToolRegistry([], Microsoft.Extensions.Options.Options.Create(conversationOptions), NullLogger<FunctionToolRegistry>.Instance),
-            NullLogger<ResponsesBackend>.Instance);
-        Store = new SqliteConversationStore(Microsoft.Extensions.Options.Options.Create(new SqliteStoreOptions { Path = _folder.File("bot.db") }),
-            NullLogger<SqliteConversationStore>.Instance, TimeProvider.System);
-        var registry = new ChannelRegistry();
-        Conversations = new ConversationService(Store, new BackendCatalog(backend), registry,
-            new AttachmentPolicy(new AttachmentOptions(), backend.CodeInterpreterEnabled, backend.FileSearchEnabled),
-            Microsoft.Extensions.Options.Options.Create(conversationOptions), TimeProvider.System, NullLogger<ConversationService>.Instance);
-        await Conversations.StartAsync(CancellationToken.None);
-        Service = new DiscordBotService(Microsoft.Extensions.Options.Options.Create(options), registry, Conversations, Store, TimeProvider.System, Log);
-        await Service.StartAsync(CancellationToken.None);
+            options.InvalidSessionDelay = TimeSpan.FromMilliseconds(50);
+            configure?.Invoke(options);
+        });
+        _host = builder.Build();
+        Options = _host.Services.GetRequiredService<DiscordOptions>();
+        Service = _host.Services.GetRequiredService<DiscordBotService>();
+        Conversations = _host.Services.GetRequiredService<ConversationService>();
+        Store = _host.Services.GetRequiredService<SqliteConversationStore>();
+        await _host.StartAsync();
     }
 
     /// <summary>The recorded guild mention, re-addressed: a new id, this text after the bot's mention, optionally another channel.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bot.Core.Channels;
 using Bot.Core.Configuration;
 using Bot.Discord.DependencyInjection;
 using Microsoft.Extensions.Configuration;
@@ -35,11 +36,10 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public void Defaults_AreValid_AndTheChannelIsOffWithoutAToken()
+    public void Defaults_AreValid()
     {
         var options = new DiscordOptions();
         Assert.True(Validator.TryValidateObject(options, new ValidationContext(options), [], validateAllProperties: true));
-        Assert.False(options.Enabled);
         Assert.Equal("https://discord.com/api/v10", options.RestBaseUrl);
         Assert.Equal(TimeSpan.FromSeconds(1), options.EditInterval);
         Assert.Equal(["cdn.discordapp.com", "media.discordapp.net"], options.EffectiveAttachmentHosts);
@@ -47,6 +47,23 @@ public sealed class OptionsTests
         Assert.True(options.AllowDirectMessages);
         Assert.Empty(options.AllowedUserIds);
         Assert.Empty(options.AllowedRoleIds);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(" ")]
+    public void WithoutAToken_TheChannelIsRegisteredAsOff_AndNothingElseIs(string? token)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Discord:Token"] = token,
+            ["Discord:ShardId"] = "7", // would fail validation, were the channel on
+        }).Build();
+
+        var services = new ServiceCollection().AddDiscordChannel(configuration);
+
+        var registration = Assert.Single(services);
+        Assert.Equal(new ChannelRegistration("discord", false), registration.ImplementationInstance);
     }
 
     [Fact]
@@ -68,7 +85,7 @@ public sealed class OptionsTests
         using var provider = new ServiceCollection().AddDiscordChannel(configuration).BuildServiceProvider();
 
         var options = provider.GetRequiredService<IOptions<DiscordOptions>>().Value;
-        Assert.True(options.Enabled);
+        Assert.True(ChannelRegistration.IsEnabled(provider, "discord"));
         Assert.Equal(ConversationScope.User, options.ConversationScope);
         Assert.Equal(TimeSpan.FromSeconds(2), options.EditInterval);
         Assert.Equal(["123"], options.AllowedGuildIds);

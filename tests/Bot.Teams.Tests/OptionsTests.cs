@@ -1,3 +1,4 @@
+using Bot.Core.Channels;
 using Bot.Teams.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,12 +66,18 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public void WithoutAppIdOrLocalMode_TheChannelIsNotAdded()
+    public void WithoutAppIdOrLocalMode_TheChannelIsRegisteredAsOff_AndNothingElseIs()
     {
         var services = new ServiceCollection();
-        services.AddTeamsChannel(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Teams:AppPassword"] = "x" }).Build());
+        services.AddTeamsChannel(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Teams:AppPassword"] = "x",
+            ["Teams:LocalMode"] = "false",
+            ["Teams:StreamInterval"] = "00:00:00.500", // would fail validation, were the channel on
+        }).Build());
 
-        Assert.DoesNotContain(services, s => s.ServiceType == typeof(TeamsComposition));
+        var registration = Assert.Single(services);
+        Assert.Equal(new ChannelRegistration("teams", false), registration.ImplementationInstance);
     }
 
     private static IReadOnlyList<string> Validate(Dictionary<string, string?> settings)

@@ -21,3 +21,17 @@ public sealed class ListLogger<T> : ILogger<T>
         Func<TState, Exception?, string> formatter) =>
         _entries.Enqueue((logLevel, eventId, formatter(state, exception)));
 }
+
+/// <summary>
+/// Hands one <see cref="ListLogger{T}"/> to every logger category that starts with <paramref name="categoryPrefix"/> (all
+/// when empty), so that a test sees what a component wired by DI logged, whichever of its classes logged it.
+/// </summary>
+public sealed class ListLoggerProvider<T>(ListLogger<T> logger, string categoryPrefix = "") : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) =>
+        categoryName.StartsWith(categoryPrefix, StringComparison.Ordinal) ? logger : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    public void Dispose()
+    {
+    }
+}

@@ -29,6 +29,7 @@ public static class CoreServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ChannelRegistry>();
+        services.TryAddSingleton<ChannelStartup>();
         services.TryAddSingleton<FunctionToolRegistry>();
         services.TryAddSingleton(sp =>
         {
@@ -42,6 +43,28 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<RemoteObjectSweeper>();
         return services;
     }
+
+    /// <summary>
+    /// Registers a chat channel: always its <see cref="ChannelRegistration"/>, and only when <paramref name="enabled"/>
+    /// the parts that <paramref name="addParts"/> adds (options, clients, the hosted service that starts it). A disabled
+    /// channel thus has nothing that runs, validates or serves.
+    /// </summary>
+    public static IServiceCollection AddChatChannel(this IServiceCollection services, string name, bool enabled, Action<IServiceCollection> addParts)
+    {
+        ArgumentNullException.ThrowIfNull(addParts);
+        services.AddSingleton(new ChannelRegistration(name, enabled));
+        if (enabled)
+            addParts(services);
+        return services;
+    }
+
+    /// <summary>
+    /// Makes the validated value of <typeparamref name="TOptions"/> injectable as itself, for collaborators that take the
+    /// settings rather than <see cref="IOptions{TOptions}"/> (it is validated when first resolved, like the options).
+    /// </summary>
+    public static IServiceCollection AddOptionsValue<TOptions>(this IServiceCollection services)
+        where TOptions : class =>
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TOptions>>().Value);
 
     /// <summary>Binds a configuration section to options validated at start, failures named by key.</summary>
     public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string section)

@@ -22,7 +22,7 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
     private readonly TypingGate _typing;
     private readonly RunningReplies _replies;
 
-    public DiscordChannel(DiscordRestClient rest, DiscordOptions options, RunningReplies replies, TimeProvider time, ILogger logger,
+    public DiscordChannel(DiscordRestClient rest, DiscordOptions options, RunningReplies replies, TimeProvider time, ILogger<DiscordChannel> logger,
         HttpMessageHandler? downloadHandler = null)
     {
         _replies = replies;

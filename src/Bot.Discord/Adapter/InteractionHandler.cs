@@ -13,7 +13,7 @@ namespace Bot.Discord.Adapter;
 /// answer is someone else's, the user gets a short ephemeral sentence instead.
 /// </summary>
 internal sealed class InteractionHandler(DiscordRestClient rest, ConversationService conversations, AccessPolicy access,
-    RunningReplies replies, DiscordOptions options, ILogger logger)
+    RunningReplies replies, DiscordOptions options, ILogger<InteractionHandler> logger)
 {
     private const string NotRunning = "I'm not writing an answer here right now.";
     private const string NotYours = "Only the person who asked (or a moderator) can stop this answer.";

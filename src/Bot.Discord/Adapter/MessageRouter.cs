@@ -13,7 +13,7 @@ namespace Bot.Discord.Adapter;
 /// silently and without being stored, is what the allow-lists refuse.
 /// </summary>
 internal sealed partial class MessageRouter(DiscordOptions options, GuildDirectory guilds, AccessPolicy access, IFollowedPlaces followed,
-    ILogger logger)
+    ILogger<MessageRouter> logger)
 {
     /// <summary>The message for the core, or null when the bot should not answer it.</summary>
     public async Task<IncomingMessage?> RouteAsync(JsonElement message, string botUserId, CancellationToken cancellationToken = default)

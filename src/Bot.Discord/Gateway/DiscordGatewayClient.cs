@@ -13,7 +13,7 @@ namespace Bot.Discord.Gateway;
 /// resumable op 9, identifies afresh when the session is gone, and stops for good on the fatal close
 /// codes (4004, 4010–4014). Dispatches go to <see cref="Dispatches"/>; the receive loop never waits for them.
 /// </summary>
-internal sealed partial class DiscordGatewayClient(DiscordOptions options, DiscordRestClient rest, TimeProvider time, ILogger logger)
+internal sealed partial class DiscordGatewayClient(DiscordOptions options, DiscordRestClient rest, TimeProvider time, ILogger<DiscordGatewayClient> logger)
 {
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(60);
     private readonly Channel<GatewayDispatch> _dispatches = Channel.CreateUnbounded<GatewayDispatch>(new() { SingleReader = true });

@@ -29,7 +29,7 @@ internal sealed partial class DiscordRestClient : IDisposable
     private readonly ConcurrentDictionary<string, RateLimitBucket> _buckets = new(StringComparer.Ordinal);
     private long _rateLimited;
 
-    public DiscordRestClient(DiscordOptions options, TimeProvider time, ILogger logger, HttpMessageHandler? handler = null)
+    public DiscordRestClient(DiscordOptions options, TimeProvider time, ILogger<DiscordRestClient> logger, HttpMessageHandler? handler = null)
     {
         _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {

@@ -9,13 +9,14 @@ namespace Bot.Host.Terminal;
 /// </summary>
 internal sealed class TerminalChatService(
     ConversationService conversations,
-    ChannelRegistry channels,
+    ChannelStartup startup,
     TerminalChannel channel,
     TerminalOptions options,
-    TextReader input,
-    TextWriter output,
+    TerminalConsole console,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
+    private readonly TextReader _input = console.Input;
+
     private const string Help = """
         Type a message and press Enter. Commands:
           /attach <path> [text]   send a file (with optional text)
@@ -28,9 +29,8 @@ internal sealed class TerminalChatService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        channels.Register(channel);
-        await conversations.RecoverAsync(channel.Name, stoppingToken);
-        var interactive = ReferenceEquals(input, Console.In) && !Console.IsInputRedirected;
+        await startup.StartAsync(channel, stoppingToken);
+        var interactive = ReferenceEquals(_input, Console.In) && !Console.IsInputRedirected;
         if (interactive)
             Say("Chatting with the bot. /help lists the commands.");
 
@@ -40,7 +40,7 @@ internal sealed class TerminalChatService(
             {
                 if (interactive)
                     Write("> ");
-                var line = await input.ReadLineAsync(stoppingToken);
+                var line = await _input.ReadLineAsync(stoppingToken);
                 if (line is null || line.Trim() is "/exit" or "/quit")
                     break;
                 await HandleAsync(line.Trim(), stoppingToken);
@@ -136,8 +136,8 @@ internal sealed class TerminalChatService(
     {
         lock (channel.OutputLock)
         {
-            output.Write(text);
-            output.Flush();
+            console.Output.Write(text);
+            console.Output.Flush();
         }
     }
 }

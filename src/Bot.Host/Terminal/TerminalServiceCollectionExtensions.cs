@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Bot.Core.DependencyInjection;
 
 namespace Bot.Host.Terminal;
 
@@ -7,12 +7,14 @@ internal static class TerminalServiceCollectionExtensions
 {
     /// <summary>Adds the terminal channel on <paramref name="input"/> and <paramref name="output"/>; tool status goes to <paramref name="error"/>.</summary>
     public static IServiceCollection AddTerminalChat(this IServiceCollection services, IConfiguration configuration, TextReader input, TextWriter output,
-        TextWriter error)
-    {
-        services.AddOptions<TerminalOptions>().Bind(configuration.GetSection(TerminalOptions.SectionName));
-        services.AddSingleton(sp => new TerminalChannel(output, error, sp.GetRequiredService<IOptions<TerminalOptions>>().Value));
-        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<TerminalChatService>(sp,
-            sp.GetRequiredService<IOptions<TerminalOptions>>().Value, input, output));
-        return services;
-    }
+        TextWriter error) =>
+        // The `chat` command is this channel's only switch: when it is added, it runs.
+        services.AddChatChannel(TerminalChannel.ChannelName, enabled: true, parts =>
+        {
+            parts.AddValidatedOptions<TerminalOptions>(configuration, TerminalOptions.SectionName);
+            parts.AddOptionsValue<TerminalOptions>();
+            parts.AddSingleton(new TerminalConsole(input, output, error));
+            parts.AddSingleton<TerminalChannel>();
+            parts.AddHostedService<TerminalChatService>();
+        });
 }

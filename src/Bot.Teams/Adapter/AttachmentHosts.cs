@@ -1,10 +1,13 @@
+using Bot.Teams.Connector;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Bot.Teams.Adapter;
 
 /// <summary>
 /// The hosts attachments may come from: Teams' own Connector and SharePoint/OneDrive by default, plus
 /// <c>Teams:AttachmentHosts</c>. https only (plain http only for loopback addresses).
 /// </summary>
-internal sealed class AttachmentHosts(TeamsOptions options, HttpClient http)
+internal sealed class AttachmentHosts(TeamsOptions options, [FromKeyedServices(TeamsHttp.ClientKey)] HttpClient http)
 {
     private static readonly string[] s_defaults =
         ["smba.trafficmanager.net", "*.trafficmanager.net", "*.teams.microsoft.com", "*.teams.microsoft.us", "*.sharepoint.com", "*.sharepoint.us",

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Bot.Core.Conversations;
 using Bot.Teams.Connector;
 using Bot.Teams.Replies;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Teams.Adapter;
@@ -17,8 +18,8 @@ internal sealed record ActivityResponse(int Status, JsonObject? Body = null)
 /// the bot's arrival gets one welcome, invokes get their status. Slow work runs in the background on the host's
 /// token, never on the request's, so that Teams gets its 200 at once.
 /// </summary>
-internal sealed class TeamsActivityHandler(Func<ConversationService> conversations, ConnectorClient connector, StreamTracker streams,
-    TeamsOptions options, TimeProvider time, ILogger logger, CancellationToken stopping)
+internal sealed class TeamsActivityHandler(ConversationService conversations, ConnectorClient connector, StreamTracker streams,
+    TeamsOptions options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<TeamsActivityHandler> logger)
 {
     private static readonly HashSet<string> s_reset = new(["reset", "/reset"], StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> s_stop = new(["stop", "/stop"], StringComparer.OrdinalIgnoreCase);
@@ -26,6 +27,7 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
         "📎 I can only read files and images sent to me in our 1:1 chat, so I answer this message without them.";
 
     private readonly RecentIds _recent = new(time);
+    private readonly CancellationToken _stopping = lifetime.ApplicationStopping;
 
     public async Task<ActivityResponse> HandleAsync(Activity activity)
     {
@@ -78,12 +80,12 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
 
         var message = new IncomingMessage(key, messageId, new MessageAuthor(activity.From.Id, activity.From.Name ?? "Someone"), text, files,
             activity.Timestamp ?? time.GetUtcNow(), address.Serialize(), IsShared: !address.IsPersonal);
-        await conversations().AcceptAsync(message, stopping).ConfigureAwait(false);
+        await conversations.AcceptAsync(message, _stopping).ConfigureAwait(false);
     }
 
     private async Task ResetAsync(ConversationKey key, ReplyAddress address, CancellationToken cancellationToken)
     {
-        var result = await conversations().ResetAsync(key, cancellationToken).ConfigureAwait(false);
+        var result = await conversations.ResetAsync(key, cancellationToken).ConfigureAwait(false);
         var text = result.HadConversation ? "🔄 Done: I forgot our conversation. The next message starts a new one." : "🔄 There was nothing to reset; let's start.";
         await connector.SendAsync(address.ServiceUrl, address.ConversationId, OutgoingActivities.Message(address, text), cancellationToken)
             .ConfigureAwait(false);
@@ -92,7 +94,7 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
     private async Task StopAsync(ConversationKey key, ReplyAddress address, CancellationToken cancellationToken)
     {
         // A running answer ends with "Stopped." itself; only say something when there was nothing to stop.
-        if (!conversations().Stop(key))
+        if (!conversations.Stop(key))
             await connector.SendAsync(address.ServiceUrl, address.ConversationId,
                 OutgoingActivities.Message(address, "There is no answer running to stop."), cancellationToken).ConfigureAwait(false);
     }
@@ -128,7 +130,7 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
         Task task;
         try
         {
-            task = work(stopping);
+            task = work(_stopping);
         }
         catch (Exception ex)
         {
@@ -144,7 +146,7 @@ internal sealed class TeamsActivityHandler(Func<ConversationService> conversatio
         {
             await task.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
         catch (Exception ex)

@@ -7,7 +7,7 @@ namespace Bot.Teams.Adapter;
 
 /// <summary>Microsoft Teams as a chat channel: reply writers per scope and attachment downloads from allowed hosts.</summary>
 internal sealed class TeamsChannel(ConnectorClient connector, StreamTracker streams, AttachmentHosts hosts, TeamsOptions options,
-    Func<ConversationService> conversations) : IChatChannel
+    ConversationService conversations) : IChatChannel
 {
     public const string ChannelName = "teams";
 
@@ -18,7 +18,7 @@ internal sealed class TeamsChannel(ConnectorClient connector, StreamTracker stre
         var address = ReplyAddress.Parse(replyAddress);
         if (!address.IsPersonal || !options.Streaming)
             return new TeamsReplyWriter(connector, address, options);
-        return new TeamsStreamingWriter(connector, streams, address, options, () => conversations().Stop(address.Key));
+        return new TeamsStreamingWriter(connector, streams, address, options, () => conversations.Stop(address.Key));
     }
 
     public async Task<Stream> OpenAttachmentAsync(IncomingAttachment attachment, CancellationToken cancellationToken = default)

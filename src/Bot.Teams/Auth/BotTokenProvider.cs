@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
+using Bot.Teams.Connector;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Teams.Auth;
@@ -16,7 +18,8 @@ internal interface IBotTokenProvider
 /// <c>{LoginEndpoint}/{tenant}/oauth2/v2.0/token</c>, or from the managed identity endpoint (UserAssignedMsi).
 /// One token is cached until five minutes before it expires; concurrent callers share one request.
 /// </summary>
-internal sealed class BotTokenProvider(TeamsOptions options, HttpClient http, TimeProvider time, ILogger logger) : IBotTokenProvider
+internal sealed class BotTokenProvider(TeamsOptions options, [FromKeyedServices(TeamsHttp.ClientKey)] HttpClient http, TimeProvider time,
+    ILogger<BotTokenProvider> logger) : IBotTokenProvider
 {
     public const string Scope = "https://api.botframework.com/.default";
     private const string Resource = "https://api.botframework.com";

@@ -1,4 +1,7 @@
 using System.Security.Claims;
+using Bot.Teams.Connector;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -32,7 +35,8 @@ internal sealed record VerifiedToken(ClaimsIdentity Identity, string? Kid, Signi
 /// tokens §1.8 also the caller), then <see cref="CheckActivity"/> with the activity (the key's endorsement of its
 /// channelId, the <c>serviceurl</c> claim, the tenant an Entra token may speak for).
 /// </summary>
-internal sealed class InboundAuthenticator(TeamsOptions options, SigningKeyCache botFrameworkKeys, SigningKeyCache entraKeys)
+internal sealed class InboundAuthenticator(TeamsOptions options, [FromKeyedServices(TeamsHttp.ClientKey)] HttpClient http, TimeProvider time,
+    ILogger<InboundAuthenticator> logger)
 {
     public const string BotFrameworkIssuer = "https://api.botframework.com";
 
@@ -47,6 +51,9 @@ internal sealed class InboundAuthenticator(TeamsOptions options, SigningKeyCache
     // The Bot Service's own tenants (Emulator v3.1/v3.2 and "Copilot" tokens, teams.md §1.7–1.8): they speak for every customer.
     private static readonly string[] s_botServiceTenants =
         ["d6d49420-f39b-4df7-a1dc-d59a935871db", "f8cdef31-a31e-4b4a-93e4-5f571e91255a", "69e9b82d-4842-4902-8d1e-abc5b98a55e8"];
+
+    private readonly SigningKeyCache _botFrameworkKeys = new(options.OpenIdMetadataUrl, http, time, logger);
+    private readonly SigningKeyCache _entraKeys = new(options.EntraOpenIdMetadataUrl, http, time, logger);
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly string[] _callers = options.AllowedCallers.Count > 0 ? [.. options.AllowedCallers] : [.. DefaultCallers];
@@ -71,7 +78,7 @@ internal sealed class InboundAuthenticator(TeamsOptions options, SigningKeyCache
         }
 
         if (string.Equals(peek.Issuer, BotFrameworkIssuer, StringComparison.Ordinal))
-            return await ValidateAsync(parts[1], peek.Kid, Parameters([BotFrameworkIssuer], [options.AppId!]), botFrameworkKeys, null, cancellationToken)
+            return await ValidateAsync(parts[1], peek.Kid, Parameters([BotFrameworkIssuer], [options.AppId!]), _botFrameworkKeys, null, cancellationToken)
                 .ConfigureAwait(false);
         if (EntraTenant(peek) is not { } tenant)
             return (null, AuthOutcome.Unauthorized("the issuer is not trusted"));
@@ -79,7 +86,7 @@ internal sealed class InboundAuthenticator(TeamsOptions options, SigningKeyCache
         var appId = options.AppId!;
         var parameters = Parameters([$"https://sts.windows.net/{tenant}/", $"https://login.microsoftonline.com/{tenant}/v2.0"],
             [appId, $"api://{appId}", $"api://botid-{appId}"]);
-        var (token, outcome) = await ValidateAsync(parts[1], peek.Kid, parameters, entraKeys, tenant, cancellationToken).ConfigureAwait(false);
+        var (token, outcome) = await ValidateAsync(parts[1], peek.Kid, parameters, _entraKeys, tenant, cancellationToken).ConfigureAwait(false);
         if (token is null)
             return (null, outcome);
         if (!string.Equals(token.Identity.FindFirst("tid")?.Value, tenant, StringComparison.OrdinalIgnoreCase))

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bot.Teams.Auth;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Teams.Connector;
@@ -13,8 +14,8 @@ namespace Bot.Teams.Connector;
 /// pasted image. Every write is paced per thread; 429 waits for Retry-After, 412/502/503/504 back off and retry.
 /// No call (and so no token) goes to a host outside <c>Teams:ServiceUrlHosts</c>, whatever address it was given.
 /// </summary>
-internal sealed class ConnectorClient(HttpClient http, IBotTokenProvider tokens, ConversationPacer pacer, TeamsOptions options,
-    TimeProvider time, ILogger logger)
+internal sealed class ConnectorClient([FromKeyedServices(TeamsHttp.ClientKey)] HttpClient http, IBotTokenProvider tokens, ConversationPacer pacer,
+    TeamsOptions options, TimeProvider time, ILogger<ConnectorClient> logger)
 {
     private readonly ServiceUrlPolicy _hosts = new(options);
 

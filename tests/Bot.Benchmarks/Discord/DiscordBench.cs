@@ -1,15 +1,16 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
-using Bot.Core.Attachments;
-using Bot.Core.Backends;
-using Bot.Core.Channels;
-using Bot.Core.Conversations;
+using Bot.Core.DependencyInjection;
 using Bot.Discord;
-using Bot.Storage.Sqlite;
+using Bot.Discord.DependencyInjection;
+using Bot.OpenAI.DependencyInjection;
+using Bot.Storage.Sqlite.DependencyInjection;
 using Bot.Testing;
 using Bot.Testing.Discord;
 using Bot.Testing.OpenAI;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Bot.Benchmarks.Discord;
 
@@ -20,8 +21,7 @@ namespace Bot.Benchmarks.Discord;
 internal sealed class DiscordBench : IAsyncDisposable
 {
     private readonly TempDirectory _folder = new();
-    private SqliteConversationStore _store = null!;
-    private ConversationService _conversations = null!;
+    private IHost _host = null!;
     private int _next;
 
     private DiscordBench(FakeDiscordServer discord, FakeOpenAIServer openAI)
@@ -50,29 +50,28 @@ internal sealed class DiscordBench : IAsyncDisposable
         return bench;
     }
 
+    // The bot as the host composes it (the same Add* methods), with the backend's defaults pointed at the fake.
     private async Task StartBotAsync(TimeSpan editInterval)
     {
-        var conversations = new ConversationOptions { MaxConcurrentTurns = 2000 };
-        var backend = BotSetup.Backend(ClientMode.Streaming, OpenAI.BaseUri, conversations);
-        _store = new SqliteConversationStore(Options.Create(new SqliteStoreOptions { Path = _folder.File("bot.db") }),
-            NullLogger<SqliteConversationStore>.Instance, TimeProvider.System);
-        var registry = new ChannelRegistry();
-        _conversations = new ConversationService(_store, new BackendCatalog(backend), registry,
-            new AttachmentPolicy(new AttachmentOptions(), backend.CodeInterpreterEnabled, backend.FileSearchEnabled),
-            Options.Create(conversations), TimeProvider.System, NullLogger<ConversationService>.Instance);
-        await _conversations.StartAsync(CancellationToken.None);
-        var options = new DiscordOptions
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            Token = Discord.Token,
-            RestBaseUrl = Discord.RestBaseUri.ToString(),
-            GatewayUrl = Discord.GatewayUri().ToString(),
-            EditInterval = editInterval,
-            ConversationScope = ConversationScope.User,
-            RequestTimeout = TimeSpan.FromMinutes(10),
-        };
-        Service = new DiscordBotService(Options.Create(options), registry, _conversations, _store, TimeProvider.System,
-            NullLogger<DiscordBotService>.Instance);
-        await Service.StartAsync(CancellationToken.None);
+            ["OpenAI:ApiKey"] = FakeOpenAIServer.ApiKey,
+            ["OpenAI:Endpoint"] = OpenAI.BaseUri.ToString(),
+            ["Storage:Sqlite:Path"] = _folder.File("bot.db"),
+            ["Conversations:MaxConcurrentTurns"] = "2000",
+            ["Discord:Token"] = Discord.Token,
+            ["Discord:RestBaseUrl"] = Discord.RestBaseUri.ToString(),
+            ["Discord:GatewayUrl"] = Discord.GatewayUri().ToString(),
+            ["Discord:EditInterval"] = editInterval.ToString("c", CultureInfo.InvariantCulture),
+            ["Discord:ConversationScope"] = nameof(ConversationScope.User),
+            ["Discord:RequestTimeout"] = "00:10:00",
+        });
+        builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration)
+            .AddDiscordChannel(builder.Configuration);
+        _host = builder.Build();
+        Service = _host.Services.GetRequiredService<DiscordBotService>();
+        await _host.StartAsync();
     }
 
     /// <summary>Sends a mention of the bot with a unique question into a channel; returns the message.</summary>
@@ -97,10 +96,8 @@ internal sealed class DiscordBench : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Service.StopAsync(CancellationToken.None);
-        Service.Dispose();
-        await _conversations.DisposeAsync();
-        await _store.DisposeAsync();
+        await _host.StopAsync();
+        await ((IAsyncDisposable)_host).DisposeAsync();
         await Discord.DisposeAsync();
         await OpenAI.DisposeAsync();
         _folder.Dispose();

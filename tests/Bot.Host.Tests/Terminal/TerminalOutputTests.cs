@@ -82,7 +82,7 @@ public sealed class TerminalOutputTests : TerminalTestBase
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var writer = new TerminalChannel(output, error, new TerminalOptions { OutputDirectory = OutputFolder }).CreateReplyWriter("local");
+        var writer = new TerminalChannel(new TerminalConsole(TextReader.Null, output, error), new TerminalOptions { OutputDirectory = OutputFolder }).CreateReplyWriter("local");
 
         // The status names a function the model chose; tool calls pass too quickly to be caught end to end.
         await writer.ShowStatusAsync(new ToolStatus(ToolKind.Function, "look\u001b[2J\u0007up"));

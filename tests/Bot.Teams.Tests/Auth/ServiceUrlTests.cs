@@ -71,8 +71,8 @@ public sealed class ServiceUrlTests : IAsyncLifetime
             LoginEndpoint = _bot.Teams.LoginEndpoint,
             ServiceUrlHosts = { _bot.Teams.BaseUri.Authority },
         };
-        var client = new ConnectorClient(http, new BotTokenProvider(options, http, TimeProvider.System, NullLogger.Instance),
-            new ConversationPacer(TimeProvider.System), options, TimeProvider.System, NullLogger.Instance);
+        var client = new ConnectorClient(http, new BotTokenProvider(options, http, TimeProvider.System, NullLogger<BotTokenProvider>.Instance),
+            new ConversationPacer(TimeProvider.System), options, TimeProvider.System, NullLogger<ConnectorClient>.Instance);
         var message = new JsonObject { ["type"] = "message", ["text"] = "hi" };
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(_attacker.ServiceUrl, "a:victim", message));

@@ -24,8 +24,8 @@ public sealed class ConnectorClientTests : IAsyncLifetime
             LoginEndpoint = _teams.LoginEndpoint,
             ServiceUrlHosts = { _teams.BaseUri.Authority },
         };
-        var tokens = new BotTokenProvider(options, _http, TimeProvider.System, NullLogger.Instance);
-        _client = new ConnectorClient(_http, tokens, new ConversationPacer(TimeProvider.System), options, TimeProvider.System, NullLogger.Instance);
+        var tokens = new BotTokenProvider(options, _http, TimeProvider.System, NullLogger<BotTokenProvider>.Instance);
+        _client = new ConnectorClient(_http, tokens, new ConversationPacer(TimeProvider.System), options, TimeProvider.System, NullLogger<ConnectorClient>.Instance);
     }
 
     public async Task DisposeAsync()

@@ -53,13 +53,14 @@ public sealed class CoreHarness : IAsyncDisposable
         var store = new SqliteConversationStore(Options.Create(new SqliteStoreOptions { Path = databasePath }),
             loggerFactory.CreateLogger<SqliteConversationStore>(), TimeProvider.System);
         var registry = new ChannelRegistry();
-        registry.Register(channel);
         var policy = new AttachmentPolicy(attachments ?? new AttachmentOptions(), backend.CodeInterpreterEnabled, backend.FileSearchEnabled);
         var service = new ConversationService(store, new BackendCatalog(backend), registry, policy, Options.Create(options ?? new ConversationOptions()),
             TimeProvider.System, loggerFactory.CreateLogger<ConversationService>());
         await service.StartAsync(CancellationToken.None);
         if (recover)
-            await service.RecoverAsync(channel.Name);
+            await new ChannelStartup(registry, service).StartAsync(channel);
+        else
+            registry.Register(channel);
         return new CoreHarness(backend, channel, store, service, databasePath, owned);
     }
 
