@@ -15,8 +15,6 @@ internal sealed class TerminalChatService(
     TerminalConsole console,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
-    private readonly TextReader _input = console.Input;
-
     private const string Help = """
         Type a message and press Enter. Commands:
           /attach <path> [text]   send a file (with optional text)
@@ -30,7 +28,7 @@ internal sealed class TerminalChatService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await startup.StartAsync(channel, stoppingToken);
-        var interactive = ReferenceEquals(_input, Console.In) && !Console.IsInputRedirected;
+        var interactive = ReferenceEquals(console.Input, Console.In) && !Console.IsInputRedirected;
         if (interactive)
             Say("Chatting with the bot. /help lists the commands.");
 
@@ -40,7 +38,7 @@ internal sealed class TerminalChatService(
             {
                 if (interactive)
                     Write("> ");
-                var line = await _input.ReadLineAsync(stoppingToken);
+                var line = await console.Input.ReadLineAsync(stoppingToken);
                 if (line is null || line.Trim() is "/exit" or "/quit")
                     break;
                 await HandleAsync(line.Trim(), stoppingToken);
