@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
+using Bot.Core.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Teams.Auth;

@@ -1,3 +1,4 @@
+using Bot.Core.Net;
 using Bot.Teams.Auth;
 
 namespace Bot.Teams.Connector;
