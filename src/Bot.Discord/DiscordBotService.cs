@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
+using Bot.Core.Infrastructure;
 using Bot.Core.Storage;
 using Bot.Discord.Adapter;
 using Bot.Discord.Gateway;
@@ -135,7 +136,8 @@ public sealed class DiscordBotService : BackgroundService
                 break;
             case "INTERACTION_CREATE":
                 var interaction = dispatch.Data;
-                _ = Task.Run(() => _interactions.HandleAsync(interaction, session.ApplicationId, cancellationToken), CancellationToken.None);
+                BackgroundWork.Run(() => _interactions.HandleAsync(interaction, session.ApplicationId, cancellationToken), _logger,
+                    "a Discord interaction", cancellationToken);
                 break;
         }
     }
