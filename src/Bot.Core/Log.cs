@@ -63,4 +63,7 @@ internal static partial class Log
 
     [LoggerMessage(1016, LogLevel.Warning, "The sweep of requested remote deletions failed; it runs again in {Interval}")]
     public static partial void SweepFailed(ILogger logger, TimeSpan interval, Exception exception);
+
+    [LoggerMessage(1050, LogLevel.Error, "Background work failed: {What}")]
+    public static partial void BackgroundWorkFailed(ILogger logger, string what, Exception exception);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
+using Bot.Core.Infrastructure;
 using Bot.Discord.Adapter;
 using Bot.Discord.Gateway;
 using Bot.Discord.Rest;
@@ -103,7 +104,8 @@ internal sealed class DiscordBotService(
                 break;
             case "INTERACTION_CREATE":
                 var interaction = dispatch.Data;
-                _ = Task.Run(() => interactions.HandleAsync(interaction, session.ApplicationId, cancellationToken), CancellationToken.None);
+                BackgroundWork.Run(() => interactions.HandleAsync(interaction, session.ApplicationId, cancellationToken), logger,
+                    "a Discord interaction", cancellationToken);
                 break;
         }
     }

@@ -37,11 +37,7 @@ public sealed partial class SqliteConversationStore
         {
             using var command = ReaderCommand(connection, StoreSql.SelectLiveRemoteObjects);
             command.Parameters.AddValue("$conversation_id", conversationId);
-            using var reader = command.ExecuteReader();
-            var records = new List<RemoteObjectRecord>();
-            while (reader.Read())
-                records.Add(ReadRemoteObject(reader, 0));
-            return records;
+            return ReadRemoteObjects(command);
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -69,11 +65,7 @@ public sealed partial class SqliteConversationStore
             request.Parameters.AddValue("$conversation_id", conversationId);
             request.Parameters.AddValue("$now", now);
             request.Parameters.AddValue("$retry_at", retryAt);
-            using var reader = request.ExecuteReader();
-            var records = new List<RemoteObjectRecord>();
-            while (reader.Read())
-                records.Add(ReadRemoteObject(reader, 0));
-            return records;
+            return ReadRemoteObjects(request);
         }, inTransaction: true, cancellationToken);
 
     /// <inheritdoc />
@@ -120,6 +112,15 @@ public sealed partial class SqliteConversationStore
         }, cancellationToken);
 
     // Kind, remote id, label and purpose, in that order from `first`.
+    private static List<RemoteObjectRecord> ReadRemoteObjects(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var records = new List<RemoteObjectRecord>();
+        while (reader.Read())
+            records.Add(ReadRemoteObject(reader, 0));
+        return records;
+    }
+
     private static RemoteObjectRecord ReadRemoteObject(SqliteDataReader reader, int first) => new(
         reader.GetEnum<RemoteObjectKind>(first), reader.GetString(first + 1), reader.GetStringOrNull(first + 2), reader.GetStringOrNull(first + 3));
 }

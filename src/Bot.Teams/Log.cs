@@ -29,7 +29,4 @@ internal static partial class Log
 
     [LoggerMessage(6007, LogLevel.Warning, "Connector {Method} answered {Status}; retry {Attempt} in {Delay}")]
     public static partial void ConnectorRetry(ILogger logger, string method, int status, TimeSpan delay, int attempt);
-
-    [LoggerMessage(6008, LogLevel.Warning, "Teams background work failed: {What}")]
-    public static partial void BackgroundFailed(ILogger logger, string what, Exception exception);
 }

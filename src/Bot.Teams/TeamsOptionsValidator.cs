@@ -1,3 +1,4 @@
+using Bot.Core.Net;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Teams;
@@ -66,10 +67,4 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
         else if (!LoopbackHttp.IsAllowed(uri))
             errors.Add($"{key}: '{value}' must use https (plain http is allowed only for loopback addresses).");
     }
-}
-
-/// <summary>The one rule for plain http: only to loopback addresses.</summary>
-internal static class LoopbackHttp
-{
-    public static bool IsAllowed(Uri uri) => uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback);
 }

@@ -10,9 +10,10 @@ public sealed class AttachmentTooLargeException(long limit)
 /// <summary>
 /// A read-only stream over a download that stops with <see cref="AttachmentTooLargeException"/> once
 /// more than the limit has been read, so that a file whose size the platform did not tell (or lied
-/// about) is never read in full.
+/// about) is never read in full. It owns the inner stream and, when given, what the stream comes from (an HTTP
+/// response), and disposes both.
 /// </summary>
-internal sealed class SizeLimitedStream(Stream inner, long limit) : Stream
+internal sealed class SizeLimitedStream(Stream inner, long limit, IDisposable? owner = null) : Stream
 {
     private long _read;
 
@@ -32,10 +33,17 @@ internal sealed class SizeLimitedStream(Stream inner, long limit) : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        EnsureWithinLimit();
+        return Count(inner.Read(buffer, offset, count));
+    }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        EnsureWithinLimit();
+        return Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -53,21 +61,32 @@ internal sealed class SizeLimitedStream(Stream inner, long limit) : Stream
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
             inner.Dispose();
+            owner?.Dispose();
+        }
+
         base.Dispose(disposing);
     }
 
     public override async ValueTask DisposeAsync()
     {
         await inner.DisposeAsync().ConfigureAwait(false);
+        owner?.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
     private int Count(int read)
     {
         _read += read;
+        EnsureWithinLimit();
+        return read;
+    }
+
+    // Once past the limit, nothing more is read from the download.
+    private void EnsureWithinLimit()
+    {
         if (_read > limit)
             throw new AttachmentTooLargeException(limit);
-        return read;
     }
 }

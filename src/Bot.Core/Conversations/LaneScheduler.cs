@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Bot.Core.Infrastructure;
 using Bot.Core.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -127,7 +128,7 @@ internal sealed class LaneScheduler
                 if (!lane.Running)
                 {
                     lane.Running = true;
-                    _ = Task.Run(() => DrainAsync(lane));
+                    BackgroundWork.Run(() => DrainAsync(lane), _logger, "a conversation lane", _shutdown);
                 }
 
                 return;

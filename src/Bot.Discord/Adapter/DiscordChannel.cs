@@ -1,6 +1,6 @@
-using System.Net;
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
+using Bot.Core.Net;
 using Bot.Discord.Rest;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +17,8 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
     private readonly DiscordRestClient _rest;
     private readonly DiscordOptions _options;
     private readonly ILogger _logger;
-    private readonly HttpClient _downloads;
+    private readonly HttpClient _http;
+    private readonly AllowListedDownloader _downloads;
     private readonly ChannelLimits _limits;
     private readonly TypingGate _typing;
     private readonly RunningReplies _replies;
@@ -30,7 +31,8 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
         _rest = rest;
         _options = options;
         _logger = logger;
-        _downloads = new HttpClient(downloadHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMinutes(5) };
+        _http = new HttpClient(downloadHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMinutes(5) };
+        _downloads = new AllowListedDownloader(_http, new HostAllowList(options.EffectiveAttachmentHosts, "Discord:AttachmentHosts"));
         _limits = new ChannelLimits(2000, options.EditInterval, options.MaxUploadBytes);
     }
 
@@ -47,30 +49,22 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
 
     public async Task<Stream> OpenAttachmentAsync(IncomingAttachment attachment, CancellationToken cancellationToken = default)
     {
-        if (!Uri.TryCreate(attachment.Source, UriKind.Absolute, out var url) || !IsAllowed(url))
+        if (!Uri.TryCreate(attachment.Source, UriKind.Absolute, out var url))
         {
-            var host = url?.Host ?? attachment.Source;
-            Log.AttachmentHostRefused(_logger, attachment.FileName, host);
-            throw new InvalidOperationException($"The attachment's host {host} is not in Discord:AttachmentHosts.");
+            Log.AttachmentHostRefused(_logger, attachment.FileName, attachment.Source);
+            throw new InvalidOperationException($"The attachment's address {attachment.Source} is not a URL.");
         }
 
-        var response = await _downloads.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.OK)
+        try
         {
-            response.Dispose();
-            throw new HttpRequestException($"The CDN answered {(int)response.StatusCode} for {attachment.FileName}.", null, response.StatusCode);
+            return await _downloads.OpenAsync(url, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-
-        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        catch (DownloadRefusedException ex)
+        {
+            Log.AttachmentHostRefused(_logger, attachment.FileName, ex.Url.Host);
+            throw;
+        }
     }
 
-    public void Dispose() => _downloads.Dispose();
-
-    // https to a listed host (or host:port); plain http only to a listed loopback host (a local test CDN).
-    private bool IsAllowed(Uri url)
-    {
-        var listed = _options.EffectiveAttachmentHosts.Any(h =>
-            string.Equals(h, url.Host, StringComparison.OrdinalIgnoreCase) || string.Equals(h, url.Authority, StringComparison.OrdinalIgnoreCase));
-        return listed && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback));
-    }
+    public void Dispose() => _http.Dispose();
 }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Bot.Core.Infrastructure;
 
 namespace Bot.Discord.Adapter;
 
@@ -9,25 +9,10 @@ namespace Bot.Discord.Adapter;
 internal sealed class TypingGate(TimeProvider time)
 {
     private static readonly TimeSpan s_shown = TimeSpan.FromSeconds(8);
-    private readonly ConcurrentDictionary<string, long> _last = new(StringComparer.Ordinal);
+
+    // A channel is remembered while its indicator shows; past the bound, the oldest indicator is forgotten first.
+    private readonly ExpiringSet<string> _showing = new(s_shown, 10_000, time, StringComparer.Ordinal);
 
     /// <summary>True when the channel's indicator needs (re)sending now; the caller then sends it.</summary>
-    public bool TryTake(string channelId)
-    {
-        var now = time.GetTimestamp();
-        while (true)
-        {
-            if (!_last.TryGetValue(channelId, out var last))
-            {
-                if (_last.TryAdd(channelId, now))
-                    return true;
-                continue;
-            }
-
-            if (time.GetElapsedTime(last, now) < s_shown)
-                return false;
-            if (_last.TryUpdate(channelId, now, last))
-                return true;
-        }
-    }
+    public bool TryTake(string channelId) => _showing.TryAdd(channelId);
 }

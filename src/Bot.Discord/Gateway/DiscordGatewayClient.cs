@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Bot.Core.Net;
 using Bot.Discord.Rest;
 using Microsoft.Extensions.Logging;
 
@@ -32,7 +33,10 @@ internal sealed partial class DiscordGatewayClient(DiscordOptions options, Disco
     /// <summary>Connects and stays connected until cancelled or a fatal close code (returned).</summary>
     public async Task<GatewayStop?> RunAsync(CancellationToken cancellationToken = default)
     {
-        var backoff = options.ReconnectDelay;
+        // Reconnects since the last healthy connection: the wait doubles with each, from Discord:ReconnectDelay up to a
+        // minute, spread a little so that many bots dropped together do not come back together.
+        var reconnects = 0;
+        var backoff = new Backoff(options.ReconnectDelay, s_maxBackoff);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -68,12 +72,12 @@ internal sealed partial class DiscordGatewayClient(DiscordOptions options, Disco
                 if (end.Action == ReconnectAction.Identify)
                     ForgetSession();
                 if (end.Healthy)
-                    backoff = options.ReconnectDelay;
-                var wait = end.Immediate ? TimeSpan.Zero : backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250));
+                    reconnects = 0;
+                var wait = end.Immediate ? TimeSpan.Zero : backoff.Delay(reconnects);
                 Log.GatewayReconnecting(logger, end.CloseCode, end.Action.ToString(), wait);
                 await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
                 if (!end.Immediate)
-                    backoff = backoff * 2 > s_maxBackoff ? s_maxBackoff : backoff * 2;
+                    reconnects++;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

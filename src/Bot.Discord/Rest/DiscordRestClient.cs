@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bot.Core.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Discord.Rest;
@@ -17,6 +18,9 @@ namespace Bot.Discord.Rest;
 internal sealed partial class DiscordRestClient : IDisposable
 {
     private const int MaxAttempts = 6;
+    // A 429's wait (JSON retry_after, else the Retry-After header) is held to ten minutes; a 5xx is retried after 0.5 s, 1 s.
+    private static readonly Backoff s_rateLimitWait = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+    private static readonly Backoff s_serverErrorWait = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
     private static readonly string s_userAgent =
         $"DiscordBot (https://github.com/, {typeof(DiscordRestClient).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"}) Bot.Discord";
 
@@ -120,7 +124,7 @@ internal sealed partial class DiscordRestClient : IDisposable
                 if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < MaxAttempts)
                 {
                     Interlocked.Increment(ref _rateLimited);
-                    var (retryAfter, scope) = RetryAfter(response, text);
+                    var (retryAfter, scope) = RateLimit(response, text, _time.GetUtcNow());
                     Log.RateLimited(_logger, route.Route, scope, retryAfter);
                     if (scope == "global")
                         _global.Block(retryAfter);
@@ -132,7 +136,7 @@ internal sealed partial class DiscordRestClient : IDisposable
                 if ((int)response.StatusCode >= 500 && attempt < 3)
                 {
                     Log.ServerError(_logger, route.Route, (int)response.StatusCode, attempt);
-                    await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), _time, timeout.Token).ConfigureAwait(false);
+                    await Task.Delay(s_serverErrorWait.Delay(attempt - 1), _time, timeout.Token).ConfigureAwait(false);
                     continue;
                 }
 
@@ -167,7 +171,8 @@ internal sealed partial class DiscordRestClient : IDisposable
         double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value : null;
 
-    private static (TimeSpan RetryAfter, string Scope) RetryAfter(HttpResponseMessage response, string body)
+    // Discord's JSON retry_after (seconds, with a fraction) is the exact one; the header is the fallback, then a second.
+    private static (TimeSpan RetryAfter, string Scope) RateLimit(HttpResponseMessage response, string body, DateTimeOffset now)
     {
         double? seconds = null;
         var global = false;
@@ -183,11 +188,11 @@ internal sealed partial class DiscordRestClient : IDisposable
         {
         }
 
-        seconds ??= Header(response, "Retry-After") ?? 1;
+        var wait = seconds is { } s && double.IsFinite(s) ? TimeSpan.FromSeconds(Math.Min(s, 86_400)) : RetryAfter.From(response, now);
         var scope = response.Headers.TryGetValues("X-RateLimit-Scope", out var scopes) ? scopes.First() : global ? "global" : "user";
         if (response.Headers.Contains("X-RateLimit-Global"))
             scope = "global";
-        return (TimeSpan.FromSeconds(Math.Clamp(seconds.Value, 0, 600)), scope);
+        return (s_rateLimitWait.Delay(0, wait ?? TimeSpan.FromSeconds(1)), scope);
     }
 
     private static DiscordApiException Failure(HttpResponseMessage response, string body)

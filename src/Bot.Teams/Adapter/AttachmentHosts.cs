@@ -1,11 +1,12 @@
 using Bot.Teams.Connector;
 using Microsoft.Extensions.DependencyInjection;
+using Bot.Core.Net;
 
 namespace Bot.Teams.Adapter;
 
 /// <summary>
-/// The hosts attachments may come from: Teams' own Connector and SharePoint/OneDrive by default, plus
-/// <c>Teams:AttachmentHosts</c>. https only (plain http only for loopback addresses).
+/// Where Teams attachments are downloaded from: Teams' own Connector and SharePoint/OneDrive by default, plus
+/// <c>Teams:AttachmentHosts</c>, through the core's allow-listed downloader (https only, redirects checked hop by hop).
 /// </summary>
 internal sealed class AttachmentHosts(TeamsOptions options, [FromKeyedServices(TeamsHttp.ClientKey)] HttpClient http)
 {
@@ -13,10 +14,8 @@ internal sealed class AttachmentHosts(TeamsOptions options, [FromKeyedServices(T
         ["smba.trafficmanager.net", "*.trafficmanager.net", "*.teams.microsoft.com", "*.teams.microsoft.us", "*.sharepoint.com", "*.sharepoint.us",
          "*.sharepoint-df.com", "*.botframework.com"];
 
-    /// <summary>The client for pre-authorised downloads (no bot token).</summary>
-    public HttpClient Http => http;
-
-    public bool IsAllowed(Uri url) => LoopbackHttp.IsAllowed(url) && HostPattern.MatchesAny(s_defaults.Concat(options.AttachmentHosts), url);
+    /// <summary>The downloader for attachments (its client follows no redirect by itself).</summary>
+    public AllowListedDownloader Downloads { get; } = new(http, new HostAllowList(s_defaults.Concat(options.AttachmentHosts), "Teams:AttachmentHosts"));
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bot.Core.Conversations;
+using Bot.Core.Infrastructure;
 using Bot.Teams.Connector;
 using Bot.Teams.Replies;
 using Microsoft.Extensions.Hosting;
@@ -26,7 +27,9 @@ internal sealed class TeamsActivityHandler(ConversationService conversations, Co
     public const string FilesOnlyInPersonalChat =
         "📎 I can only read files and images sent to me in our 1:1 chat, so I answer this message without them.";
 
-    private readonly RecentIds _recent = new(time);
+    // Ids seen in the last hour, to spot Teams' re-deliveries before any slower check: the store still deduplicates
+    // messages for good; this only keeps a re-delivery from opening a second stream or welcoming twice.
+    private readonly ExpiringSet<string> _recent = new(TimeSpan.FromHours(1), 20_000, time, StringComparer.Ordinal);
     private readonly CancellationToken _stopping = lifetime.ApplicationStopping;
 
     public async Task<ActivityResponse> HandleAsync(Activity activity)
@@ -125,33 +128,5 @@ internal sealed class TeamsActivityHandler(ConversationService conversations, Co
     };
 
     // Started here (its first request is written before this returns), finished in the background, failures logged.
-    private void Background(string what, Func<CancellationToken, Task> work)
-    {
-        Task task;
-        try
-        {
-            task = work(_stopping);
-        }
-        catch (Exception ex)
-        {
-            task = Task.FromException(ex);
-        }
-
-        _ = ObserveAsync(what, task);
-    }
-
-    private async Task ObserveAsync(string what, Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            Log.BackgroundFailed(logger, what, ex);
-        }
-    }
+    private void Background(string what, Func<CancellationToken, Task> work) => BackgroundWork.Start(() => work(_stopping), logger, what, _stopping);
 }

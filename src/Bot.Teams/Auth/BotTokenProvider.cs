@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Bot.Teams.Connector;
 using Microsoft.Extensions.DependencyInjection;
+using Bot.Core.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Teams.Auth;

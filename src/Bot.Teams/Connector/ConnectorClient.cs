@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bot.Core.Net;
 using Bot.Teams.Auth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,14 +11,15 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Teams.Connector;
 
 /// <summary>
-/// The Bot Connector REST calls the bot makes (teams.md §2.3): send, reply, update (PUT), delete, and the GET of a
-/// pasted image. Every write is paced per thread; 429 waits for Retry-After, 412/502/503/504 back off and retry.
+/// The Bot Connector REST calls the bot makes (teams.md §2.3): send, reply, update (PUT), delete, and the token for the
+/// GET of a pasted image. Every write is paced per thread; 429 waits for Retry-After, 412/502/503/504 back off and retry.
 /// No call (and so no token) goes to a host outside <c>Teams:ServiceUrlHosts</c>, whatever address it was given.
 /// </summary>
 internal sealed class ConnectorClient([FromKeyedServices(TeamsHttp.ClientKey)] HttpClient http, IBotTokenProvider tokens, ConversationPacer pacer,
     TeamsOptions options, TimeProvider time, ILogger<ConnectorClient> logger)
 {
     private readonly ServiceUrlPolicy _hosts = new(options);
+    private readonly Backoff _backoff = new(options.RetryBaseDelay, TimeSpan.FromMinutes(2));
 
     /// <summary>Posts an activity to the conversation; returns the new activity id (the stream id for a first stream update).</summary>
     public async Task<string?> SendAsync(string serviceUrl, string conversationId, JsonObject activity, CancellationToken cancellationToken = default)
@@ -53,21 +55,13 @@ internal sealed class ConnectorClient([FromKeyedServices(TeamsHttp.ClientKey)] H
             .ConfigureAwait(false);
     }
 
-    /// <summary>GETs a Connector-hosted attachment (a pasted image) with the bot's token; the caller disposes the response.</summary>
-    public async Task<HttpResponseMessage> GetAttachmentAsync(Uri url, CancellationToken cancellationToken = default)
+    /// <summary>Adds the bot's token to a request for a Connector-hosted attachment (a pasted image); refuses a host outside the list.</summary>
+    public async Task AuthorizeAsync(HttpRequestMessage request, CancellationToken cancellationToken = default)
     {
-        EnsureAllowed(url);
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        ArgumentNullException.ThrowIfNull(request);
+        EnsureAllowed(request.RequestUri ?? throw new ArgumentException("The request has no URL.", nameof(request)));
         if (await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false) is { } token)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            response.Dispose();
-            throw new HttpRequestException($"The attachment download answered {(int)response.StatusCode}.", null, response.StatusCode);
-        }
-
-        return response;
     }
 
     private async Task<HttpResponseMessage> WriteAsync(HttpMethod method, Uri url, string conversationId, JsonObject? activity,
@@ -95,7 +89,7 @@ internal sealed class ConnectorClient([FromKeyedServices(TeamsHttp.ClientKey)] H
                     or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
                 if (!retryable || attempt >= options.MaxRetries)
                     throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
-                var delay = RetryDelay(response, attempt);
+                var delay = _backoff.Delay(attempt, RetryAfter.From(response, time.GetUtcNow()));
                 Log.ConnectorRetry(logger, method.Method, (int)status, delay, attempt + 1);
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             }
@@ -108,19 +102,6 @@ internal sealed class ConnectorClient([FromKeyedServices(TeamsHttp.ClientKey)] H
         if (!_hosts.MayReceiveToken(url))
             throw new InvalidOperationException($"Refusing a Connector call to {url.Authority}: not a host of Teams:ServiceUrlHosts.");
     }
-
-    private TimeSpan RetryDelay(HttpResponseMessage response, int attempt)
-    {
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-            return Clamp(delta);
-        if (retryAfter?.Date is { } date)
-            return Clamp(date - time.GetUtcNow());
-        var backoff = options.RetryBaseDelay * Math.Pow(2, attempt);
-        return Clamp(backoff + (backoff * Random.Shared.NextDouble() * 0.25));
-    }
-
-    private static TimeSpan Clamp(TimeSpan delay) => delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromMinutes(2) ? TimeSpan.FromMinutes(2) : delay;
 
     private static async Task<ConnectorException> ErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Bot.Core.Infrastructure;
 
 namespace Bot.Teams.Connector;
 
@@ -20,14 +20,14 @@ internal sealed class ConversationPacer(TimeProvider time)
         (TimeSpan.FromSeconds(3601), 1800),
     ];
 
-    private readonly ConcurrentDictionary<string, List<Slot>> _threads = new(StringComparer.Ordinal);
-    private long _nextForgetTicks;
+    // A thread whose last write started longer ago than the longest window (plus the time its answer may take) has
+    // nothing left to count: it is forgotten, so that a long-running bot does not keep every chat it ever saw.
+    private readonly ExpiringMap<string, List<Slot>> _threads =
+        new(s_windows[^1].Window + TimeSpan.FromMinutes(2), 50_000, time, StringComparer.Ordinal);
 
     /// <summary>Waits until one more write to <paramref name="conversationId"/>'s thread is allowed; dispose the slot when it was answered.</summary>
     public async Task<IDisposable> WaitAsync(string conversationId, CancellationToken cancellationToken = default)
     {
-        if (_threads.Count > 10_000 && time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _nextForgetTicks))
-            Forget();
         var slots = _threads.GetOrAdd(ThreadOf(conversationId), _ => []);
         while (true)
         {
@@ -54,21 +54,6 @@ internal sealed class ConversationPacer(TimeProvider time)
             }
 
             await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    // Drops threads with no write in the last hour, so that a long-running bot does not keep every chat it ever saw.
-    private void Forget()
-    {
-        var now = time.GetUtcNow();
-        Interlocked.Exchange(ref _nextForgetTicks, (now + TimeSpan.FromMinutes(1)).UtcTicks);
-        foreach (var (thread, slots) in _threads)
-        {
-            lock (slots)
-            {
-                if (slots.TrueForAll(s => now - s.At >= s_windows[^1].Window))
-                    _threads.TryRemove(new KeyValuePair<string, List<Slot>>(thread, slots));
-            }
         }
     }
 

@@ -1,3 +1,4 @@
+using Bot.Core.Net;
 using Bot.Teams.Auth;
 
 namespace Bot.Teams.Connector;
@@ -19,12 +20,12 @@ internal sealed class ServiceUrlPolicy
     public static readonly IReadOnlyList<string> PublicCloudHosts = ["smba.trafficmanager.net", "*.botframework.com"];
 
     private readonly bool _localMode;
-    private readonly string[] _hosts;
+    private readonly HostAllowList _hosts;
 
     public ServiceUrlPolicy(TeamsOptions options)
     {
         _localMode = !options.Authenticated;
-        _hosts = options.ServiceUrlHosts.Count > 0 ? [.. options.ServiceUrlHosts] : [.. PublicCloudHosts];
+        _hosts = new HostAllowList(options.ServiceUrlHosts.Count > 0 ? options.ServiceUrlHosts.AsEnumerable() : PublicCloudHosts, "Teams:ServiceUrlHosts");
     }
 
     /// <summary>Null when the activity's serviceUrl may be used; else 400 (not a plain base URL) or 403 (a host not allowed).</summary>
@@ -42,6 +43,6 @@ internal sealed class ServiceUrlPolicy
     {
         if (_localMode)
             return url.IsLoopback && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
-        return LoopbackHttp.IsAllowed(url) && HostPattern.MatchesAny(_hosts, url);
+        return _hosts.IsAllowed(url);
     }
 }

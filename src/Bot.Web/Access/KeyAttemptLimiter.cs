@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Bot.Core.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Web.Access;
@@ -8,7 +9,8 @@ namespace Bot.Web.Access;
 /// Counts wrong access keys per client address: after <c>Web:MaxFailedKeyAttempts</c> within
 /// <c>Web:FailedKeyWindow</c> the address must wait out the window, whatever key it sends meanwhile, so keys cannot be
 /// guessed at speed. IPv6 addresses count per /64 (one machine usually has a whole /64 to rotate through). Memory is
-/// bounded: expired entries are dropped, and past <see cref="MaxTracked"/> addresses new ones are not tracked.
+/// bounded: expired entries are dropped, and past <see cref="MaxTracked"/> addresses the entry closest to its end
+/// makes room.
 /// </summary>
 internal sealed class KeyAttemptLimiter(IOptions<WebChatOptions> options, TimeProvider time)
 {
@@ -16,61 +18,28 @@ internal sealed class KeyAttemptLimiter(IOptions<WebChatOptions> options, TimePr
 
     private readonly int _maxFailures = options.Value.MaxFailedKeyAttempts;
     private readonly TimeSpan _window = options.Value.FailedKeyWindow;
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
+    private readonly ExpiringMap<string, Entry> _entries = new(options.Value.FailedKeyWindow, MaxTracked, time, StringComparer.Ordinal,
+        entry => entry.Start + options.Value.FailedKeyWindow);
 
     /// <summary>How many addresses are counted now.</summary>
-    internal int Tracked
-    {
-        get
-        {
-            lock (_lock)
-                return _entries.Count;
-        }
-    }
+    internal int Tracked => _entries.Count;
 
     /// <summary>How long the address must still wait, or null when it may try a key.</summary>
     public TimeSpan? LockedFor(IPAddress? address)
     {
-        var now = time.GetUtcNow();
-        lock (_lock)
-        {
-            if (!_entries.TryGetValue(Bucket(address), out var entry) || entry.Failures < _maxFailures)
-                return null;
-            var left = entry.Start + _window - now;
-            return left > TimeSpan.Zero ? left : null;
-        }
+        if (!_entries.TryGetValue(Bucket(address), out var entry) || entry.Failures < _maxFailures)
+            return null;
+        var left = entry.Start + _window - time.GetUtcNow();
+        return left > TimeSpan.Zero ? left : null;
     }
 
     /// <summary>Counts a wrong key from the address.</summary>
     public void Failed(IPAddress? address)
     {
         var now = time.GetUtcNow();
-        var bucket = Bucket(address);
-        lock (_lock)
-        {
-            if (_entries.TryGetValue(bucket, out var entry) && entry.Start + _window > now)
-            {
-                // A lockout starts from the failure that caused it, so it lasts a whole window.
-                var failures = entry.Failures + 1;
-                _entries[bucket] = new Entry(failures == _maxFailures ? now : entry.Start, failures);
-                return;
-            }
-
-            if (_entries.Count >= MaxTracked)
-                Prune(now);
-            if (_entries.Count < MaxTracked)
-                _entries[bucket] = new Entry(now, 1);
-        }
-    }
-
-    private void Prune(DateTimeOffset now)
-    {
-        foreach (var (bucket, entry) in _entries)
-        {
-            if (entry.Start + _window <= now)
-                _entries.Remove(bucket);
-        }
+        // Within the window the count goes on; a lockout starts from the failure that caused it, so it lasts a whole window.
+        _entries.AddOrUpdate(Bucket(address), _ => new Entry(now, 1),
+            (_, entry) => entry.Failures + 1 is var failures && failures == _maxFailures ? new Entry(now, failures) : entry with { Failures = failures });
     }
 
     private static string Bucket(IPAddress? address)

@@ -1,6 +1,7 @@
 using System.Text;
 using Bot.Core.Attachments;
 using Bot.Core.Conversations;
+using Bot.Core.Infrastructure;
 using Bot.Core.Storage;
 using Bot.Web.Access;
 using Bot.Web.Threads;
@@ -95,7 +96,7 @@ internal sealed class MessageIntake(
         }
 
         await thread.SaveAsync(CancellationToken.None).ConfigureAwait(false);
-        _ = FollowAsync(thread, accepted.Answered);
+        BackgroundWork.Observe(FollowAsync(thread, accepted.Answered), logger, $"following web thread {thread.Id}");
         return Results.Json(new { id, thread = thread.Id }, WebJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Bot.Core.Infrastructure;
 using Bot.Core.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -217,12 +218,12 @@ internal sealed class WebThread
     {
         if (Interlocked.Exchange(ref _saveScheduled, 1) == 1)
             return;
-        _ = Task.Run(async () =>
+        BackgroundWork.Run(async () =>
         {
             await Task.Delay(s_saveDelay).ConfigureAwait(false);
             Interlocked.Exchange(ref _saveScheduled, 0);
             await SaveAsync().ConfigureAwait(false);
-        });
+        }, _logger, $"saving web thread {Id}");
     }
 
     private ThreadSnapshot SnapshotLocked() => new(Id, _pending > 0, _status, [.. _messages], [.. _steps]);

@@ -77,7 +77,9 @@ public sealed class ServiceUrlTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(_attacker.ServiceUrl, "a:victim", message));
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.UpdateAsync(_attacker.ServiceUrl, "a:victim", "1", message));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetAttachmentAsync(new Uri($"{_attacker.ServiceUrl}v3/attachments/x/views/original")));
+        using var pastedImage = new HttpRequestMessage(HttpMethod.Get, $"{_attacker.ServiceUrl}v3/attachments/x/views/original");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.AuthorizeAsync(pastedImage));
+        Assert.Null(pastedImage.Headers.Authorization);
         // On an allowed host, a stored serviceUrl with a query or a fragment is refused as it would be on arrival.
         var requestsBefore = _bot.Teams.Requests.Count;
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync(_bot.Teams.ServiceUrl + "?next=x", "a:allowed", message));

@@ -1,14 +1,15 @@
 using System.Globalization;
 
-namespace Bot.Teams;
+namespace Bot.Core.Net;
 
 /// <summary>
 /// One entry of a host allow-list: an exact name (<c>smba.trafficmanager.net</c>), a suffix (<c>*.botframework.com</c>,
 /// which matches subdomains only, never <c>evilbotframework.com</c>), or an IP literal (<c>127.0.0.1</c>, <c>[::1]</c>),
 /// each optionally with <c>:port</c> (then only that port matches).
 /// </summary>
-internal static class HostPattern
+public static class HostPattern
 {
+    /// <summary>True when any of <paramref name="patterns"/> matches the URL's host (and port, where the pattern names one).</summary>
     public static bool MatchesAny(IEnumerable<string> patterns, Uri url) => patterns.Any(pattern => Matches(pattern, url));
 
     public static bool Matches(string pattern, Uri url)
