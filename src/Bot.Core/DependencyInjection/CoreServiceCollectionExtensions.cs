@@ -30,6 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ChannelRegistry>();
         services.TryAddSingleton<FunctionToolRegistry>();
+        services.AddHttpTools(configuration);
         services.TryAddSingleton(sp =>
         {
             var backend = sp.GetRequiredService<BackendCatalog>().Current;
