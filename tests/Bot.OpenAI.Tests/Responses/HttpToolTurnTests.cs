@@ -17,14 +17,8 @@ public sealed class HttpToolTurnTests
     [Fact]
     public async Task ConfiguredHttpTool_IsOfferedToTheModel_AndItsResultGoesBackInTheSameTurn()
     {
-        await using var weather = await FakeHttpService.StartAsync(c => c.Response.WriteAsync("""{"city":"Oslo","temp_c":4}"""));
-        await using var tools = HttpTools(weather, "forecast");
-        await using var bot = await ResponsesHarness.StartAsync(tools.GetServices<IFunctionTool>());
-        bot.Server.Enqueue(
-            FakeResponse.Stream().FunctionCall("get_weather", """{"city":"Oslo"}""", "call_1"),
-            FakeResponse.Stream().Text("It is 4 °C in Oslo."));
-
-        Assert.Equal(TurnStatus.Completed, await bot.AskAsync("c1", "weather in Oslo?"));
+        await using var run = await WeatherTurnAsync(c => c.Response.WriteAsync("""{"city":"Oslo","temp_c":4}"""), "It is 4 °C in Oslo.");
+        var (bot, weather) = (run.Bot, run.Weather);
 
         var first = bot.Server.ResponseRequests[0];
         Assert.Contains("get_weather", first.FunctionNames);
@@ -38,23 +32,43 @@ public sealed class HttpToolTurnTests
     [Fact]
     public async Task HttpToolThatFails_ItsStatusGoesBackAsOutput_AndTheTurnContinues()
     {
-        await using var weather = await FakeHttpService.StartAsync(c =>
+        await using var run = await WeatherTurnAsync(c =>
         {
             c.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return c.Response.WriteAsync("maintenance");
-        });
-        await using var tools = HttpTools(weather, "forecast");
-        await using var bot = await ResponsesHarness.StartAsync(tools.GetServices<IFunctionTool>());
-        bot.Server.Enqueue(
-            FakeResponse.Stream().FunctionCall("get_weather", """{"city":"Oslo"}""", "call_1"),
-            FakeResponse.Stream().Text("The weather service is down for maintenance."));
-
-        Assert.Equal(TurnStatus.Completed, await bot.AskAsync("c1", "weather in Oslo?"));
+        }, "The weather service is down for maintenance.");
+        var bot = run.Bot;
 
         using var output = JsonDocument.Parse(bot.Server.ResponseRequests[1].FunctionCallOutputs["call_1"]);
         Assert.Equal(503, output.RootElement.GetProperty("status").GetInt32());
         Assert.Equal("maintenance", output.RootElement.GetProperty("body").GetString());
         Assert.Equal("The weather service is down for maintenance.", bot.Channel.Replies.Single().Text);
+    }
+
+    /// <summary>
+    /// One turn in which the model calls get_weather (an HTTP tool configured as the host would, calling a service
+    /// that answers with <paramref name="service"/>) and then answers <paramref name="answer"/>.
+    /// </summary>
+    private static async Task<WeatherTurn> WeatherTurnAsync(RequestDelegate service, string answer)
+    {
+        var weather = await FakeHttpService.StartAsync(service);
+        var tools = HttpTools(weather, "forecast");
+        var bot = await ResponsesHarness.StartAsync(tools.GetServices<IFunctionTool>());
+        bot.Server.Enqueue(
+            FakeResponse.Stream().FunctionCall("get_weather", """{"city":"Oslo"}""", "call_1"),
+            FakeResponse.Stream().Text(answer));
+        Assert.Equal(TurnStatus.Completed, await bot.AskAsync("c1", "weather in Oslo?"));
+        return new WeatherTurn(bot, weather, tools);
+    }
+
+    private sealed record WeatherTurn(ResponsesHarness Bot, FakeHttpService Weather, ServiceProvider Tools) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Bot.DisposeAsync();
+            await Tools.DisposeAsync();
+            await Weather.DisposeAsync();
+        }
     }
 
     // The tools as the host registers them from configuration.
