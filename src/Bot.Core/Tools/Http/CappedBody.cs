@@ -35,6 +35,17 @@ internal sealed record CappedBody(string Text, bool Cut, int Limit)
         }
     }
 
+    /// <summary>Whether the body is text the model can read: no type, <c>text/*</c>, or JSON, XML, JavaScript or a form.</summary>
+    public static bool IsText(HttpContent content)
+    {
+        var type = content.Headers.ContentType?.MediaType;
+        if (string.IsNullOrEmpty(type) || type.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
+            return true;
+        string[] textual = ["json", "xml", "javascript", "x-www-form-urlencoded", "yaml", "csv"];
+        var subtype = type[(type.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        return textual.Any(t => subtype.Equals(t, StringComparison.OrdinalIgnoreCase) || subtype.EndsWith("+" + t, StringComparison.OrdinalIgnoreCase));
+    }
+
     private static Encoding EncodingOf(HttpContent content)
     {
         var charset = content.Headers.ContentType?.CharSet?.Trim('"');

@@ -68,6 +68,13 @@ internal sealed class HttpFunctionTool : IFunctionTool
         try
         {
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode && !CappedBody.IsText(response.Content))
+            {
+                Log.HttpToolCalled(_logger, tool.Name, tool.Method.Method, tool.Url.Host, (int)response.StatusCode);
+                return $"The request succeeded (HTTP {(int)response.StatusCode}), but the response is "
+                    + $"{response.Content.Headers.ContentType?.MediaType}, not text, so it is not shown.";
+            }
+
             var body = await CappedBody.ReadAsync(response.Content, tool.MaxResponseBytes, timeout.Token).ConfigureAwait(false);
             return Output(tool, response, body);
         }
@@ -80,6 +87,12 @@ internal sealed class HttpFunctionTool : IFunctionTool
         {
             Log.HttpToolUnreachable(_logger, tool.Name, tool.Url.Host, ex);
             return Error($"'{tool.Name}' could not reach its service: {ex.Message}");
+        }
+        catch (IOException ex)
+        {
+            // The connection broke while the body was read.
+            Log.HttpToolUnreachable(_logger, tool.Name, tool.Url.Host, ex);
+            return Error($"'{tool.Name}' lost the connection while reading the answer: {ex.Message}");
         }
     }
 

@@ -155,6 +155,34 @@ public sealed class HttpFunctionToolTests
         Assert.Empty(elsewhere.Requests);
     }
 
+    [Fact]
+    public async Task BinaryBody_IsNotPassedToTheModel()
+    {
+        await using var service = await FakeHttpService.StartAsync(c =>
+        {
+            c.Response.ContentType = "image/png";
+            return c.Response.Body.WriteAsync(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0, 1, 2 }).AsTask();
+        });
+        await using var bot = HttpToolHarness.Build(Tool(service, "weather"));
+
+        var output = await bot.Registry.InvokeAsync("get_weather", """{"city":"Oslo"}""");
+
+        Assert.Equal("The request succeeded (HTTP 200), but the response is image/png, not text, so it is not shown.", output);
+    }
+
+    [Fact]
+    public async Task UnreachableService_IsAToolOutput()
+    {
+        var service = await FakeHttpService.StartAsync();
+        var settings = Tool(service, "weather");
+        await service.DisposeAsync();
+        await using var bot = HttpToolHarness.Build(settings);
+
+        var output = await bot.Registry.InvokeAsync("get_weather", """{"city":"Oslo"}""");
+
+        Assert.Contains("'get_weather' could not reach its service", ErrorOf(output), StringComparison.Ordinal);
+    }
+
     private static string ErrorOf(string output)
     {
         using var json = JsonDocument.Parse(output);
