@@ -31,6 +31,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ChannelRegistry>();
         services.TryAddSingleton<ChannelStartup>();
         services.TryAddSingleton<FunctionToolRegistry>();
+        services.AddHttpTools(configuration);
         services.TryAddSingleton(sp =>
         {
             var backend = sp.GetRequiredService<BackendCatalog>().Current;
