@@ -10,6 +10,7 @@ using Bot.Storage.Sqlite;
 using Bot.Testing;
 using Bot.Testing.Discord;
 using Bot.Testing.OpenAI;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -25,11 +26,13 @@ internal sealed class DiscordHarness : IAsyncDisposable
 
     private readonly TempDirectory _folder = new();
     private int _nextMessage;
+    private string _databasePath;
 
     private DiscordHarness(FakeDiscordServer discord, FakeOpenAIServer openAI)
     {
         Discord = discord;
         OpenAI = openAI;
+        _databasePath = _folder.File("bot.db");
     }
 
     public FakeDiscordServer Discord { get; }
@@ -71,6 +74,26 @@ internal sealed class DiscordHarness : IAsyncDisposable
         await WaitUntilAsync(() => Discord.Requests.Count(r => r.Route == "PUT /applications/:id/commands") > commands, "the restarted bot's READY");
     }
 
+    /// <summary>
+    /// Starts the bot again as after a crash: on the database as it is on disk now (a consistent copy, taken while a
+    /// turn may be running), so that the restarted bot finds what the crash left unfinished. The bot that "crashed" is
+    /// stopped and its database set aside; whatever it does while stopping never reaches the restarted bot's store.
+    /// </summary>
+    public async Task RestartAfterCrashAsync()
+    {
+        var crashed = _folder.File($"crashed-{Guid.NewGuid():N}.db");
+        using (var disk = new SqliteConnection($"Data Source={_databasePath};Mode=ReadOnly;Pooling=False"))
+        using (var copy = new SqliteConnection($"Data Source={crashed};Pooling=False"))
+        {
+            disk.Open();
+            copy.Open();
+            disk.BackupDatabase(copy);
+        }
+
+        _databasePath = crashed;
+        await RestartAsync();
+    }
+
     private async Task StopBotAsync()
     {
         await Service.StopAsync(CancellationToken.None);
@@ -103,7 +126,7 @@ internal sealed class DiscordHarness : IAsyncDisposable
         var backend = new ResponsesBackend(new OpenAIClients(openAIOptions), openAIOptions,
             new FunctionToolRegistry([], Microsoft.Extensions.Options.Options.Create(conversationOptions), NullLogger<FunctionToolRegistry>.Instance),
             NullLogger<ResponsesBackend>.Instance);
-        Store = new SqliteConversationStore(Microsoft.Extensions.Options.Options.Create(new SqliteStoreOptions { Path = _folder.File("bot.db") }),
+        Store = new SqliteConversationStore(Microsoft.Extensions.Options.Options.Create(new SqliteStoreOptions { Path = _databasePath }),
             NullLogger<SqliteConversationStore>.Instance, TimeProvider.System);
         var registry = new ChannelRegistry();
         Conversations = new ConversationService(Store, new BackendCatalog(backend), registry,
