@@ -8,6 +8,7 @@ using Bot.Storage.Sqlite.DependencyInjection;
 using Bot.Testing;
 using Bot.Testing.Discord;
 using Bot.Testing.OpenAI;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +26,7 @@ internal sealed class DiscordHarness : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly TempDirectory _folder = new();
+    private string? _databasePath;
     private int _nextMessage;
 
     private DiscordHarness(FakeDiscordServer discord, FakeOpenAIServer openAI)
@@ -73,6 +75,26 @@ internal sealed class DiscordHarness : IAsyncDisposable
         await WaitUntilAsync(() => Discord.Requests.Count(r => r.Route == "PUT /applications/:id/commands") > commands, "the restarted bot's READY");
     }
 
+    /// <summary>
+    /// Starts the bot again as after a crash: on the database as it is on disk now (a consistent copy, taken while a
+    /// turn may be running), so that the restarted bot finds what the crash left unfinished. The bot that "crashed" is
+    /// stopped and its database set aside; whatever it does while stopping never reaches the restarted bot's store.
+    /// </summary>
+    public async Task RestartAfterCrashAsync()
+    {
+        var crashed = _folder.File($"crashed-{Guid.NewGuid():N}.db");
+        using (var disk = new SqliteConnection($"Data Source={_databasePath};Mode=ReadOnly;Pooling=False"))
+        using (var copy = new SqliteConnection($"Data Source={crashed};Pooling=False"))
+        {
+            disk.Open();
+            copy.Open();
+            disk.BackupDatabase(copy);
+        }
+
+        _databasePath = crashed;
+        await RestartAsync();
+    }
+
     private async Task StopBotAsync()
     {
         await _host.StopAsync();
@@ -91,7 +113,7 @@ internal sealed class DiscordHarness : IAsyncDisposable
             ["OpenAI:Endpoint"] = OpenAI.BaseUri.ToString(),
             ["OpenAI:Model"] = "gpt-test",
             ["OpenAI:RetryBaseDelay"] = "00:00:00.010",
-            ["Storage:Sqlite:Path"] = _folder.File("bot.db"),
+            ["Storage:Sqlite:Path"] = _databasePath ??= _folder.File("bot.db"),
             ["Discord:Token"] = FakeDiscordServer.DefaultToken,
             ["Discord:RestBaseUrl"] = Discord.RestBaseUri.ToString(),
             ["Discord:GatewayUrl"] = Discord.GatewayUri().ToString(),

@@ -12,14 +12,20 @@ public sealed class ListLogger<T> : ILogger<T>
 
     public int Count(int eventId) => _entries.Count(entry => entry.EventId.Id == eventId);
 
+    /// <summary>Notified on every entry, so tests can await one.</summary>
+    public StateChanges Changes { get; } = new();
+
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-        Func<TState, Exception?, string> formatter) =>
+        Func<TState, Exception?, string> formatter)
+    {
         _entries.Enqueue((logLevel, eventId, formatter(state, exception)));
+        Changes.Notify();
+    }
 }
 
 /// <summary>

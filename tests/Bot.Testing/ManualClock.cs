@@ -25,6 +25,9 @@ public sealed class ManualClock : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => Now;
 
+    /// <summary>Notified whenever a timer is set, fires or goes away, so a test can wait for the code under test to start waiting.</summary>
+    public StateChanges Changes { get; } = new();
+
     /// <summary>Timers waiting to fire.</summary>
     public int PendingTimers
     {
@@ -42,6 +45,16 @@ public sealed class ManualClock : TimeProvider
             return _timers.Count(t => t.DueAt is { } due && due <= _now + span);
     }
 
+    /// <summary>How long from now until the next timer fires; null when none is waiting.</summary>
+    public TimeSpan? UntilNextTimer
+    {
+        get
+        {
+            lock (_lock)
+                return _timers.Min(t => t.DueAt) - _now;
+        }
+    }
+
     /// <summary>Moves the clock forward and fires, in order, every timer that is due by then.</summary>
     public void Advance(TimeSpan by)
     {
@@ -57,7 +70,7 @@ public sealed class ManualClock : TimeProvider
                 if (next is null)
                 {
                     _now = target;
-                    return;
+                    break;
                 }
 
                 if (next.DueAt > _now)
@@ -67,6 +80,8 @@ public sealed class ManualClock : TimeProvider
 
             next.Callback(next.State);
         }
+
+        Changes.Notify();
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
@@ -96,6 +111,7 @@ public sealed class ManualClock : TimeProvider
                     clock._timers.Add(this);
             }
 
+            clock.Changes.Notify();
             return true;
         }
 
@@ -109,6 +125,8 @@ public sealed class ManualClock : TimeProvider
                 DueAt = null;
                 clock._timers.Remove(this);
             }
+
+            clock.Changes.Notify();
         }
 
         public ValueTask DisposeAsync()

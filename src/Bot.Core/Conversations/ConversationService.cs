@@ -47,7 +47,8 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     private static readonly TimeSpan s_deliveryGrace = TimeSpan.FromSeconds(5);
 
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly CancellationTokenSource _delivery = new();
+    private readonly CancellationTokenSource _delivery;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly LaneScheduler _lanes;
     private int _running;
     private int _disposed;
@@ -61,6 +62,8 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
+        // On the service's clock, so that the grace after shutdown (CancelAfter) is as exact as every other wait of the core.
+        _delivery = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         var runner = new TurnRunner(store, backends, channels, new AttachmentIntake(policy, logger), _options, time, logger,
             _shutdown.Token, _delivery.Token);
         _lanes = new LaneScheduler(
@@ -73,7 +76,9 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
                 }
                 finally
                 {
-                    Interlocked.Decrement(ref _running);
+                    // The last turn to end after shutdown lets StopAsync return.
+                    if (Interlocked.Decrement(ref _running) == 0 && _shutdown.IsCancellationRequested)
+                        _drained.TrySetResult();
                 }
             },
             _options.MaxConcurrentTurns, _options.MaxMessagesPerTurn, logger, _shutdown.Token);
@@ -166,12 +171,14 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     /// <summary>Stops running turns, gives their final writes a few seconds (their users are told), and waits for them.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _shutdown.CancelAsync().ConfigureAwait(false);
+        // The grace counts from the moment the turns are told to stop.
         _delivery.CancelAfter(s_deliveryGrace);
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        if (RunningTurns == 0)
+            _drained.TrySetResult();
         try
         {
-            while (RunningTurns > 0)
-                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            await _drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

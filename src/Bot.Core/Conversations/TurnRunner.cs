@@ -44,8 +44,8 @@ internal sealed class TurnRunner(
         long? turnId = null;
         ProgressiveReply? reply = null;
         ReplyEnding ending;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(control.Token);
-        timeout.CancelAfter(options.TurnTimeout);
+        using var deadline = new CancellationTokenSource(options.TurnTimeout, time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(control.Token, deadline.Token);
         try
         {
             reply = new ProgressiveReply(channel.CreateReplyWriter(messages[^1].ReplyAddress), state, time, logger, delivery);

@@ -14,9 +14,15 @@ public sealed class FunctionToolRegistry
 {
     private readonly Dictionary<string, IFunctionTool> _tools;
     private readonly TimeSpan _timeout;
+    private readonly TimeProvider _time;
     private readonly ILogger<FunctionToolRegistry> _logger;
 
-    public FunctionToolRegistry(IEnumerable<IFunctionTool> tools, IOptions<ConversationOptions> options, ILogger<FunctionToolRegistry> logger)
+    /// <param name="tools">The tools to offer; their names must be unique.</param>
+    /// <param name="options">Where the tool timeout comes from.</param>
+    /// <param name="logger">Where failures and timeouts are logged.</param>
+    /// <param name="time">The clock of the tool timeout (the system clock unless a test moves its own).</param>
+    public FunctionToolRegistry(IEnumerable<IFunctionTool> tools, IOptions<ConversationOptions> options, ILogger<FunctionToolRegistry> logger,
+        TimeProvider? time = null)
     {
         _tools = new Dictionary<string, IFunctionTool>(StringComparer.Ordinal);
         foreach (var tool in tools)
@@ -26,6 +32,7 @@ public sealed class FunctionToolRegistry
         }
 
         _timeout = options.Value.ToolTimeout;
+        _time = time ?? TimeProvider.System;
         _logger = logger;
     }
 
@@ -38,8 +45,8 @@ public sealed class FunctionToolRegistry
         if (!_tools.TryGetValue(name, out var tool))
             return Error($"There is no function named '{name}'.");
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_timeout);
+        using var deadline = new CancellationTokenSource(_timeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             return await tool.InvokeAsync(argumentsJson, timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Bot.Core.Backends;
 using Bot.Core.Conversations;
 using Bot.Core.Storage;
@@ -13,11 +12,11 @@ public sealed class ConversationControlTests
     [Fact]
     public async Task Stop_CancelsTheRunningAnswer_AndTheNextMessageIsAnswered()
     {
-        var backend = new ScriptedBackend { Script = (r, ct) => r.Text == "long" ? Endless(ct) : ScriptedBackend.Stream("ok", cancellationToken: ct) };
+        var backend = new ScriptedBackend { Script = (r, ct) => r.Text == "long" ? StartsThenHangs(ct) : ScriptedBackend.Stream("ok", cancellationToken: ct) };
         await using var bot = await CoreHarness.StartAsync(backend);
 
         var running = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "long", "m1"));
-        await WaitUntil(() => bot.Channel.Replies.Count == 1 && bot.Channel.Replies[0].Messages.Count > 0);
+        await bot.Channel.Changes.UntilAsync(() => bot.Channel.Replies is [{ Messages.Count: > 0 }]);
         Assert.True(bot.Service.Stop(new ConversationKey("test", "c1")));
 
         Assert.Equal(TurnStatus.Cancelled, await running.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
@@ -29,14 +28,14 @@ public sealed class ConversationControlTests
     [Fact]
     public async Task Reset_StopsTheTurn_DropsQueuedMessages_DeletesRemoteObjects_AndStartsAfresh()
     {
-        var backend = new ScriptedBackend { Script = (r, ct) => r.Text == "long" ? Endless(ct) : ScriptedBackend.Stream("ok", cancellationToken: ct) };
+        var backend = new ScriptedBackend { Script = (r, ct) => r.Text == "long" ? StartsThenHangs(ct) : ScriptedBackend.Stream("ok", cancellationToken: ct) };
         await using var bot = await CoreHarness.StartAsync(backend);
         bot.Channel.AttachmentContents["doc"] = "some notes"u8.ToArray();
         var key = new ConversationKey("test", "c1");
 
         await bot.AskAsync(bot.Channel.Message("c1", "read this", "m0", attachments: [new("notes.md", "text/markdown", 10, "doc")]));
         var running = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "long", "m1"));
-        await WaitUntil(() => backend.Requests.Count == 2);
+        await backend.Changes.UntilAsync(() => backend.Requests.Count == 2);
         var queued = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "queued", "m2"));
 
         var result = await bot.Service.ResetAsync(key);
@@ -70,10 +69,10 @@ public sealed class ConversationControlTests
     [Fact]
     public async Task HostShutdown_DuringATurn_TheUserIsToldTheAnswerWasCutShort()
     {
-        var backend = new ScriptedBackend { Script = (_, ct) => Endless(ct) };
+        var backend = new ScriptedBackend { Script = (_, ct) => StartsThenHangs(ct) };
         await using var bot = await CoreHarness.StartAsync(backend);
         var running = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "long", "m1"));
-        await WaitUntil(() => bot.Channel.Replies.Count == 1 && bot.Channel.Replies[0].Messages.Count > 0);
+        await bot.Channel.Changes.UntilAsync(() => bot.Channel.Replies is [{ Messages.Count: > 0 }]);
 
         await bot.Service.StopAsync(CancellationToken.None);
 
@@ -100,7 +99,7 @@ public sealed class ConversationControlTests
         }
 
         await using var after = await CoreHarness.StartAsync(backend, databasePath: folder.File("bot.db"));
-        await WaitUntil(() => backend.Requests.Count == 1 && after.Channel.Replies.Count == 2 && after.Channel.Replies[1].Text.StartsWith("Echo", StringComparison.Ordinal));
+        await after.Channel.Changes.UntilAsync(() => after.Channel.RepliesTo("c1/m2") is [{ Final: not null }]);
 
         Assert.Equal(UserMessages.Interrupted, after.Channel.RepliesTo("c1/m1").Single().Text);
         Assert.Equal("Echo: was waiting", after.Channel.RepliesTo("c1/m2").Single().Text);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Bot.Core.Backends;
 using Bot.Core.Conversations;
 using Bot.Core.Storage;
@@ -25,20 +24,29 @@ public sealed class ConversationServiceTests
     }
 
     [Fact]
-    public async Task TwoMessages10msApart_AreAnsweredInOrder_NeverTwoTurnsAtOnce()
+    public async Task ASecondMessageDuringATurn_IsAnsweredOnlyAfterTheFirstAnswerIsComplete()
     {
-        var backend = new ScriptedBackend { Script = (r, ct) => ScriptedBackend.Stream("Echo: " + r.Text, TimeSpan.FromMilliseconds(30), 4, ct) };
+        var gate = new TaskCompletionSource();
+        var firstWasFinalWhenTheSecondStarted = false;
+        var backend = new ScriptedBackend();
         await using var bot = await CoreHarness.StartAsync(backend);
+        backend.Script = (r, ct) =>
+        {
+            if (r.Text == "first")
+                return WaitThenEcho(r, gate.Task, ct);
+            firstWasFinalWhenTheSecondStarted = bot.Channel.RepliesTo("c1/m1").Single().Final is not null;
+            return ScriptedBackend.Stream("Echo: " + r.Text, cancellationToken: ct);
+        };
 
         var first = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "first", "m1"));
-        await Task.Delay(10);
+        await backend.Changes.UntilAsync(() => backend.Requests.Count == 1);
         var second = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "second", "m2"));
-        await Task.WhenAll(first.Answered, second.Answered).WaitAsync(TimeSpan.FromSeconds(10));
+        gate.SetResult();
+        await Task.WhenAll(first.Answered, second.Answered).WaitAsync(TimeSpan.FromSeconds(30));
 
+        Assert.Equal(["first", "second"], backend.Requests.Select(r => r.Text));
+        Assert.True(firstWasFinalWhenTheSecondStarted);
         Assert.Equal(1, backend.MaxConcurrentTurnsPerConversation);
-        var texts = backend.Requests.Select(r => r.Text).ToList();
-        Assert.Equal("first", texts[0]);
-        Assert.Contains("second", texts[^1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,37 +57,38 @@ public sealed class ConversationServiceTests
         await using var bot = await CoreHarness.StartAsync(backend);
 
         var first = await bot.Service.AcceptAsync(bot.Channel.Message("c1", "first", "m0"));
-        await WaitUntil(() => backend.Requests.Count == 1);
+        await backend.Changes.UntilAsync(() => backend.Requests.Count == 1);
         var later = new List<Task<TurnStatus>>();
         foreach (var (author, i) in new[] { ("Ada", 1), ("Bob", 2), ("Ada", 3) })
             later.Add((await bot.Service.AcceptAsync(bot.Channel.Message("c1", $"line {i}", $"m{i}", author))).Answered);
         gate.SetResult();
-        await Task.WhenAll(later.Append(first.Answered)).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(later.Append(first.Answered)).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(2, backend.Requests.Count);
         Assert.Equal("Ada: line 1\n\nBob: line 2\n\nAda: line 3", backend.Requests[1].Text);
     }
 
     [Fact]
-    public async Task ConversationsRunInParallel_UpToTheConfiguredLimit()
+    public async Task ConversationsRunInParallel_UpToTheConfiguredLimit_TheRestStartAsSlotsFree()
     {
-        var running = 0;
-        var maxRunning = 0;
-        var backend = new ScriptedBackend
-        {
-            Script = (r, ct) => Counting(r, ct, () =>
-            {
-                var now = Interlocked.Increment(ref running);
-                InterlockedMax(ref maxRunning, now);
-            }, () => Interlocked.Decrement(ref running)),
-        };
+        // Every turn waits until the test lets one go, so the number running can be read exactly at each step.
+        using var letOneGo = new SemaphoreSlim(0);
+        var backend = new ScriptedBackend { Script = (r, ct) => WaitThenEcho(r, letOneGo.WaitAsync(ct), ct) };
         await using var bot = await CoreHarness.StartAsync(backend, options: new ConversationOptions { MaxConcurrentTurns = 3 });
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => bot.Service.AcceptAsync(bot.Channel.Message($"c{i}", "hi", $"m{i}"))));
-        await Task.WhenAll(answers.Select(a => a.Answered)).WaitAsync(TimeSpan.FromSeconds(10));
+        for (var started = 3; started <= 8; started++)
+        {
+            await backend.Changes.UntilAsync(() => backend.Requests.Count >= started);
+            Assert.Equal((started, 3), (backend.Requests.Count, bot.Service.RunningTurns));
+            letOneGo.Release();
+        }
 
-        Assert.Equal(3, maxRunning);
+        letOneGo.Release(2);
+        await Task.WhenAll(answers.Select(a => a.Answered)).WaitAsync(TimeSpan.FromSeconds(30));
+
         Assert.Equal(8, bot.Channel.Replies.Count);
+        Assert.Equal(0, bot.Service.RunningTurns);
     }
 
     [Fact]

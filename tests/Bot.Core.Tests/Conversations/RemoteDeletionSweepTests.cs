@@ -9,9 +9,11 @@ using static Bot.Core.Tests.Conversations.TestScripts;
 
 namespace Bot.Core.Tests.Conversations;
 
-/// <summary>Remote objects a reset could not delete are deleted later by the sweep, on a clock the test moves.</summary>
+/// <summary>Remote objects a reset could not delete are deleted later by the sweep, on a clock the test moves (the core's too).</summary>
 public sealed class RemoteDeletionSweepTests
 {
+    private readonly ManualClock _clock = new();
+
     private const int FailedEvent = 1008;
     private const int AbandonedEvent = 1014;
     private const int SweptEvent = 1015;
@@ -24,33 +26,33 @@ public sealed class RemoteDeletionSweepTests
         var backend = new ScriptedBackend { BeforeDelete = (_, _, _) => throw new AssistantFailureException(FailureKind.ServiceError, "500") };
         await using var bot = await StartWithFilesAsync(backend);
 
+        var start = _clock.Now;
         var result = await bot.Service.ResetAsync(s_key);
-        var start = DateTimeOffset.UtcNow; // the reset's own clock read came before
 
         Assert.Equal((0, 3), (result.DeletedRemoteObjects, result.FailedDeletes));
         Assert.Equal(3, backend.Orphans.Count);
-        var (sweeper, clock, log) = Sweeper(bot, new ConversationOptions { RemoteDeleteRetryDelay = TimeSpan.FromMinutes(1) });
+        var (sweeper, log) = Sweeper(bot, new ConversationOptions { RemoteDeleteRetryDelay = TimeSpan.FromMinutes(1) });
 
-        clock.Now = start.AddSeconds(30); // not due yet
+        _clock.Now = start.AddMinutes(1) - TimeSpan.FromTicks(1); // not due yet
         Assert.Equal(0, await sweeper.SweepAsync());
         Assert.Equal(3, backend.DeleteAttempts.Count);
 
-        clock.Now = start.AddMinutes(2); // the second attempt fails too; the third waits two minutes more
+        _clock.Now = start.AddMinutes(1); // the second attempt fails too; the third waits two minutes more
         Assert.Equal(0, await sweeper.SweepAsync());
         Assert.Equal(6, backend.DeleteAttempts.Count);
         Assert.Equal(3, log.Count(FailedEvent));
-        clock.Now = start.AddMinutes(3);
+        _clock.Now = start.AddMinutes(3) - TimeSpan.FromTicks(1);
         Assert.Equal(0, await sweeper.SweepAsync());
         Assert.Equal(6, backend.DeleteAttempts.Count);
 
         backend.BeforeDelete = null; // the service recovers
-        clock.Now = start.AddMinutes(5);
+        _clock.Now = start.AddMinutes(3);
         Assert.Equal(3, await sweeper.SweepAsync());
 
         Assert.Empty(backend.Orphans);
         Assert.Empty(await bot.Store.GetRemoteObjectsAsync(1));
         Assert.Equal(3, log.Count(SweptEvent));
-        clock.Now = start.AddDays(30);
+        _clock.Now = start.AddDays(30);
         Assert.Equal(0, await sweeper.SweepAsync());
         Assert.Equal(9, backend.DeleteAttempts.Count);
     }
@@ -61,14 +63,14 @@ public sealed class RemoteDeletionSweepTests
         var backend = new ScriptedBackend { BeforeDelete = (_, _, _) => throw new HttpRequestException("unreachable") };
         var options = new ConversationOptions { RemoteDeleteRetryDelay = TimeSpan.FromMinutes(1), RemoteDeleteAttempts = 2 };
         await using var bot = await StartWithFilesAsync(backend, options);
+        var start = _clock.Now;
         await bot.Service.ResetAsync(s_key);
-        var start = DateTimeOffset.UtcNow;
-        var (sweeper, clock, log) = Sweeper(bot, options);
+        var (sweeper, log) = Sweeper(bot, options);
 
-        clock.Now = start.AddMinutes(1);
+        _clock.Now = start.AddMinutes(1);
         await sweeper.SweepAsync();
         backend.BeforeDelete = null;
-        clock.Now = start.AddDays(30);
+        _clock.Now = start.AddDays(30);
         await sweeper.SweepAsync();
 
         Assert.Equal(6, backend.DeleteAttempts.Count);
@@ -96,12 +98,11 @@ public sealed class RemoteDeletionSweepTests
         await gone.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reset);
-        var start = DateTimeOffset.UtcNow;
         Assert.Null(await bot.Store.FindConversationAsync(s_key));
         Assert.Equal(3, backend.Orphans.Count);
         backend.BeforeDelete = null;
-        var (sweeper, clock, _) = Sweeper(bot, new ConversationOptions());
-        clock.Now = start.AddMinutes(1);
+        var (sweeper, _) = Sweeper(bot, new ConversationOptions());
+        _clock.Advance(new ConversationOptions().RemoteDeleteRetryDelay);
         Assert.Equal(3, await sweeper.SweepAsync());
         Assert.Empty(backend.Orphans);
     }
@@ -113,9 +114,9 @@ public sealed class RemoteDeletionSweepTests
         await using var bot = await StartWithFilesAsync(backend);
         backend.Kind = "Other";
         await bot.AskAsync(bot.Channel.Message("c1", "after the switch", "m2"));
-        var (sweeper, clock, _) = Sweeper(bot, new ConversationOptions());
+        var (sweeper, _) = Sweeper(bot, new ConversationOptions());
 
-        clock.Now = DateTimeOffset.UtcNow.AddDays(30);
+        _clock.Advance(TimeSpan.FromDays(30));
         Assert.Equal(0, await sweeper.SweepAsync());
 
         Assert.Empty(backend.DeleteAttempts);
@@ -123,25 +124,31 @@ public sealed class RemoteDeletionSweepTests
     }
 
     [Fact]
-    public async Task ARunningSweeper_IsWokenByAResetThatLeftDeletions_AndRetriesUntilTheyAreDone()
+    public async Task ARunningSweeper_IsWokenByAResetThatLeftDeletions_AndRetriesExactlyWhenTheyAreDue()
     {
         var failing = true;
         var backend = new ScriptedBackend
         {
             BeforeDelete = (_, _, _) => Volatile.Read(ref failing) ? throw new AssistantFailureException(FailureKind.ServiceError, "500") : Task.CompletedTask,
         };
-        var options = new ConversationOptions { RemoteDeleteRetryDelay = TimeSpan.FromMilliseconds(50) };
+        var options = new ConversationOptions { RemoteDeleteRetryDelay = TimeSpan.FromMinutes(1) };
         await using var bot = await StartWithFilesAsync(backend, options);
         var log = new ListLogger<RemoteObjectSweeper>();
-        using var sweeper = new RemoteObjectSweeper(bot.Store, new BackendCatalog(backend), bot.Service, Options.Create(options), TimeProvider.System, log);
+        using var sweeper = new RemoteObjectSweeper(bot.Store, new BackendCatalog(backend), bot.Service, Options.Create(options), _clock, log);
         await sweeper.StartAsync(CancellationToken.None);
 
         Assert.Equal(3, (await bot.Service.ResetAsync(s_key)).FailedDeletes);
         Volatile.Write(ref failing, false);
 
-        await WaitUntil(() => backend.Orphans.Count == 0, 60_000);
-        await WaitUntil(() => log.Count(SweptEvent) == 3, 60_000);
+        // Woken by the reset, the sweeper sleeps until the first retry is due, a minute after the failed attempt.
+        await _clock.Changes.UntilAsync(() => _clock.UntilNextTimer == options.RemoteDeleteRetryDelay);
+        Assert.Equal(3, backend.DeleteAttempts.Count);
+        _clock.Advance(options.RemoteDeleteRetryDelay);
+        await log.Changes.UntilAsync(() => log.Count(SweptEvent) == 3);
         await sweeper.StopAsync(CancellationToken.None);
+
+        Assert.Empty(backend.Orphans);
+        Assert.Equal(6, backend.DeleteAttempts.Count);
         Assert.Empty(await bot.Store.GetRemoteObjectsAsync(1));
     }
 
@@ -158,20 +165,18 @@ public sealed class RemoteDeletionSweepTests
     }
 
     // A conversation with a remote conversation, a document and its vector store.
-    private static async Task<CoreHarness> StartWithFilesAsync(ScriptedBackend backend, ConversationOptions? options = null)
+    private async Task<CoreHarness> StartWithFilesAsync(ScriptedBackend backend, ConversationOptions? options = null)
     {
-        var bot = await CoreHarness.StartAsync(backend, options: options);
+        var bot = await CoreHarness.StartAsync(backend, Unpaced(), options, time: _clock);
         bot.Channel.AttachmentContents["doc"] = "notes"u8.ToArray();
         await bot.AskAsync(bot.Channel.Message("c1", "read this", "m1", attachments: [new("notes.md", "text/markdown", 5, "doc")]));
         Assert.Equal(3, backend.Created.Count);
         return bot;
     }
 
-    private static (RemoteObjectSweeper Sweeper, ManualClock Clock, ListLogger<RemoteObjectSweeper> Log) Sweeper(CoreHarness bot,
-        ConversationOptions options)
+    private (RemoteObjectSweeper Sweeper, ListLogger<RemoteObjectSweeper> Log) Sweeper(CoreHarness bot, ConversationOptions options)
     {
-        var clock = new ManualClock();
         var log = new ListLogger<RemoteObjectSweeper>();
-        return (new RemoteObjectSweeper(bot.Store, new BackendCatalog(bot.Backend), bot.Service, Options.Create(options), clock, log), clock, log);
+        return (new RemoteObjectSweeper(bot.Store, new BackendCatalog(bot.Backend), bot.Service, Options.Create(options), _clock, log), log);
     }
 }

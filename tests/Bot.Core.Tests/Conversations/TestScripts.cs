@@ -1,21 +1,19 @@
 using System.Runtime.CompilerServices;
 using Bot.Core.Backends;
-using Bot.Core.Conversations;
-using Bot.Core.Storage;
+using Bot.Core.Channels;
 using Bot.Testing.Backends;
-using Bot.Testing.Conversations;
+using Bot.Testing.Channels;
 
 namespace Bot.Core.Tests.Conversations;
 
-/// <summary>Scripts and waits the conversation tests share.</summary>
+/// <summary>Scripts the conversation tests share. None of them waits for real time: they wait for a gate, or forever.</summary>
 internal static class TestScripts
 {
-    internal static async Task WaitUntil(Func<bool> condition, int timeoutMs = 10_000)
-    {
-        for (var waited = 0; waited < timeoutMs && !condition(); waited += 10)
-            await Task.Delay(10);
-        Assert.True(condition(), "condition not met in time");
-    }
+    /// <summary>The first words of an answer.</summary>
+    internal const string FirstWords = "Thinking";
+
+    /// <summary>A recording channel without edit pacing, for tests on a <see cref="Bot.Testing.ManualClock"/> that are not about pacing.</summary>
+    internal static RecordingChannel Unpaced() => new(limits: new ChannelLimits(2000, TimeSpan.Zero, 8 * 1024 * 1024));
 
     internal static async IAsyncEnumerable<AssistantEvent> Events(params AssistantEvent[] events)
     {
@@ -26,13 +24,11 @@ internal static class TestScripts
         }
     }
 
-    internal static async IAsyncEnumerable<AssistantEvent> Endless([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>A backend that starts answering and then never finishes: the turn runs until it is stopped.</summary>
+    internal static async IAsyncEnumerable<AssistantEvent> StartsThenHangs([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        for (var i = 0; ; i++)
-        {
-            yield return new TextDelta("p", $"tick{i} ");
-            await Task.Delay(20, cancellationToken);
-        }
+        yield return new TextDelta("p", FirstWords);
+        await Task.Delay(Timeout.Infinite, cancellationToken);
     }
 
 #pragma warning disable CS1998 // an iterator that throws before yielding
@@ -50,28 +46,5 @@ internal static class TestScripts
         await gate.WaitAsync(cancellationToken);
         await foreach (var assistantEvent in ScriptedBackend.Stream("Echo: " + request.Text, cancellationToken: cancellationToken))
             yield return assistantEvent;
-    }
-
-    internal static async IAsyncEnumerable<AssistantEvent> Counting(TurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken,
-        Action enter, Action leave)
-    {
-        enter();
-        try
-        {
-            await Task.Delay(100, cancellationToken);
-            await foreach (var assistantEvent in ScriptedBackend.Stream("ok", cancellationToken: cancellationToken))
-                yield return assistantEvent;
-        }
-        finally
-        {
-            leave();
-        }
-    }
-
-    internal static void InterlockedMax(ref int target, int value)
-    {
-        int current;
-        while (value > (current = Volatile.Read(ref target)))
-            Interlocked.CompareExchange(ref target, value, current);
     }
 }

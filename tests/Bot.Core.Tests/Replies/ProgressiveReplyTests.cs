@@ -26,17 +26,18 @@ public sealed class ProgressiveReplyTests
 
         Text("One");
         reply.Invalidate();
-        await WaitUntil(() => writer.Messages.Count == 1);
+        await Shown(writer, () => writer.Messages.Count == 1);
         Text(" two");
         reply.Invalidate();
         Text(" three");
         reply.Invalidate();
-        await WaitUntil(() => PacedTimers() == 1);
+        await Paced(1);
 
         _clock.Advance(s_interval - TimeSpan.FromTicks(1));
+        Assert.Equal(TimeSpan.FromTicks(1), _clock.UntilNextTimer); // the paced edit, not yet due
         Assert.Equal(["One"], writer.Messages);
         _clock.Advance(TimeSpan.FromTicks(1));
-        await WaitUntil(() => writer.Messages[0] == "One two three");
+        await Shown(writer, () => writer.Messages[0] == "One two three");
 
         var writes = Visible(writer);
         Assert.Equal([WriteKind.Post, WriteKind.Edit], writes.Select(w => w.Kind));
@@ -51,13 +52,14 @@ public sealed class ProgressiveReplyTests
         await using var reply = Start(writer);
         Text("Thinking");
         reply.Invalidate();
-        await WaitUntil(() => writer.Messages.Count == 1);
+        await Shown(writer, () => writer.Messages.Count == 1);
         _clock.Advance(TimeSpan.FromMilliseconds(300));
 
         Text(" done");
         _state.Finish(ReplyEnding.Completed);
         var completing = reply.CompleteAsync();
-        await WaitUntil(() => PacedTimers() == 1);
+        await Paced(1);
+        Assert.Equal(TimeSpan.FromMilliseconds(700), _clock.UntilNextTimer);
         Assert.False(completing.IsCompleted);
         _clock.Advance(TimeSpan.FromMilliseconds(700));
         await completing.WaitAsync(TimeSpan.FromSeconds(30));
@@ -76,18 +78,19 @@ public sealed class ProgressiveReplyTests
         await using var reply = Start(writer);
         Text("One");
         reply.Invalidate();
-        await WaitUntil(() => PacedTimers() == 2); // the post and the typing indicator are in flight
+        await Paced(2); // the post and the typing indicator are in flight
         _clock.Advance(latency);
-        await WaitUntil(() => writer.Messages.Count == 1);
+        await Shown(writer, () => writer.Messages.Count == 1);
         Text(" two");
         reply.Invalidate();
-        await WaitUntil(() => PacedTimers() == 1); // the edit to "One two" is in flight
+        await Paced(1); // the edit to "One two" is in flight
 
         Text(" three");
         _state.Finish(ReplyEnding.Completed);
         var completing = reply.CompleteAsync();
         _clock.Advance(latency);
-        await WaitUntil(() => writer.Messages[0] == "One two" && PacedTimers() == 1); // now the final edit
+        await Shown(writer, () => writer.Messages[0] == "One two");
+        await Paced(1); // now the final edit
         _clock.Advance(latency);
         await completing.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -120,13 +123,19 @@ public sealed class ProgressiveReplyTests
         await using var reply = Start(writer);
         Text("Hel");
         reply.Invalidate();
-        await WaitUntil(() => writer.Messages.Count == 1);
+        await Shown(writer, () => writer.Messages.Count == 1);
         Text("lo world");
         _state.Finish(ReplyEnding.Completed);
 
-        await RunOnClock(reply.CompleteAsync());
+        var start = _clock.Now;
+        var completing = reply.CompleteAsync();
+        await RetryAfter(TimeSpan.FromMilliseconds(500));
+        await RetryAfter(TimeSpan.FromSeconds(1));
+        await completing;
 
-        Assert.Contains(writer.Writes, w => w.Text.StartsWith("(failed)", StringComparison.Ordinal));
+        Assert.Equal(
+            [(start, "(failed) Hello world"), (start.AddSeconds(0.5), "(failed) Hello world"), (start.AddSeconds(1.5), "Hello world")],
+            writer.Writes.Where(w => w.Kind == WriteKind.Edit).Select(w => (w.At, w.Text)));
         Assert.Equal(["Hello world"], writer.Messages);
     }
 
@@ -138,13 +147,21 @@ public sealed class ProgressiveReplyTests
         await using var reply = Start(writer);
         Text("Partial");
         reply.Invalidate();
-        await WaitUntil(() => writer.Messages.Count == 1);
+        await Shown(writer, () => writer.Messages.Count == 1);
         Text(" and final");
         _state.Finish(ReplyEnding.Completed);
 
-        await RunOnClock(reply.CompleteAsync());
+        var start = _clock.Now;
+        var completing = reply.CompleteAsync();
+        await RetryAfter(TimeSpan.FromMilliseconds(500));
+        await RetryAfter(TimeSpan.FromSeconds(1));
+        await RetryAfter(TimeSpan.FromSeconds(1.5));
+        await completing;
 
-        Assert.Equal("Partial and final", writer.Messages[^1]);
+        Assert.Equal(3, writer.Writes.Count(w => w.Kind == WriteKind.Edit));
+        var repost = writer.Writes[^1];
+        Assert.Equal((WriteKind.Post, "Partial and final", start.AddSeconds(3)), (repost.Kind, repost.Text, repost.At));
+        Assert.Equal(["Partial", "Partial and final"], writer.Messages);
     }
 
     [Fact]
@@ -172,7 +189,7 @@ public sealed class ProgressiveReplyTests
         await using var reply = Start(writer);
         _state.Apply(new ToolActivity(ToolKind.CodeInterpreter, Running: true));
         reply.Invalidate();
-        await WaitUntil(() => writer.Messages.Count == 1);
+        await Shown(writer, () => writer.Messages.Count == 1);
 
         Assert.Equal("_Running code…_", writer.Messages[0]);
         Text("The mean is 4.2.");
@@ -189,7 +206,7 @@ public sealed class ProgressiveReplyTests
         Text("Let me compute.");
         _state.Apply(new ToolActivity(ToolKind.CodeInterpreter, Running: true));
         reply.Invalidate();
-        await WaitUntil(() => writer.Writes.Any(w => w.Kind == WriteKind.Status));
+        await Shown(writer, () => writer.Writes.Any(w => w.Kind == WriteKind.Status));
         _state.Apply(new FileCitation("p", 3, "file-1", "notes.txt"));
         Text(" It is 4.");
         _state.Finish(ReplyEnding.Completed);
@@ -211,7 +228,7 @@ public sealed class ProgressiveReplyTests
         reply.Start();
         Text("First");
         reply.Invalidate();
-        await WaitUntil(() => writer.Posts == 1);
+        await writer.Changes.UntilAsync(() => writer.Posts == 1);
         Text(" and more");
         reply.Invalidate();
         _state.Apply(new OutputFileReady(new OutputFile("a.csv", "text/csv", new byte[1]), "f1"));
@@ -258,31 +275,23 @@ public sealed class ProgressiveReplyTests
 
     private static List<WriteRecord> Visible(RecordingReplyWriter writer) => [.. writer.Writes.Where(w => w.Kind is WriteKind.Post or WriteKind.Edit)];
 
-    // Moves virtual time on until the task is done (retry delays), a little at a time.
-    private async Task RunOnClock(Task task)
+    // Waits until the failed write's retry is the next thing due, exactly `wait` from now, and lets that time pass.
+    private async Task RetryAfter(TimeSpan wait)
     {
-        for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
-        {
-            _clock.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Delay(1);
-        }
-
-        await task;
+        await Paced(1);
+        Assert.Equal(wait, _clock.UntilNextTimer);
+        _clock.Advance(wait);
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not come true in 30 s.");
-            await Task.Delay(5);
-        }
-    }
+    // Waits (for a signal, not for time) until `count` paced timers are set: the reply is waiting for the clock.
+    private Task Paced(int count) => _clock.Changes.UntilAsync(() => PacedTimers() == count);
+
+    private static Task Shown(RecordingReplyWriter writer, Func<bool> condition) => writer.Channel.Changes.UntilAsync(condition);
 
     /// <summary>A channel whose user stopped the reply on the platform: its first post ends the reply.</summary>
     private sealed class EndingWriter : IReplyWriter
     {
+        public readonly StateChanges Changes = new();
         public int Posts;
         public int Edits;
         public int FileSends;
@@ -295,6 +304,7 @@ public sealed class ProgressiveReplyTests
         public Task<PostResult> PostAsync(ReplyMessage message, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref Posts);
+            Changes.Notify();
             return Task.FromResult(PostResult.EndedByChannel);
         }
 

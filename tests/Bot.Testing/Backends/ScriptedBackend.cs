@@ -42,6 +42,9 @@ public sealed class ScriptedBackend : IAssistantBackend
 
     public IReadOnlyList<TurnRequest> Requests => [.. _requests];
 
+    /// <summary>Notified on every request, creation and deletion attempt, so tests can await what they expect.</summary>
+    public StateChanges Changes { get; } = new();
+
     public ConcurrentQueue<AttachmentUpload> Uploads { get; } = new();
 
     public ConcurrentQueue<(RemoteObjectKind Kind, string Id)> Created { get; } = new();
@@ -72,6 +75,7 @@ public sealed class ScriptedBackend : IAssistantBackend
     public async IAsyncEnumerable<AssistantEvent> RunTurnAsync(TurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         _requests.Enqueue(request);
+        Changes.Notify();
         if (request.Thread.RemoteConversationId is null)
             await CreateAsync(request.Thread, RemoteObjectKind.Conversation, "conv", null, null);
 
@@ -92,9 +96,11 @@ public sealed class ScriptedBackend : IAssistantBackend
     public async Task DeleteAsync(RemoteObjectKind kind, string remoteId, CancellationToken cancellationToken = default)
     {
         DeleteAttempts.Enqueue((kind, remoteId));
+        Changes.Notify();
         if (BeforeDelete is { } hook)
             await hook(kind, remoteId, cancellationToken);
         Deleted.Enqueue((kind, remoteId));
+        Changes.Notify();
     }
 
     /// <summary>Remote objects created and not deleted.</summary>
@@ -124,6 +130,7 @@ public sealed class ScriptedBackend : IAssistantBackend
         var id = $"{prefix}_{Interlocked.Increment(ref _ids)}";
         Created.Enqueue((kind, id));
         await thread.RecordCreatedAsync(kind, id, label, purpose);
+        Changes.Notify();
         return id;
     }
 

@@ -36,6 +36,9 @@ public sealed class RecordingChannel(string name = "test", ChannelLimits? limits
     /// <summary>Called when a visible write completes (benchmarks timestamp it).</summary>
     public Action<RecordingReplyWriter, WriteRecord>? OnWrite { get; set; }
 
+    /// <summary>Notified when a reply writer is created and on every write (also a failed one), so tests can await what they expect.</summary>
+    public StateChanges Changes { get; } = new();
+
     /// <summary>Every reply writer created, in order.</summary>
     public IReadOnlyList<RecordingReplyWriter> Replies => [.. _writers];
 
@@ -49,6 +52,7 @@ public sealed class RecordingChannel(string name = "test", ChannelLimits? limits
         var writer = new RecordingReplyWriter(this, replyAddress);
         _writers.Enqueue(writer);
         _writersByAddress[replyAddress] = writer;
+        Changes.Notify();
         return writer;
     }
 

@@ -22,6 +22,9 @@ public sealed class RecordingReplyWriter(RecordingChannel channel, string replyA
 
     public IReplyPresenter Presenter => channel.Presenter;
 
+    /// <summary>Whether a post or an edit has started and not yet ended.</summary>
+    public bool WriteInFlight => Volatile.Read(ref _inFlight) > 0;
+
     /// <summary>How often a write started while another was still running (must stay 0).</summary>
     public int OverlappingWrites { get; private set; }
 
@@ -73,6 +76,7 @@ public sealed class RecordingReplyWriter(RecordingChannel channel, string replyA
     public Task CompleteAsync(ReplySnapshot final, CancellationToken cancellationToken = default)
     {
         Final = final;
+        channel.Changes.Notify();
         return Task.CompletedTask;
     }
 
@@ -82,6 +86,8 @@ public sealed class RecordingReplyWriter(RecordingChannel channel, string replyA
         var visible = kind is WriteKind.Post or WriteKind.Edit;
         if (visible && Interlocked.Increment(ref _inFlight) > 1)
             OverlappingWrites++;
+        if (visible)
+            channel.Changes.Notify();
         try
         {
             if (channel.WriteLatency > TimeSpan.Zero)
@@ -93,6 +99,7 @@ public sealed class RecordingReplyWriter(RecordingChannel channel, string replyA
             {
                 lock (_lock)
                     _writes.Add(new WriteRecord(kind, messageId, "(failed) " + text, channel.Time.GetUtcNow(), files, snapshot));
+                channel.Changes.Notify();
                 throw new HttpRequestException($"Simulated {kind} failure");
             }
 
@@ -108,6 +115,7 @@ public sealed class RecordingReplyWriter(RecordingChannel channel, string replyA
 
             if (visible)
                 channel.OnWrite?.Invoke(this, record);
+            channel.Changes.Notify();
         }
         finally
         {

@@ -40,22 +40,28 @@ public sealed class CoreHarness : IAsyncDisposable
 
     public string DatabasePath { get; }
 
-    /// <summary>Starts the core. Pass <paramref name="databasePath"/> to reopen an existing database (a restart).</summary>
+    /// <summary>
+    /// Starts the core. Pass <paramref name="databasePath"/> to reopen an existing database (a restart), and
+    /// <paramref name="time"/> (a <see cref="ManualClock"/>) to run the core, the store and the channel on virtual time.
+    /// </summary>
     public static async Task<CoreHarness> StartAsync(IAssistantBackend backend, RecordingChannel? channel = null,
         ConversationOptions? options = null, AttachmentOptions? attachments = null, string? databasePath = null,
-        ILoggerFactory? loggerFactory = null, bool recover = true)
+        ILoggerFactory? loggerFactory = null, bool recover = true, TimeProvider? time = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         var owned = databasePath is null ? new TempDirectory() : null;
         databasePath ??= owned!.File("bot.db");
         channel ??= new RecordingChannel();
+        if (time is not null)
+            channel.Time = time;
+        time ??= TimeProvider.System;
 
         var store = new SqliteConversationStore(Options.Create(new SqliteStoreOptions { Path = databasePath }),
-            loggerFactory.CreateLogger<SqliteConversationStore>(), TimeProvider.System);
+            loggerFactory.CreateLogger<SqliteConversationStore>(), time);
         var registry = new ChannelRegistry();
         var policy = new AttachmentPolicy(attachments ?? new AttachmentOptions(), backend.CodeInterpreterEnabled, backend.FileSearchEnabled);
         var service = new ConversationService(store, new BackendCatalog(backend), registry, policy, Options.Create(options ?? new ConversationOptions()),
-            TimeProvider.System, loggerFactory.CreateLogger<ConversationService>());
+            time, loggerFactory.CreateLogger<ConversationService>());
         await service.StartAsync(CancellationToken.None);
         if (recover)
             await new ChannelStartup(registry, service).StartAsync(channel);
