@@ -24,7 +24,7 @@ public sealed partial class AssistantsBackend
             for (var round = 1; ; round++)
             {
                 var translator = new RunStreamTranslator();
-                await using (var stream = await open(translator).ConfigureAwait(false))
+                await using (var stream = await FailureMapping.GuardAsync(() => open(translator), cancellationToken).ConfigureAwait(false))
                 {
                     while (await MoveNextAsync(stream, translator).ConfigureAwait(false))
                     {
