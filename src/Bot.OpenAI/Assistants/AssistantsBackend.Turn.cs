@@ -28,8 +28,10 @@ public sealed partial class AssistantsBackend
                 {
                     while (await MoveNextAsync(stream, translator).ConfigureAwait(false))
                     {
-                        foreach (var assistantEvent in stream.Current)
-                            yield return assistantEvent;
+                        // By index: a foreach over the interface would box the list's enumerator for every event.
+                        var events = stream.Current;
+                        for (var i = 0; i < events.Count; i++)
+                            yield return events[i];
                         runId ??= translator.RunId;
                         if (translator.FinishedMessages.Count > 0)
                         {

@@ -27,8 +27,10 @@ public sealed partial class ResponsesBackend
             {
                 while (await stream.MoveNextAsync().ConfigureAwait(false))
                 {
-                    foreach (var assistantEvent in translator.Translate(stream.Current))
-                        yield return assistantEvent;
+                    // By index: a foreach over the interface would box the list's enumerator for every event.
+                    var events = translator.Translate(stream.Current);
+                    for (var i = 0; i < events.Count; i++)
+                        yield return events[i];
                 }
             }
 
