@@ -2,9 +2,8 @@ using System.ClientModel;
 using System.Runtime.CompilerServices;
 using Bot.Core.Attachments;
 using Bot.Core.Backends;
-using Bot.Core.Channels;
 using OpenAI.Assistants;
-using OpenAI.Files;
+using RunEventReader = Bot.OpenAI.Streaming.SseEventReader<System.Collections.Generic.IReadOnlyList<Bot.Core.Backends.AssistantEvent>>;
 
 namespace Bot.OpenAI.Assistants;
 
@@ -19,28 +18,25 @@ public sealed partial class AssistantsBackend
         var output = new TurnOutput(this, request.Thread);
         string? runId = null;
         var ended = false;
-        Func<Task<AsyncStreamingResult<StreamingUpdate>>> open = () => StartRunAsync(threadId, cancellationToken);
+        Func<RunStreamTranslator, Task<RunEventReader>> open = translator => StartRunAsync(threadId, translator, cancellationToken);
         try
         {
             for (var round = 1; ; round++)
             {
                 var translator = new RunStreamTranslator();
-                var stream = await FailureMapping.GuardAsync(open, cancellationToken).ConfigureAwait(false);
-                await using (((IAsyncDisposable)stream).ConfigureAwait(false))
+                await using (var stream = await FailureMapping.GuardAsync(() => open(translator), cancellationToken).ConfigureAwait(false))
                 {
-                    var updates = ((IAsyncEnumerable<StreamingUpdate>)stream).GetAsyncEnumerator(cancellationToken);
-                    await using (updates.ConfigureAwait(false))
+                    while (await MoveNextAsync(stream, translator).ConfigureAwait(false))
                     {
-                        while (await MoveNextAsync(updates, translator, cancellationToken).ConfigureAwait(false))
+                        // By index: a foreach over the interface would box the list's enumerator for every event.
+                        var events = stream.Current;
+                        for (var i = 0; i < events.Count; i++)
+                            yield return events[i];
+                        runId ??= translator.RunId;
+                        if (translator.FinishedMessages.Count > 0)
                         {
-                            foreach (var assistantEvent in translator.Translate(updates.Current))
+                            foreach (var assistantEvent in await output.RenderAsync(translator, cancellationToken).ConfigureAwait(false))
                                 yield return assistantEvent;
-                            runId ??= translator.RunId;
-                            if (translator.FinishedMessages.Count > 0)
-                            {
-                                foreach (var assistantEvent in await output.RenderAsync(translator, cancellationToken).ConfigureAwait(false))
-                                    yield return assistantEvent;
-                            }
                         }
                     }
                 }
@@ -76,9 +72,9 @@ public sealed partial class AssistantsBackend
                     _tools.InvokeAsync(call.FunctionName, call.Arguments, cancellationToken))).ConfigureAwait(false);
                 yield return new ToolActivity(ToolKind.Function, Running: false);
 
-                var outputs = translator.RequiredCalls.Select((call, i) => new ToolOutput(call.CallId, results[i])).ToList();
+                var outputs = translator.RequiredCalls.Select((call, i) => (call.CallId, results[i])).ToList();
                 var pausedRunId = runId!;
-                open = () => _clients.Assistants.SubmitToolOutputsToRunStreamingAsync(threadId, pausedRunId, outputs, cancellationToken);
+                open = next => SubmitToolOutputsAsync(threadId, pausedRunId, outputs, next, cancellationToken);
             }
         }
         finally
@@ -86,29 +82,6 @@ public sealed partial class AssistantsBackend
             // Stopped, reset, failed or cut short: a run left going would lock the thread for the next turn.
             if (!ended && runId is not null)
                 await AbandonRunAsync(threadId, runId).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Starts the streamed run. An assistant the bot created that the service no longer knows (deleted by someone)
-    /// is created again, once.
-    /// </summary>
-    private async Task<AsyncStreamingResult<StreamingUpdate>> StartRunAsync(string threadId, CancellationToken cancellationToken)
-    {
-        var assistantId = await _assistant.GetAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await FailureMapping.GuardAsync(() => _clients.Assistants.CreateRunStreamingAsync(threadId, assistantId, new RunCreationOptions(), cancellationToken),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (AssistantFailureException e) when (e.InnerException is ClientResultException { Status: 404 } && e.Message.Contains(assistantId, StringComparison.Ordinal))
-        {
-            if (!await _assistant.ForgetAsync(assistantId, cancellationToken).ConfigureAwait(false))
-                throw;
-            Log.AssistantMissing(_logger, assistantId);
-            assistantId = await _assistant.GetAsync(cancellationToken).ConfigureAwait(false);
-            return await FailureMapping.GuardAsync(() => _clients.Assistants.CreateRunStreamingAsync(threadId, assistantId, new RunCreationOptions(), cancellationToken),
-                cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -172,56 +145,4 @@ public sealed partial class AssistantsBackend
         written.Reverse();
         translator.FinishedMessages.AddRange(written.Where(m => !output.HasRendered(m.Id)));
     }
-
-    /// <summary>
-    /// Moves to the next update. An <c>error</c> event fails the turn; a broken connection once the run is known
-    /// ends the stream (the run is then fetched); anything else is translated for the user.
-    /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<StreamingUpdate> updates, RunStreamTranslator translator,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await updates.MoveNextAsync().ConfigureAwait(false);
-        }
-        catch (ClientResultException e) when (ErrorEvent(e) is { } failure)
-        {
-            throw failure;
-        }
-        catch (Exception e) when (translator.RunId is not null
-            && FailureMapping.FromException(e, midStream: true, cancellationToken) is { Kind: FailureKind.StreamCut } cut)
-        {
-            translator.Broken = cut;
-            return false;
-        }
-        catch (Exception e) when (FailureMapping.FromException(e, translator.Started, cancellationToken) is { } failure)
-        {
-            throw failure;
-        }
-    }
-
-    // The SDK turns an `error` event into an exception whose message is "Streaming error (type: code)\n\nmessage"
-    // or the event's data itself ({"code":…,"message":…}).
-    private static AssistantFailureException? ErrorEvent(ClientResultException exception)
-    {
-        var text = exception.Message;
-        if (text.StartsWith("Streaming error", StringComparison.Ordinal))
-            return FailureMapping.FromErrorCode(text.Split(['(', ':', ')'], StringSplitOptions.TrimEntries) is [_, _, var c, ..] ? c : null, text);
-        if (!text.StartsWith('{'))
-            return null;
-        try
-        {
-            using var json = System.Text.Json.JsonDocument.Parse(text);
-            var error = json.RootElement.TryGetProperty("error", out var inner) ? inner : json.RootElement;
-            var code = error.TryGetProperty("code", out var c) ? c.ToString() : null;
-            var message = error.TryGetProperty("message", out var m) ? m.ToString() : text;
-            return FailureMapping.FromErrorCode(code, message);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
 }

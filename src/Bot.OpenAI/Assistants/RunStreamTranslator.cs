@@ -1,4 +1,5 @@
 using Bot.Core.Backends;
+using Bot.OpenAI.Streaming;
 using OpenAI.Assistants;
 
 namespace Bot.OpenAI.Assistants;
@@ -7,14 +8,20 @@ namespace Bot.OpenAI.Assistants;
 internal sealed record PendingCall(string CallId, string FunctionName, string Arguments);
 
 /// <summary>
-/// Translates the SDK's streaming updates of one run stream (the first one, or one after submitted tool
-/// outputs) into assistant events, and remembers what the turn loop acts on afterwards: the run id, its
-/// terminal state, the function calls it requires, and the finished messages (whose citations and generated
-/// files need further calls). Unknown update kinds are ignored, as the protocol allows new ones.
+/// Translates the events of one run stream (the first one, or one after submitted tool outputs; openai.md §3) into
+/// assistant events, straight from each event's type and UTF-8 data as <see cref="SseEventReader{T}"/> hands them
+/// over, and remembers what the turn loop acts on afterwards: the run id, its terminal state, the function calls it
+/// requires, and the finished messages (whose citations and generated files need further calls). Text deltas,
+/// nearly all events of an answer, and the events that only name the run are read without the SDK's models; runs
+/// that pause or end, tool steps and finished messages become the SDK's objects. Unknown event types are ignored,
+/// as the protocol allows new ones; an <c>error</c> event throws.
 /// </summary>
 internal sealed class RunStreamTranslator
 {
     private readonly List<AssistantEvent> _events = [];
+    private readonly List<DeltaText> _texts = [];
+    private readonly RepeatedString _messageIds = new();
+    private readonly RepeatedString _runIds = new();
     private string? _lastMessageId;
     private int _lastIndex = -1;
     private string? _lastPartId;
@@ -37,50 +44,48 @@ internal sealed class RunStreamTranslator
     /// <summary>Why the stream broke off (a dropped connection after the run was named), null when it ended normally.</summary>
     public AssistantFailureException? Broken { get; set; }
 
-    /// <summary>True once any update arrived (a failure after that is a cut stream, not an unreachable service).</summary>
-    public bool Started { get; private set; }
-
-    /// <summary>Translates one update. The returned list is reused by the next call.</summary>
-    public IReadOnlyList<AssistantEvent> Translate(StreamingUpdate update)
+    /// <summary>Translates one event of the stream. The returned list is reused by the next call.</summary>
+    public IReadOnlyList<AssistantEvent> Translate(string eventType, ReadOnlySpan<byte> data)
     {
         _events.Clear();
-        Started = true;
-        switch (update)
+        switch (eventType)
         {
-            // RequiredActionUpdate derives from RunUpdate: it comes first.
-            case RequiredActionUpdate action:
-                RunId = action.Value.Id;
-                RequiredCalls.Add(new PendingCall(action.ToolCallId, action.FunctionName, action.FunctionArguments ?? "{}"));
+            case "thread.message.delta":
+                TranslateDelta(data);
                 break;
-            case RunUpdate run:
-                RunId = run.Value.Id;
-                if (update.UpdateKind == StreamingUpdateReason.RunCreated)
-                    _events.Add(new ResponseStarted(run.Value.Id));
-                if (run.Value.Status.IsTerminal)
-                    Terminal = run.Value;
+            case "thread.run.created":
+                RunId = RunEventJson.Id(data, _runIds) ?? RunId;
+                if (RunId is not null)
+                    _events.Add(new ResponseStarted(RunId));
                 break;
-            case RunStepUpdate step:
-                TranslateStep(step);
+            case "thread.run.queued" or "thread.run.in_progress" or "thread.run.cancelling":
+                RunId = RunEventJson.Id(data, _runIds) ?? RunId;
                 break;
-            case RunStepDetailsUpdate details:
-                foreach (var output in details.CodeInterpreterOutputs ?? [])
-                {
-                    if (output.ImageFileId is { } imageId)
-                        StepImageFileIds.Add(imageId);
-                }
-
+            case "thread.run.requires_action":
+                var waiting = SdkModels.Read<ThreadRun>(data);
+                RunId = waiting.Id;
+                AddRequiredCalls(waiting);
                 break;
-            // A citation marker is left out of the live text; the finished message puts a footnote in its place.
-            case MessageContentUpdate content when content.TextAnnotation is null && !string.IsNullOrEmpty(content.Text):
-                if (!MessageRenderer.IsMarker(content.Text))
-                    _events.Add(new TextDelta(PartId(content.MessageId, content.MessageIndex), content.Text));
+            case "thread.run.completed" or "thread.run.incomplete" or "thread.run.failed" or "thread.run.cancelled" or "thread.run.expired":
+                var run = SdkModels.Read<ThreadRun>(data);
+                RunId = run.Id;
+                if (run.Status.IsTerminal)
+                    Terminal = run;
                 break;
-            case MessageContentUpdate content when content.TextAnnotation is null && !string.IsNullOrEmpty(content.RefusalUpdate):
-                _events.Add(new TextDelta(PartId(content.MessageId, content.MessageIndex), content.RefusalUpdate));
+            case "thread.run.step.created" or "thread.run.step.in_progress":
+                TranslateStep(data, running: true);
                 break;
-            case MessageStatusUpdate message when update.UpdateKind is StreamingUpdateReason.MessageCompleted or StreamingUpdateReason.MessageFailed:
-                FinishedMessages.Add(message.Value);
+            case "thread.run.step.completed" or "thread.run.step.failed" or "thread.run.step.cancelled" or "thread.run.step.expired":
+                TranslateStep(data, running: false);
                 break;
+            case "thread.run.step.delta":
+                RunEventJson.AddImageFileIds(data, StepImageFileIds);
+                break;
+            case "thread.message.completed" or "thread.message.incomplete":
+                FinishedMessages.Add(SdkModels.Read<ThreadMessage>(data));
+                break;
+            case "error":
+                throw RunEventJson.Error(data);
         }
 
         return _events;
@@ -93,16 +98,44 @@ internal sealed class RunStreamTranslator
         if (run.Status.IsTerminal)
             Terminal = run;
         else if (run.Status == RunStatus.RequiresAction)
-            RequiredCalls.AddRange(run.RequiredActions.Select(a => new PendingCall(a.ToolCallId, a.FunctionName, a.FunctionArguments ?? "{}")));
+            AddRequiredCalls(run);
     }
 
-    private void TranslateStep(RunStepUpdate update)
+    /// <summary>The part id of a message's content part, shared by its deltas and its final text.</summary>
+    public string PartId(string messageId, int index)
     {
-        var step = update.Value;
-        RunId ??= step.RunId;
-        if (step.Kind != RunStepKind.ToolCall)
+        if (index != _lastIndex || !string.Equals(messageId, _lastMessageId, StringComparison.Ordinal))
+        {
+            (_lastMessageId, _lastIndex) = (messageId, index);
+            _lastPartId = $"{messageId}#{index}";
+        }
+
+        return _lastPartId!;
+    }
+
+    private void AddRequiredCalls(ThreadRun run) =>
+        RequiredCalls.AddRange(run.RequiredActions.Select(a => new PendingCall(a.ToolCallId, a.FunctionName, a.FunctionArguments ?? "{}")));
+
+    // A citation marker is left out of the live text; the finished message puts a footnote in its place.
+    private void TranslateDelta(ReadOnlySpan<byte> data)
+    {
+        if (RunEventJson.MessageDelta(data, _messageIds, _texts) is not { } messageId)
             return;
-        var running = update.UpdateKind is StreamingUpdateReason.RunStepCreated or StreamingUpdateReason.RunStepInProgress;
+        foreach (var (index, text, refusal) in _texts)
+        {
+            if (refusal || !MessageRenderer.IsMarker(text))
+                _events.Add(new TextDelta(PartId(messageId, index), text));
+        }
+    }
+
+    // Only tool steps show progress; a message step just names the run.
+    private void TranslateStep(ReadOnlySpan<byte> data, bool running)
+    {
+        var (runId, toolCalls) = RunEventJson.StepHead(data, _runIds);
+        RunId ??= runId;
+        if (!toolCalls)
+            return;
+        var step = SdkModels.Read<RunStep>(data);
         foreach (var call in step.Details?.ToolCalls ?? [])
         {
             var tool = call.Kind switch
@@ -122,17 +155,5 @@ internal sealed class RunStreamTranslator
                 }
             }
         }
-    }
-
-    /// <summary>The part id of a message's content part, shared by its deltas and its final text.</summary>
-    public string PartId(string messageId, int index)
-    {
-        if (index != _lastIndex || !string.Equals(messageId, _lastMessageId, StringComparison.Ordinal))
-        {
-            (_lastMessageId, _lastIndex) = (messageId, index);
-            _lastPartId = $"{messageId}#{index}";
-        }
-
-        return _lastPartId!;
     }
 }

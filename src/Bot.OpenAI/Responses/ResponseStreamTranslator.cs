@@ -30,16 +30,12 @@ internal sealed class ResponseStreamTranslator
 
     public bool Incomplete { get; private set; }
 
-    /// <summary>True once any update arrived (a failure after that is a cut stream, not an unreachable service).</summary>
-    public bool Started { get; private set; }
-
     /// <summary>Translates one event of the stream. The returned list is reused by the next call.</summary>
     public IReadOnlyList<AssistantEvent> Translate(ResponseStreamEvent streamEvent)
     {
         if (streamEvent.Update is { } update)
             return Translate(update);
         _events.Clear();
-        Started = true;
         _events.Add(new TextDelta(PartId(streamEvent.ItemId!, streamEvent.ContentIndex), streamEvent.Delta!));
         return _events;
     }
@@ -48,7 +44,6 @@ internal sealed class ResponseStreamTranslator
     public IReadOnlyList<AssistantEvent> Translate(StreamingResponseUpdate update)
     {
         _events.Clear();
-        Started = true;
         switch (update)
         {
             case StreamingResponseCreatedUpdate created:

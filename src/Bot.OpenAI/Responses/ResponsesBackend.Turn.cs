@@ -22,12 +22,15 @@ public sealed partial class ResponsesBackend
         for (var round = 1; ; round++)
         {
             var translator = new ResponseStreamTranslator();
-            await using (var stream = await StartStreamAsync(options, cancellationToken).ConfigureAwait(false))
+            await using (var stream = await ResponseEventParser.OpenAsync(_clients.Responses, options, _options.NetworkTimeout, cancellationToken)
+                .ConfigureAwait(false))
             {
-                while (await MoveNextAsync(stream, translator, cancellationToken).ConfigureAwait(false))
+                while (await stream.MoveNextAsync().ConfigureAwait(false))
                 {
-                    foreach (var assistantEvent in translator.Translate(stream.Current))
-                        yield return assistantEvent;
+                    // By index: a foreach over the interface would box the list's enumerator for every event.
+                    var events = translator.Translate(stream.Current);
+                    for (var i = 0; i < events.Count; i++)
+                        yield return events[i];
                 }
             }
 
@@ -115,24 +118,6 @@ public sealed partial class ResponsesBackend
         foreach (var image in request.Files.Where(f => f.Target == AttachmentTarget.Vision))
             parts.Add(ResponseContentPart.CreateInputImagePart(image.FileId, ResponseImageDetailLevel.Auto));
         return ResponseItem.CreateUserMessageItem(parts);
-    }
-
-    private Task<ResponseEventStream> StartStreamAsync(CreateResponseOptions options, CancellationToken cancellationToken) =>
-        FailureMapping.GuardAsync(() => ResponseEventStream.OpenAsync(_clients.Responses, options, _options.NetworkTimeout, cancellationToken),
-            cancellationToken);
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<bool> MoveNextAsync(ResponseEventStream stream, ResponseStreamTranslator translator,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await stream.MoveNextAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (FailureMapping.FromException(ex, translator.Started, cancellationToken) is { } failure)
-        {
-            throw failure;
-        }
     }
 
     // The file, or a note when it is over the limit: either way the container file has been dealt with.

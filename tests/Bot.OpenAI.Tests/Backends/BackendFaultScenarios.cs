@@ -6,9 +6,9 @@ namespace Bot.OpenAI.Tests.Backends;
 /// <summary>Failures for both backends: failed, expired and incomplete runs, 429 and 5xx, error events, cut streams.</summary>
 public sealed class BackendFaultScenarios
 {
-    private const string Busy = "⚠️ The assistant service is busy right now. Please try again in a minute.";
-    private const string Broken = "⚠️ The assistant ran into an error and couldn't finish this answer. Please try again.";
-    private const string Interrupted = "⚠️ The answer was interrupted before it finished, so it may be incomplete. Please ask again.";
+    internal const string Busy = "⚠️ The assistant service is busy right now. Please try again in a minute.";
+    internal const string Broken = "⚠️ The assistant ran into an error and couldn't finish this answer. Please try again.";
+    internal const string Interrupted = "⚠️ The answer was interrupted before it finished, so it may be incomplete. Please ask again.";
 
     public static TheoryData<string> Backends => BackendTurnScenarios.Backends;
 
@@ -151,6 +151,27 @@ public sealed class BackendFaultScenarios
         Assert.Equal("The first half\n\n" + Broken, bot.Channel.Replies[0].Text);
         Assert.Equal("Fine now.", bot.Channel.Replies[1].Text);
         Assert.Equal(0, bot.BusyRefusals);
+    }
+
+    /// <summary>
+    /// A stream that stalls: the stream's idle timeout ends it. A response has no life without its stream; a run goes on,
+    /// so the Assistants backend fetches it, sees it still running after the same timeout, and gives up too.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task StreamThatStalls_TimesOutAsAnInterruptedAnswer(string api)
+    {
+        await using var bot = await BackendHarness.StartAsync(api, configure: o => o.NetworkTimeout = TimeSpan.FromSeconds(1));
+        // A first turn warms both ends up, so that only the stall (not a cold start) can hit the one-second timeout.
+        bot.Server.Enqueue(FakeResponse.Stream().Text("Warm."), FakeResponse.Stream().Text("Half").Delay(TimeSpan.FromSeconds(30)).Text("never"));
+        await bot.AskAsync("c1", "warm up");
+
+        var started = DateTimeOffset.UtcNow;
+        Assert.Equal(TurnStatus.Failed, await bot.AskAsync("c1", "q"));
+
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(15), "the stall was not detected");
+        Assert.Equal("Half\n\n" + Interrupted, bot.Channel.Replies[1].Text);
+        Assert.Equal(2, bot.Requests.Count);
     }
 
     /// <summary>

@@ -24,6 +24,12 @@ public sealed class FakeResponse
 
     internal string? ReplayPath { get; private init; }
 
+    /// <summary>Events a replay adds to the recording: before which recorded event, and the whole SSE frame.</summary>
+    internal List<(int Before, ReadOnlyMemory<byte> Frame)> InsertedEvents { get; } = [];
+
+    /// <summary>Where a replay breaks off: after how many recorded events, and whether the connection is aborted.</summary>
+    internal (int After, bool Reset)? ReplayCut { get; private set; }
+
     /// <summary>Starts a scripted response (streamed or not, as the request asks).</summary>
     public static FakeResponse Stream() => new(FakeResponseKind.Scripted);
 
@@ -36,6 +42,34 @@ public sealed class FakeResponse
     {
         ArgumentException.ThrowIfNullOrEmpty(sseFilePath);
         return new(FakeResponseKind.Replay) { ReplayPath = Path.GetFullPath(sseFilePath) };
+    }
+
+    /// <summary>
+    /// Assistants replay: adds an event of the test's own before recorded event number <paramref name="before"/>
+    /// (counted from 0), such as an event type the recording does not know, or an `error`.
+    /// </summary>
+    public FakeResponse InsertEvent(int before, string eventType, string data)
+    {
+        EnsureReplay();
+        ArgumentOutOfRangeException.ThrowIfNegative(before);
+        ArgumentException.ThrowIfNullOrEmpty(eventType);
+        InsertedEvents.Add((before, System.Text.Encoding.UTF8.GetBytes($"event: {eventType}\ndata: {data}\n\n")));
+        return this;
+    }
+
+    /// <summary>
+    /// Assistants replay: the stream breaks off after <paramref name="events"/> recorded events (and the events inserted
+    /// before the next one). The run goes on at the service: a moment later it stands as the whole recording leaves it,
+    /// with the messages the recording completed.
+    /// </summary>
+    /// <param name="events">How many recorded events the client gets.</param>
+    /// <param name="reset">True: abort the connection, as a dropped network does. False: close the stream cleanly, as a proxy does.</param>
+    public FakeResponse CutAfter(int events, bool reset = true)
+    {
+        EnsureReplay();
+        ArgumentOutOfRangeException.ThrowIfNegative(events);
+        ReplayCut = (events, reset);
+        return this;
     }
 
     /// <summary>An assistant message streamed as word-sized deltas, with optional citations.</summary>
@@ -153,6 +187,14 @@ public sealed class FakeResponse
 
         Ending = ending;
         return this;
+    }
+
+    private void EnsureReplay()
+    {
+        if (Kind != FakeResponseKind.Replay)
+        {
+            throw new InvalidOperationException($"A {Kind} response is not a replay.");
+        }
     }
 
     private void EnsureScripted()

@@ -32,7 +32,7 @@ internal sealed partial class RunEndpoints
                 await OpenAIHttp.WriteErrorAsync(context, error.Status, error.Message, error.Code, retryAfter: error.RetryAfter);
                 return;
             case FakeResponseKind.Replay:
-                await new AssistantReplay(state, context).RunAsync(thread, run, script.ReplayPath!, request.Stream, continuation);
+                await new AssistantReplay(state, context).RunAsync(thread, run, script, request.Stream, continuation);
                 return;
         }
 

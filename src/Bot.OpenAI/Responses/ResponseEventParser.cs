@@ -1,0 +1,63 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Text.Json;
+using Bot.OpenAI.Streaming;
+using OpenAI.Responses;
+
+namespace Bot.OpenAI.Responses;
+
+/// <summary>One event of a response stream: a text delta read on the fast path, or any other update as the SDK models it.</summary>
+internal readonly record struct ResponseStreamEvent(StreamingResponseUpdate? Update, string? ItemId = null, int ContentIndex = 0, string? Delta = null);
+
+/// <summary>
+/// Parses the events of a streamed response (POST /responses with <c>stream: true</c>, read by
+/// <see cref="SseEventReader{T}"/>). Text deltas, nearly all events of an answer, are read straight from the UTF-8
+/// bytes; every other event becomes the SDK's <see cref="StreamingResponseUpdate"/>.
+/// </summary>
+internal sealed class ResponseEventParser
+{
+    private readonly RepeatedString _itemId = new();
+
+    /// <summary>Sends the request and returns the stream once the response headers arrived (HTTP errors throw here).</summary>
+    public static async Task<SseEventReader<ResponseStreamEvent>> OpenAsync(ResponsesClient client, CreateResponseOptions options, TimeSpan idleTimeout,
+        CancellationToken cancellationToken)
+    {
+        using var content = BinaryContent.Create(options, ModelReaderWriterOptions.Json);
+        return await SseEventReader<ResponseStreamEvent>.OpenAsync(request => client.CreateResponseAsync(content, request),
+            new ResponseEventParser().Parse, idleTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ResponseStreamEvent Parse(string eventType, ReadOnlySpan<byte> data)
+    {
+        if (eventType == "response.output_text.delta" && TryParseDelta(data, out var delta))
+            return delta;
+        return new ResponseStreamEvent(SdkModels.Read<StreamingResponseUpdate>(data));
+    }
+
+    // {"type":"response.output_text.delta","sequence_number":4,"item_id":"msg_…","output_index":0,"content_index":0,"delta":"Hello",…}
+    private bool TryParseDelta(ReadOnlySpan<byte> data, out ResponseStreamEvent delta)
+    {
+        delta = default;
+        string? itemId = null, text = null;
+        int? contentIndex = null;
+        var reader = new Utf8JsonReader(data);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            return false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("item_id"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                itemId = _itemId.Read(ref reader);
+            else if (reader.ValueTextEquals("content_index"u8) && reader.Read() && reader.TokenType == JsonTokenType.Number)
+                contentIndex = reader.GetInt32();
+            else if (reader.ValueTextEquals("delta"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                text = reader.GetString();
+            else if (!reader.Read() || !reader.TrySkip())
+                return false;
+        }
+
+        if (itemId is null || text is null || contentIndex is null)
+            return false;
+        delta = new ResponseStreamEvent(null, itemId, contentIndex.Value, text);
+        return true;
+    }
+}
