@@ -89,8 +89,19 @@ internal sealed class TurnRunner(
         state.Finish(ending);
         if (reply is not null)
         {
-            await reply.CompleteAsync().ConfigureAwait(false);
-            await reply.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await reply.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (delivery.IsCancellationRequested)
+            {
+                // The host's grace for last writes ran out: the user is not told here, but the turn is still recorded
+                // as ended below, so that it is neither left Running nor taken for a crash.
+            }
+            finally
+            {
+                await reply.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         await RecordEndAsync(key, turnId, batch, turn).ConfigureAwait(false);

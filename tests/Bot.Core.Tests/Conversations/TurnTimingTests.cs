@@ -55,6 +55,8 @@ public sealed class TurnTimingTests
         await stopping.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal([FirstWords], reply.Messages);
         Assert.Equal(0, bot.Service.RunningTurns);
+        // The final edit that never landed does not leave the turn Running: it is recorded as interrupted.
+        Assert.Equal(TurnStatus.Interrupted, (await bot.Store.GetTurnAsync(1))?.Status);
     }
 
     private Task FirstWordsShownAsync() => _channel.Changes.UntilAsync(() => _channel.Replies is [{ Messages.Count: > 0 }]);

@@ -24,6 +24,7 @@ public sealed class FakeDiscordGateway(FakeDiscordServer server)
     private string? _sessionId;
     private long _sequence;
     private int _connections;
+    private DateTimeOffset? _lastHelloAt;
 
     /// <summary>heartbeat_interval sent in HELLO (default: the recorded frame's 41,250 ms).</summary>
     public int HeartbeatIntervalMs { get; set; } = 41_250;
@@ -38,6 +39,9 @@ public sealed class FakeDiscordGateway(FakeDiscordServer server)
     public bool MessageContentIntentEnabled { get; set; } = true;
 
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>When the last HELLO was sent: stamped before it leaves, so nothing the bot does in answer can come earlier.</summary>
+    public DateTimeOffset? LastHelloAt { get { lock (_lock) return _lastHelloAt; } }
 
     public IReadOnlyList<JsonObject> Identifies { get { lock (_lock) return [.. _identifies]; } }
 
@@ -94,7 +98,11 @@ public sealed class FakeDiscordGateway(FakeDiscordServer server)
         var hello = server.Fixture("gateway_hello.json");
         hello["d"]!["heartbeat_interval"] = HeartbeatIntervalMs;
         if (SendHello)
+        {
+            lock (_lock)
+                _lastHelloAt = DateTimeOffset.UtcNow;
             await connection.SendAsync(hello.ToJsonString()).ConfigureAwait(false);
+        }
         try
         {
             while (socket.State == WebSocketState.Open)
