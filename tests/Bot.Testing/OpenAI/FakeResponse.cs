@@ -113,6 +113,19 @@ public sealed class FakeResponse
     /// <summary>A `file_search_call` item with the given queries.</summary>
     public FakeResponse FileSearch(params string[] queries) => Add(new FileSearchStep(queries));
 
+    /// <summary>
+    /// A `web_search_call` item searching for <paramref name="query"/>; <paramref name="failed"/> ends it with status
+    /// `failed` and no `completed` event, as the service reports a search that did not work.
+    /// </summary>
+    public FakeResponse WebSearch(string query, bool failed = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(query);
+        return Add(new WebSearchStep(query, failed));
+    }
+
+    /// <summary>A `compaction` output item (the service compacted the conversation before answering).</summary>
+    public FakeResponse Compaction() => Add(new CompactionStep());
+
     /// <summary>Waits before the next step (the client sees no event meanwhile).</summary>
     public FakeResponse Delay(TimeSpan delay) => Add(new DelayStep(delay));
 
@@ -209,23 +222,33 @@ public sealed class FakeResponse
 /// <summary>A citation the fake attaches to scripted output text.</summary>
 public sealed class FakeCitation
 {
-    private FakeCitation(string fileId, string filename, int index)
+    private FakeCitation(string fileId, string filename, int index, OutputAnnotation? annotation = null)
     {
         FileId = fileId;
         Filename = filename;
         Index = index;
+        Annotation = annotation ?? new(OutputAnnotation.FileCitation, fileId, filename, index);
     }
 
+    /// <summary>The cited file's id; for a web page, its URL.</summary>
     public string FileId { get; }
 
+    /// <summary>The cited file's name; for a web page, its title.</summary>
     public string Filename { get; }
 
+    /// <summary>Where the citation is announced: its index, or a web page citation's end index.</summary>
     public int Index { get; }
+
+    private OutputAnnotation Annotation { get; }
 
     /// <summary>A `file_citation` (file search) at character <paramref name="index"/> of the text.</summary>
     public static FakeCitation File(string fileId, string filename, int index) => new(fileId, filename, index);
 
-    internal OutputAnnotation ToAnnotation() => new(OutputAnnotation.FileCitation, FileId, Filename, Index);
+    /// <summary>A `url_citation` (web search) of the text from <paramref name="startIndex"/> to <paramref name="endIndex"/>.</summary>
+    public static FakeCitation Url(string url, string title, int startIndex, int endIndex) =>
+        new(url, title, endIndex, new OutputAnnotation(OutputAnnotation.UrlCitation, url, title, endIndex, StartIndex: startIndex, EndIndex: endIndex));
+
+    internal OutputAnnotation ToAnnotation() => Annotation;
 }
 
 internal enum FakeResponseKind
@@ -265,3 +288,7 @@ internal sealed record CodeInterpreterStep(string Filename, byte[] Content, stri
 internal sealed record FileSearchStep(IReadOnlyList<string> Queries) : FakeStep;
 
 internal sealed record DelayStep(TimeSpan Delay) : FakeStep;
+
+internal sealed record WebSearchStep(string Query, bool Failed) : FakeStep;
+
+internal sealed record CompactionStep : FakeStep;
