@@ -6,6 +6,9 @@ namespace Bot.OpenAI;
 /// <summary>Turns SDK and network exceptions, error events and failed responses into <see cref="AssistantFailureException"/>.</summary>
 internal static class FailureMapping
 {
+    // The error code of a request or response that does not fit the model's context.
+    private const string ContextLengthExceeded = "context_length_exceeded";
+
     /// <summary>Runs an SDK call that has not started streaming, translating its failures for the user.</summary>
     /// <summary>An SDK call whose failures become <see cref="AssistantFailureException"/>, unwrapped to its value.</summary>
     public static async Task<T> CallAsync<T>(Func<Task<System.ClientModel.ClientResult<T>>> call, CancellationToken cancellationToken) =>
@@ -39,6 +42,8 @@ internal static class FailureMapping
             ClientResultException { Status: >= 500 or 408 } e => new(FailureKind.ServiceError, e.Message, e),
             ClientResultException { Status: 0 } e => new(midStream ? FailureKind.StreamCut : FailureKind.Unreachable, e.Message, e),
             ClientResultException { Status: 404 } e => new(FailureKind.Misconfigured, e.Message, e),
+            ClientResultException { Status: 400 } e when e.Message.Contains(ContextLengthExceeded, StringComparison.Ordinal)
+                => new(FailureKind.ContextTooLong, e.Message, e),
             ClientResultException e => new(FailureKind.Rejected, e.Message, e),
             // A network timeout surfaces as a cancellation the caller did not ask for.
             OperationCanceledException e => new(midStream ? FailureKind.StreamCut : FailureKind.Unreachable, "The request timed out.", e),
@@ -54,6 +59,7 @@ internal static class FailureMapping
             "rate_limit_exceeded" or "server_is_overloaded" or "slow_down" => FailureKind.Busy,
             "insufficient_quota" => FailureKind.QuotaExceeded,
             "model_not_found" => FailureKind.Misconfigured,
+            ContextLengthExceeded => FailureKind.ContextTooLong,
             "invalid_prompt" or "invalid_request_error" or "invalid_image" or "invalid_image_format" or "empty_image_file" or "image_too_large"
                 => FailureKind.Rejected,
             _ => FailureKind.ServiceError,

@@ -55,4 +55,11 @@ internal static partial class Log
 
     [LoggerMessage(2016, LogLevel.Warning, "Generated file {FileId} ({FileName}) is larger than {Limit} bytes (OpenAI:MaxOutputFileBytes); it was not downloaded")]
     public static partial void OutputFileTooLarge(ILogger logger, string fileId, string fileName, long limit);
+
+    [LoggerMessage(2017, LogLevel.Warning, "The endpoint {Endpoint} rejected server-side compaction (context_management, OpenAI:CompactThreshold); " +
+        "until the bot restarts, its requests ask for truncation: auto instead")]
+    public static partial void CompactionUnsupported(ILogger logger, string endpoint);
+
+    [LoggerMessage(2018, LogLevel.Warning, "The Assistants API has no web search: OpenAI:Tools:WebSearch is ignored")]
+    public static partial void WebSearchIgnored(ILogger logger);
 }

@@ -47,6 +47,18 @@ public sealed class OpenAIOptions
     public TimeSpan FileIndexingTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// Responses API: the size of a conversation, in tokens, at which the service compacts it (server-side compaction,
+    /// <c>context_management</c>), so that long-lived conversations never hit the model's context limit. The default,
+    /// 100,000, fits models with a 128k context and leaves room for the answer; with a larger context (gpt-4.1: 1M,
+    /// gpt-5: 400k) it may be raised to about 80 % of it. 0 = off (no compaction asked; the service's default applies).
+    /// The service takes at least 1,000.
+    /// </summary>
+    public int CompactThreshold { get; set; } = DefaultCompactThreshold;
+
+    /// <summary>The default of <see cref="CompactThreshold"/>.</summary>
+    public const int DefaultCompactThreshold = 100_000;
+
+    /// <summary>
     /// Largest generated file the bot downloads, in bytes (default 50 MB). Reading stops at the limit; a bigger file
     /// becomes a one-line note in the reply.
     /// </summary>
@@ -59,6 +71,9 @@ public sealed class OpenAIToolOptions
     public bool CodeInterpreter { get; set; } = true;
 
     public bool FileSearch { get; set; } = true;
+
+    /// <summary>Responses API: the <c>web_search</c> tool, with cited pages as numbered links. Off by default: it is billed per call.</summary>
+    public bool WebSearch { get; set; }
 }
 
 /// <summary>The values of <c>OpenAI:Api</c>.</summary>

@@ -7,6 +7,9 @@ internal sealed class OpenAIOptionsValidator : IValidateOptions<OpenAIOptions>
 {
     private const long MaxOutputFileLimit = 1024L * 1024 * 1024;
 
+    // The service's minimum compact_threshold.
+    private const int MinCompactThreshold = 1000;
+
     public ValidateOptionsResult Validate(string? name, OpenAIOptions options)
     {
         var errors = new List<string>();
@@ -32,6 +35,8 @@ internal sealed class OpenAIOptionsValidator : IValidateOptions<OpenAIOptions>
             errors.Add("OpenAI:MaxToolRounds: must be between 1 and 100.");
         if (options.MaxInputCharacters < 1)
             errors.Add("OpenAI:MaxInputCharacters: must be positive.");
+        if (options.CompactThreshold is < 0 or (> 0 and < MinCompactThreshold))
+            errors.Add($"OpenAI:CompactThreshold: must be 0 (off) or at least {MinCompactThreshold} tokens.");
         // A generated file is held in memory once read, so the limit stays well within what one buffer can hold.
         if (options.MaxOutputFileBytes is < 1 or > MaxOutputFileLimit)
             errors.Add($"OpenAI:MaxOutputFileBytes: must be between 1 and {MaxOutputFileLimit} (1 GB).");

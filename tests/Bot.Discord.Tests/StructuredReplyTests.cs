@@ -40,6 +40,22 @@ public sealed class StructuredReplyTests
     }
 
     [Fact]
+    public async Task AWebCitation_IsANumberedMaskedLinkWithItsTitle_AndNoPreview()
+    {
+        await using var bot = await DiscordHarness.StartAsync();
+        bot.OpenAI.Enqueue(FakeResponse.Stream().Text(ModelText.ReferenceListAndItalicEnding,
+            FakeCitation.Url("https://example.com/smith-2020", "Smith [2020]", 0, ModelText.CitedIndex)));
+
+        var message = bot.Mention("what do studies say?");
+        await bot.SendAsync(message);
+        var reply = Assert.Single(await bot.AnsweredAsync(message));
+
+        Assert.Equal(ModelText.ReferenceListAndItalicEnding.Insert(ModelText.CitedIndex, "[1]") + "\n\n[1] [Smith \\[2020\\]](<https://example.com/smith-2020>)",
+            reply.Content);
+        Assert.True(reply.SuppressesEmbeds);
+    }
+
+    [Fact]
     public async Task AfterACrashDuringAnAnswer_TheRestartNotice_CarriesNoStopButton_WhereTheLiveAnswerHadOne()
     {
         await using var bot = await DiscordHarness.StartAsync();

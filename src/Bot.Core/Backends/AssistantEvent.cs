@@ -32,6 +32,12 @@ public sealed record UrlCitation(string PartId, int Index, string Url, string? T
 /// <summary>A tool started or finished working.</summary>
 public sealed record ToolActivity(ToolKind Tool, bool Running, string? FunctionName = null) : AssistantEvent;
 
+/// <summary>
+/// A tool call failed at the service (a web search with status failed) while the answer went on; the reply says so in
+/// one sentence, once per tool.
+/// </summary>
+public sealed record ToolFailed(ToolKind Tool) : AssistantEvent;
+
 /// <summary>A generated file, downloaded and ready to deliver.</summary>
 public sealed record OutputFileReady(OutputFile File, string RemoteFileId) : AssistantEvent;
 
@@ -66,6 +72,7 @@ public enum ToolKind
     CodeInterpreter,
     FileSearch,
     Function,
+    WebSearch,
 }
 
 /// <summary>Tokens used by a response.</summary>

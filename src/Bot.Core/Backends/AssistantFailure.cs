@@ -22,6 +22,11 @@ public enum FailureKind
     /// API the endpoint does not serve (404), such as the Assistants API on OpenAI's own service after its shutdown.
     /// </summary>
     Misconfigured,
+    /// <summary>
+    /// The conversation no longer fits the model's context (<c>context_length_exceeded</c>), even with compaction or
+    /// truncation: only a reset helps.
+    /// </summary>
+    ContextTooLong,
 }
 
 /// <summary>

@@ -43,6 +43,7 @@ internal static class UserMessages
         FailureKind.Rejected => "⚠️ The assistant service refused this request. Please rephrase it or try different files.",
         FailureKind.QuotaExceeded => "⚠️ The bot has used up its assistant quota. An operator needs to check the billing.",
         FailureKind.Misconfigured => "⚠️ The assistant service doesn't offer the model, assistant or API the bot is set up to use. An operator needs to check the configuration.",
+        FailureKind.ContextTooLong => "⚠️ This conversation has grown too long for the assistant to go on; send /reset to start a fresh one.",
         _ => "⚠️ The assistant ran into an error and couldn't finish this answer. Please try again.",
     };
 }

@@ -68,6 +68,7 @@ public sealed record ToolStatus(ToolKind Tool, string? FunctionName = null)
     {
         ToolKind.CodeInterpreter => "Running code…",
         ToolKind.FileSearch => "Searching files…",
+        ToolKind.WebSearch => "Searching the web…",
         _ => FunctionName is { Length: > 0 } name ? $"Calling {name}…" : "Calling a tool…",
     };
 }

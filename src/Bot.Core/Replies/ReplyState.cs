@@ -20,6 +20,7 @@ public sealed class ReplyState
     private readonly List<OutputFile> _files = [];
     private readonly List<string> _fileNotes = [];
     private readonly HashSet<string> _fileIds = new(StringComparer.Ordinal);
+    private readonly HashSet<ToolKind> _failedTools = [];
     private ToolStatus? _status;
     private ReplyEnding? _ending;
     private ReplySnapshot? _snapshot; // the last one handed out, until something changes
@@ -111,6 +112,9 @@ public sealed class ReplyState
                     return false;
                 _status = status;
                 return true;
+            case ToolFailed failed when _failedTools.Add(failed.Tool):
+                _notices.Add(ToolFailureNotice(failed.Tool));
+                return true;
             case OutputFileReady ready when _fileIds.Add(ready.RemoteFileId):
                 _files.Add(ready.File);
                 return false; // files go out with the final state
@@ -121,6 +125,12 @@ public sealed class ReplyState
                 return false;
         }
     }
+
+    private static string ToolFailureNotice(ToolKind tool) => tool switch
+    {
+        ToolKind.WebSearch => "⚠️ The web search failed, so this answer does not draw on it.",
+        _ => "⚠️ A tool failed, so this answer does without it.",
+    };
 
     // A source keeps its number however often it is cited; each citation adds a marker (the same one twice adds nothing).
     private bool Mark(string partId, int index, string source, Func<int, ReplyCitation> create)

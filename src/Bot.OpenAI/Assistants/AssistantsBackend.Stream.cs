@@ -35,8 +35,15 @@ public sealed partial class AssistantsBackend
 
     private async Task<RunEventReader> CreateRunAsync(string threadId, string assistantId, RunStreamTranslator translator, CancellationToken cancellationToken)
     {
-        // {"assistant_id":"asst_…","stream":true}
-        using var content = Body(w => w.WriteString("assistant_id", assistantId));
+        // {"assistant_id":"asst_…","truncation_strategy":{"type":"auto"},"stream":true}: a long thread drops its oldest
+        // messages to fit the model's context rather than fail.
+        using var content = Body(w =>
+        {
+            w.WriteString("assistant_id", assistantId);
+            w.WriteStartObject("truncation_strategy");
+            w.WriteString("type", "auto");
+            w.WriteEndObject();
+        });
         return await RunEventReader.OpenAsync(request => _clients.Assistants.CreateRunAsync(threadId, content, request), translator.Translate,
             _options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
     }

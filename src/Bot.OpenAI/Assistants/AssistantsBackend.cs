@@ -43,6 +43,8 @@ public sealed partial class AssistantsBackend : IAssistantBackend
         _tools = tools;
         _logger = logger;
         _assistant = new AssistantProvisioner(clients, options, tools, store, logger);
+        if (options.Tools.WebSearch && string.Equals(options.Api, ApiKinds.Assistants, StringComparison.OrdinalIgnoreCase))
+            Log.WebSearchIgnored(logger);
     }
 
     public string Kind => ApiKinds.Assistants;

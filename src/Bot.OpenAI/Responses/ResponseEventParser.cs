@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Text.Json;
 using Bot.OpenAI.Streaming;
 using OpenAI.Responses;
@@ -19,10 +18,9 @@ internal sealed class ResponseEventParser
     private readonly RepeatedString _itemId = new();
 
     /// <summary>Sends the request and returns the stream once the response headers arrived (HTTP errors throw here).</summary>
-    public static async Task<SseEventReader<ResponseStreamEvent>> OpenAsync(ResponsesClient client, CreateResponseOptions options, TimeSpan idleTimeout,
+    public static async Task<SseEventReader<ResponseStreamEvent>> OpenAsync(ResponsesClient client, BinaryContent content, TimeSpan idleTimeout,
         CancellationToken cancellationToken)
     {
-        using var content = BinaryContent.Create(options, ModelReaderWriterOptions.Json);
         return await SseEventReader<ResponseStreamEvent>.OpenAsync(request => client.CreateResponseAsync(content, request),
             new ResponseEventParser().Parse, idleTimeout, cancellationToken).ConfigureAwait(false);
     }

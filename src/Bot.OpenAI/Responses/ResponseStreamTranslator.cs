@@ -14,7 +14,7 @@ internal sealed record ContainerFileReference(string ContainerId, string FileId,
 internal sealed class ResponseStreamTranslator
 {
     private readonly List<AssistantEvent> _events = [];
-    private readonly Dictionary<string, List<FileCitation>> _heldCitations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<AssistantEvent>> _heldCitations = new(StringComparer.Ordinal);
     private string? _lastItemId;
     private int _lastContentIndex = -1;
     private string? _lastPartId;
@@ -73,6 +73,17 @@ internal sealed class ResponseStreamTranslator
             case StreamingResponseFileSearchCallCompletedUpdate:
                 _events.Add(new ToolActivity(ToolKind.FileSearch, Running: false));
                 break;
+            case StreamingResponseWebSearchCallInProgressUpdate or StreamingResponseWebSearchCallSearchingUpdate:
+                _events.Add(new ToolActivity(ToolKind.WebSearch, Running: true));
+                break;
+            case StreamingResponseWebSearchCallCompletedUpdate:
+                _events.Add(new ToolActivity(ToolKind.WebSearch, Running: false));
+                break;
+            case StreamingResponseOutputItemDoneUpdate { Item: WebSearchCallResponseItem { Status: WebSearchCallStatus.Failed } }:
+                // No completed event for a failed search: the status ends here, and the answer goes on without it.
+                _events.Add(new ToolActivity(ToolKind.WebSearch, Running: false));
+                _events.Add(new ToolFailed(ToolKind.WebSearch));
+                break;
             case StreamingResponseOutputItemDoneUpdate { Item: FunctionCallResponseItem call }:
                 FunctionCalls.Add(call);
                 break;
@@ -106,15 +117,24 @@ internal sealed class ResponseStreamTranslator
         switch (update.Annotation)
         {
             case FileCitationMessageAnnotation file:
-                // Its position is one of the finished text, which may still lose sandbox links: held until then.
-                if (!_heldCitations.TryGetValue(partId, out var held))
-                    _heldCitations[partId] = held = [];
-                held.Add(new FileCitation(partId, file.Index, file.FileId, file.Filename));
+                Hold(partId, new FileCitation(partId, file.Index, file.FileId, file.Filename));
+                break;
+            case UriCitationMessageAnnotation page:
+                // The cited span is the model's own inline mention of the page; its number goes right after it.
+                Hold(partId, new UrlCitation(partId, page.EndIndex, page.Uri.OriginalString, page.Title));
                 break;
             case ContainerFileCitationMessageAnnotation container:
                 ContainerFiles.Add(new ContainerFileReference(container.ContainerId, container.FileId, container.Filename));
                 break;
         }
+    }
+
+    // Its position is one of the finished text, which may still lose sandbox links: held until then.
+    private void Hold(string partId, AssistantEvent citation)
+    {
+        if (!_heldCitations.TryGetValue(partId, out var held))
+            _heldCitations[partId] = held = [];
+        held.Add(citation);
     }
 
     // The finished text without its sandbox links, then the part's citations at their places in that text.
@@ -123,7 +143,12 @@ internal sealed class ResponseStreamTranslator
         var rewrite = OutputText.WithoutSandboxLinks(text);
         _events.Add(new TextPartCompleted(partId, rewrite.Text));
         if (_heldCitations.Remove(partId, out var held))
-            _events.AddRange(held.Select(c => c with { Index = rewrite.Map(c.Index) }));
+            _events.AddRange(held.Select(c => c switch
+            {
+                FileCitation file => file with { Index = rewrite.Map(file.Index) },
+                UrlCitation page => page with { Index = rewrite.Map(page.Index) },
+                _ => c,
+            }));
     }
 
     // A part whose finished text never came (a refusal, a cut): its citations still count, where they were.

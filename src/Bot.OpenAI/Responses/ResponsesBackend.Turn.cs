@@ -22,8 +22,7 @@ public sealed partial class ResponsesBackend
         for (var round = 1; ; round++)
         {
             var translator = new ResponseStreamTranslator();
-            await using (var stream = await ResponseEventParser.OpenAsync(_clients.Responses, options, _options.NetworkTimeout, cancellationToken)
-                .ConfigureAwait(false))
+            await using (var stream = await OpenStreamAsync(options, cancellationToken).ConfigureAwait(false))
             {
                 while (await stream.MoveNextAsync().ConfigureAwait(false))
                 {
@@ -89,6 +88,7 @@ public sealed partial class ResponsesBackend
             StreamingEnabled = true,
             ConversationOptions = new ResponseConversationOptions(conversationId),
         };
+        LimitContext(options);
 
         if (_options.Tools.CodeInterpreter)
         {
@@ -100,6 +100,9 @@ public sealed partial class ResponsesBackend
 
         if (_options.Tools.FileSearch && thread.VectorStoreId is { } vectorStoreId)
             options.Tools.Add(ResponseTool.CreateFileSearchTool([vectorStoreId], null, null, null));
+
+        if (_options.Tools.WebSearch)
+            options.Tools.Add(ResponseTool.CreateWebSearchTool());
 
         foreach (var tool in _tools.Tools)
         {

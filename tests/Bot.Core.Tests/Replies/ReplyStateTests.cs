@@ -126,6 +126,19 @@ public sealed class ReplyStateTests
     }
 
     [Fact]
+    public void FailedWebSearch_IsOneNoticeAboveTheAnswer_HoweverOftenReported()
+    {
+        _state.Apply(new ToolActivity(ToolKind.WebSearch, Running: true));
+        Assert.Equal("Searching the web…", _state.Snapshot().Status!.Text);
+
+        Assert.True(_state.Apply(new ToolFailed(ToolKind.WebSearch)));
+        Assert.False(_state.Apply(new ToolFailed(ToolKind.WebSearch)));
+        _state.Apply(new TextDelta("p", "Answer."));
+
+        Assert.Equal("⚠️ The web search failed, so this answer does not draw on it.\n\nAnswer.", ReplyMarkdown.Body(_state.Snapshot(), true).ToString());
+    }
+
+    [Fact]
     public void CompletedPart_ReplacesTheTextBuiltFromDeltas()
     {
         _state.Apply(new TextDelta("p", "Helo"));

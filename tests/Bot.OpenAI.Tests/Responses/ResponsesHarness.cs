@@ -6,6 +6,7 @@ using Bot.OpenAI.Responses;
 using Bot.Testing.Channels;
 using Bot.Testing.Conversations;
 using Bot.Testing.OpenAI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,7 @@ internal sealed class ResponsesHarness : IAsyncDisposable
     public RecordingChannel Channel => Core.Channel;
 
     public static async Task<ResponsesHarness> StartAsync(IEnumerable<IFunctionTool>? tools = null, Action<OpenAIOptions>? configure = null,
-        ConversationOptions? conversations = null, RecordingChannel? channel = null)
+        ConversationOptions? conversations = null, RecordingChannel? channel = null, ILogger<ResponsesBackend>? logger = null)
     {
         var server = await FakeOpenAIServer.StartAsync();
         var options = new OpenAIOptions
@@ -40,7 +41,7 @@ internal sealed class ResponsesHarness : IAsyncDisposable
         };
         configure?.Invoke(options);
         var registry = new FunctionToolRegistry(tools ?? [], Options.Create(conversations ?? new ConversationOptions()), NullLogger<FunctionToolRegistry>.Instance);
-        var backend = new ResponsesBackend(new OpenAIClients(options), options, registry, NullLogger<ResponsesBackend>.Instance);
+        var backend = new ResponsesBackend(new OpenAIClients(options), options, registry, logger ?? NullLogger<ResponsesBackend>.Instance);
         var core = await CoreHarness.StartAsync(backend, channel, conversations, new AttachmentOptions());
         return new ResponsesHarness(server, core);
     }

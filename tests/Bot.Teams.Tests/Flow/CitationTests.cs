@@ -65,6 +65,20 @@ public sealed class CitationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AWebCitation_IsACitationEntityWithTheTitleAndUrl()
+    {
+        _bot.OpenAI.Enqueue(FakeResponse.Stream().Text(ModelText.ReferenceListAndItalicEnding,
+            FakeCitation.Url("https://example.com/smith-2020", "Smith, 2020", 0, ModelText.CitedIndex)));
+
+        var final = await AskAsync("what do studies say?");
+
+        Assert.Equal(ModelText.ReferenceListAndItalicEnding.Insert(ModelText.CitedIndex, "[1]"), final.Text);
+        var claim = Assert.Single(Assert.Single(final.OtherEntities)["citation"]!.AsArray())!;
+        Assert.Equal((1, "Smith, 2020", "https://example.com/smith-2020"),
+            (claim["position"]!.GetValue<int>(), claim["appearance"]!["name"]!.GetValue<string>(), claim["appearance"]!["url"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task InAChannel_TheSameAnswerIsUnchanged()
     {
         _bot.OpenAI.Enqueue(FakeResponse.Stream().Text(ModelText.ReferenceListAndItalicEnding));

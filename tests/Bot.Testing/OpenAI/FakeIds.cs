@@ -18,6 +18,8 @@ internal static class FakeIds
     public static string CodeInterpreterCall() => Hex("ci_", 50);
 
     public static string FileSearchCall() => Hex("fs_", 50);
+    public static string WebSearchCall() => Hex("ws_", 50);
+    public static string Compaction() => Hex("cmp_", 50);
 
     public static string Container() => Hex("cntr_", 48);
 

@@ -81,12 +81,21 @@ internal sealed record OutputAnnotation(string Kind, string FileId, string Filen
 {
     public const string FileCitation = "file_citation";
     public const string ContainerFileCitation = "container_file_citation";
+    public const string UrlCitation = "url_citation";
 
     public void Write(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
         writer.WriteString(JsonNames.Type, Kind);
-        if (Kind == ContainerFileCitation)
+        if (Kind == UrlCitation)
+        {
+            // UrlCitationBody: the page's URL and title ride in FileId and Filename.
+            writer.WriteNumber("end_index", EndIndex);
+            writer.WriteNumber("start_index", StartIndex);
+            writer.WriteString("title", Filename);
+            writer.WriteString("url", FileId);
+        }
+        else if (Kind == ContainerFileCitation)
         {
             // Key order as recorded from the service.
             writer.WriteString("container_id", ContainerId);

@@ -63,6 +63,19 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         set => _state.RequireFunctionCallOutputs = value;
     }
 
+    /// <summary>
+    /// When true, the fake answers any POST /responses carrying `context_management` as a compatible server without
+    /// compaction does: 400 `unknown_parameter`, param `context_management` (and does not record the request).
+    /// </summary>
+    public bool RejectContextManagement
+    {
+        get => _state.RejectContextManagement;
+        set => _state.RejectContextManagement = value;
+    }
+
+    /// <summary>How many requests were refused because of <see cref="RejectContextManagement"/>.</summary>
+    public int ContextManagementRejections => _state.ContextManagementRejections;
+
     /// <summary>Every POST /responses that got past validation and the conversation lock, in arrival order.</summary>
     public IReadOnlyList<FakeResponseRequest> ResponseRequests => _state.ResponseRequests;
 

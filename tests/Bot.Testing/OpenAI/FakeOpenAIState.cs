@@ -50,6 +50,15 @@ internal sealed class FakeOpenAIState
 
     public bool RequireFunctionCallOutputs { get; set; } = true;
 
+    /// <summary>True: POST /responses with `context_management` gets the 400 of a server that does not know the parameter.</summary>
+    public bool RejectContextManagement { get; set; }
+
+    private int _contextManagementRejections;
+
+    public int ContextManagementRejections => Volatile.Read(ref _contextManagementRejections);
+
+    public void RecordContextManagementRejection() => Interlocked.Increment(ref _contextManagementRejections);
+
     /// <summary>`http://127.0.0.1:{port}/v1/`, known once Kestrel has bound its port.</summary>
     public Uri BaseUri { get; set; } = new("http://127.0.0.1/v1/");
 

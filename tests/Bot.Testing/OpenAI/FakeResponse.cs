@@ -113,6 +113,19 @@ public sealed class FakeResponse
     /// <summary>A `file_search_call` item with the given queries.</summary>
     public FakeResponse FileSearch(params string[] queries) => Add(new FileSearchStep(queries));
 
+    /// <summary>
+    /// A `web_search_call` item searching for <paramref name="query"/>; <paramref name="failed"/> ends it with status
+    /// `failed` and no `completed` event, as the service reports a search that did not work.
+    /// </summary>
+    public FakeResponse WebSearch(string query, bool failed = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(query);
+        return Add(new WebSearchStep(query, failed));
+    }
+
+    /// <summary>A `compaction` output item (the service compacted the conversation before answering).</summary>
+    public FakeResponse Compaction() => Add(new CompactionStep());
+
     /// <summary>Waits before the next step (the client sees no event meanwhile).</summary>
     public FakeResponse Delay(TimeSpan delay) => Add(new DelayStep(delay));
 
@@ -206,28 +219,6 @@ public sealed class FakeResponse
     }
 }
 
-/// <summary>A citation the fake attaches to scripted output text.</summary>
-public sealed class FakeCitation
-{
-    private FakeCitation(string fileId, string filename, int index)
-    {
-        FileId = fileId;
-        Filename = filename;
-        Index = index;
-    }
-
-    public string FileId { get; }
-
-    public string Filename { get; }
-
-    public int Index { get; }
-
-    /// <summary>A `file_citation` (file search) at character <paramref name="index"/> of the text.</summary>
-    public static FakeCitation File(string fileId, string filename, int index) => new(fileId, filename, index);
-
-    internal OutputAnnotation ToAnnotation() => new(OutputAnnotation.FileCitation, FileId, Filename, Index);
-}
-
 internal enum FakeResponseKind
 {
     Scripted,
@@ -265,3 +256,7 @@ internal sealed record CodeInterpreterStep(string Filename, byte[] Content, stri
 internal sealed record FileSearchStep(IReadOnlyList<string> Queries) : FakeStep;
 
 internal sealed record DelayStep(TimeSpan Delay) : FakeStep;
+
+internal sealed record WebSearchStep(string Query, bool Failed) : FakeStep;
+
+internal sealed record CompactionStep : FakeStep;

@@ -27,6 +27,18 @@ public sealed class FakeResponseRequest
 
     public bool HasFileSearch { get; init; }
 
+    /// <summary>A tool of type `web_search` (not the older `web_search_preview`).</summary>
+    public bool HasWebSearch { get; init; }
+
+    /// <summary>True when the request carried `context_management` (an array of entries).</summary>
+    public bool HasContextManagement { get; init; }
+
+    /// <summary>`compact_threshold` of the `compaction` entry of `context_management`, null without one.</summary>
+    public int? CompactThreshold { get; init; }
+
+    /// <summary>`truncation` (`auto` or `disabled`), null when not sent.</summary>
+    public string? Truncation { get; init; }
+
     public IReadOnlyList<string> VectorStoreIds { get; init; } = [];
 
     public bool HasCodeInterpreter { get; init; }

@@ -54,4 +54,7 @@ internal static class EventTypes
     public static readonly JsonEncodedText FileSearchInProgress = JsonEncodedText.Encode("response.file_search_call.in_progress");
     public static readonly JsonEncodedText FileSearchSearching = JsonEncodedText.Encode("response.file_search_call.searching");
     public static readonly JsonEncodedText FileSearchCompleted = JsonEncodedText.Encode("response.file_search_call.completed");
+    public static readonly JsonEncodedText WebSearchInProgress = JsonEncodedText.Encode("response.web_search_call.in_progress");
+    public static readonly JsonEncodedText WebSearchSearching = JsonEncodedText.Encode("response.web_search_call.searching");
+    public static readonly JsonEncodedText WebSearchCompleted = JsonEncodedText.Encode("response.web_search_call.completed");
 }

@@ -82,6 +82,9 @@ internal sealed class ParsedResponseRequest
         var conversation = Property(root, "conversation");
         var conversationId = conversation.ValueKind == JsonValueKind.String ? conversation.GetString() : String(conversation, "id");
         var maxTokens = Property(root, "max_output_tokens");
+        var contextManagement = Property(root, "context_management");
+        var compaction = Elements(contextManagement).FirstOrDefault(e => String(e, "type") == "compaction");
+        var threshold = Property(compaction, "compact_threshold");
         var summary = new FakeResponseRequest
         {
             ConversationId = conversationId,
@@ -93,6 +96,10 @@ internal sealed class ParsedResponseRequest
             InputFileIds = files,
             FunctionCallOutputs = outputs,
             HasFileSearch = tools.HasFileSearch,
+            HasWebSearch = tools.HasWebSearch,
+            HasContextManagement = contextManagement.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null),
+            CompactThreshold = threshold.ValueKind == JsonValueKind.Number && threshold.TryGetInt32(out var n) ? n : null,
+            Truncation = String(root, "truncation"),
             VectorStoreIds = tools.VectorStoreIds,
             HasCodeInterpreter = tools.HasCodeInterpreter,
             CodeInterpreterFileIds = tools.CodeInterpreterFileIds,
@@ -219,6 +226,8 @@ internal sealed class ToolSummary
 
     public bool HasCodeInterpreter { get; private set; }
 
+    public bool HasWebSearch { get; private set; }
+
     public List<string> CodeInterpreterFileIds { get; } = [];
 
     public string? ContainerId { get; private set; }
@@ -248,6 +257,9 @@ internal sealed class ToolSummary
                         summary.CodeInterpreterFileIds.AddRange(ParsedResponseRequest.Strings(ParsedResponseRequest.Property(container, "file_ids")));
                     }
 
+                    break;
+                case "web_search":
+                    summary.HasWebSearch = true;
                     break;
                 case "function":
                     var parameters = ParsedResponseRequest.Property(tool, "parameters");

@@ -108,11 +108,17 @@ internal sealed partial class ResponseRun
         await ItemAddedAsync(index, item);
         await ToolEventAsync(EventTypes.FileSearchInProgress, index, item);
         await ToolEventAsync(EventTypes.FileSearchSearching, index, item);
-        // A search takes a while on the real service (it is when "Searching files…" shows): ten token intervals here.
-        for (var i = 0; i < 10; i++)
-            await PauseAsync();
+        await SearchPauseAsync();
         await ToolEventAsync(EventTypes.FileSearchCompleted, index, item);
         await ItemDoneAsync(index, item);
+    }
+
+    // A search takes a while on the real service (it is when "Searching files…" or "Searching the web…" shows):
+    // ten token intervals here.
+    private async Task SearchPauseAsync()
+    {
+        for (var i = 0; i < 10; i++)
+            await PauseAsync();
     }
 
     private async Task ToolEventAsync(System.Text.Json.JsonEncodedText type, int index, FakeItem item)

@@ -46,6 +46,12 @@ internal sealed partial class ResponseRun(
                 case FileSearchStep search:
                     await FileSearchAsync(search.Queries);
                     break;
+                case WebSearchStep search:
+                    await WebSearchAsync(search);
+                    break;
+                case CompactionStep:
+                    await CompactionAsync();
+                    break;
                 case DelayStep delay:
                     await Task.Delay(delay.Delay, cancellationToken);
                     break;
@@ -163,8 +169,9 @@ internal sealed partial class ResponseRun(
             position += length;
             _outputTokens++;
 
-            // A file citation is announced once the text has reached its index, as in the recorded file_search stream.
-            while (next < annotations.Count && annotations[next].Kind == OutputAnnotation.FileCitation && annotations[next].Index <= position)
+            // A file or page citation is announced once the text has reached its (end) index, as in the recorded file_search stream.
+            while (next < annotations.Count && annotations[next].Kind is OutputAnnotation.FileCitation or OutputAnnotation.UrlCitation
+                && annotations[next].Index <= position)
             {
                 await AnnotationAddedAsync(item, index, next++);
             }

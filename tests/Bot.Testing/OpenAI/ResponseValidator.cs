@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Bot.Testing.OpenAI;
@@ -12,6 +13,11 @@ internal sealed class ResponseValidator(FakeOpenAIState state)
         if (string.IsNullOrEmpty(r.Model))
         {
             await OpenAIHttp.BadRequestAsync(context, "Missing required parameter: 'model'.", "missing_required_parameter", "model");
+            return false;
+        }
+
+        if (!await ContextOptionsValidAsync(context, request))
+        {
             return false;
         }
 
@@ -59,6 +65,52 @@ internal sealed class ResponseValidator(FakeOpenAIState state)
         }
 
         return await ToolCallsMatchAsync(context, request, conversation, previous);
+    }
+
+    /// <summary>
+    /// `context_management` as the specification has it (an array of at least one entry with a `type`, a
+    /// `compact_threshold` of at least 1000 or null) or refused as by a server without it; `truncation` auto or disabled.
+    /// </summary>
+    private async Task<bool> ContextOptionsValidAsync(HttpContext context, ParsedResponseRequest request)
+    {
+        using var document = JsonDocument.Parse(request.Public.Json.Length == 0 ? "{}" : request.Public.Json);
+        var contextManagement = ParsedResponseRequest.Property(document.RootElement, "context_management");
+        if (contextManagement.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+        {
+            if (state.RejectContextManagement)
+            {
+                state.RecordContextManagementRejection();
+                await OpenAIHttp.BadRequestAsync(context, "Unknown parameter: 'context_management'.", "unknown_parameter", "context_management");
+                return false;
+            }
+
+            var entries = ParsedResponseRequest.Elements(contextManagement).ToList();
+            if (contextManagement.ValueKind != JsonValueKind.Array || entries.Count == 0 || entries.Any(e => !EntryValid(e)))
+            {
+                await OpenAIHttp.BadRequestAsync(context, "Invalid 'context_management': expected an array of entries with a 'type' and a " +
+                    "'compact_threshold' of at least 1000.", "invalid_value", "context_management");
+                return false;
+            }
+        }
+
+        var truncation = ParsedResponseRequest.Property(document.RootElement, "truncation");
+        if (truncation.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)
+            && request.Public.Truncation is not ("auto" or "disabled"))
+        {
+            await OpenAIHttp.BadRequestAsync(context, $"Invalid value for 'truncation': {truncation.GetRawText()}. Supported values are: 'auto' and 'disabled'.",
+                "invalid_value", "truncation");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool EntryValid(JsonElement entry)
+    {
+        var threshold = ParsedResponseRequest.Property(entry, "compact_threshold");
+        return ParsedResponseRequest.String(entry, "type") is not null
+            && (threshold.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
+                || (threshold.ValueKind == JsonValueKind.Number && threshold.TryGetInt32(out var n) && n >= 1000));
     }
 
     private async Task<bool> UnknownFileAsync(HttpContext context, IReadOnlyList<string> fileIds, string param)

@@ -125,7 +125,7 @@ internal sealed class StoredResponse(string id, long createdAt, ParsedResponseRe
         w.WriteNumber("top_logprobs", 0);
         w.WritePropertyName("top_p");
         w.WriteRawValue("1.0"u8, skipInputValidation: true);
-        w.WriteString("truncation", "disabled");
+        w.WriteString("truncation", r.Public.Truncation ?? "disabled");
         WriteUsage(w);
         w.WriteNull("user");
         w.WritePropertyName("metadata");

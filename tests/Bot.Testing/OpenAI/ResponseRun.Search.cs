@@ -1,0 +1,38 @@
+namespace Bot.Testing.OpenAI;
+
+/// <summary>The web search and compaction steps.</summary>
+internal sealed partial class ResponseRun
+{
+    private async Task WebSearchAsync(WebSearchStep step)
+    {
+        var item = new WebSearchCallItem(FakeIds.WebSearchCall(), step.Query, step.Failed);
+        var index = Add(item);
+        if (sse is null)
+        {
+            item.Done = true;
+            return;
+        }
+
+        await ItemAddedAsync(index, item);
+        await ToolEventAsync(EventTypes.WebSearchInProgress, index, item);
+        await ToolEventAsync(EventTypes.WebSearchSearching, index, item);
+        await SearchPauseAsync();
+        if (!step.Failed)
+            await ToolEventAsync(EventTypes.WebSearchCompleted, index, item);
+        await ItemDoneAsync(index, item);
+    }
+
+    private async Task CompactionAsync()
+    {
+        var item = new CompactionItem(FakeIds.Compaction());
+        var index = Add(item);
+        if (sse is null)
+        {
+            item.Done = true;
+            return;
+        }
+
+        await ItemAddedAsync(index, item);
+        await ItemDoneAsync(index, item);
+    }
+}
