@@ -67,13 +67,7 @@ public sealed partial class SqliteConversationStore
     public Task<ThreadOwnership?> FindThreadOwnerAsync(string threadId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(threadId);
-        return ReadAsync(connection =>
-        {
-            using var command = ReaderCommand(connection, StoreSql.SelectThreadOwner);
-            command.Parameters.AddValue("$thread_id", threadId);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? new ThreadOwnership(reader.GetStringOrNull(0)) : null;
-        }, cancellationToken);
+        return FindOneAsync(StoreSql.SelectThreadOwner, "$thread_id", threadId, reader => new ThreadOwnership(reader.GetStringOrNull(0)), cancellationToken);
     }
 
     /// <inheritdoc />

@@ -41,13 +41,8 @@ public sealed partial class SqliteConversationStore
     public Task<ProvisionedAssistant?> FindProvisionedAssistantAsync(string backendKind, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(backendKind);
-        return ReadAsync(connection =>
-        {
-            using var command = ReaderCommand(connection, StoreSql.SelectProvisionedAssistant);
-            command.Parameters.AddValue("$backend_kind", backendKind);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? new ProvisionedAssistant(backendKind, reader.GetString(0), reader.GetString(1)) : null;
-        }, cancellationToken);
+        return FindOneAsync(StoreSql.SelectProvisionedAssistant, "$backend_kind", backendKind,
+            reader => new ProvisionedAssistant(backendKind, reader.GetString(0), reader.GetString(1)), cancellationToken);
     }
 
     /// <inheritdoc />

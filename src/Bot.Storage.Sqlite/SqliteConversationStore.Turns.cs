@@ -64,13 +64,7 @@ public sealed partial class SqliteConversationStore
 
     /// <inheritdoc />
     public Task<TurnRecord?> GetTurnAsync(long turnId, CancellationToken cancellationToken = default) =>
-        ReadAsync(connection =>
-        {
-            using var command = ReaderCommand(connection, StoreSql.SelectTurn);
-            command.Parameters.AddValue("$id", turnId);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? ReadTurn(reader) : null;
-        }, cancellationToken);
+        FindOneAsync(StoreSql.SelectTurn, "$id", turnId, ReadTurn, cancellationToken);
 
     /// <summary>What the inbox messages of a turn become when it ends with the given status.</summary>
     internal static InboxStatus InboxStatusAfter(TurnStatus status) => status switch

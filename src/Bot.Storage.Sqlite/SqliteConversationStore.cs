@@ -259,6 +259,17 @@ public sealed partial class SqliteConversationStore : IConversationStore, IFollo
         return read(connection);
     }
 
+    /// <summary>Reads the one row a key names, or null when there is none.</summary>
+    private Task<T?> FindOneAsync<T>(string sql, string parameter, object key, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
+        where T : class =>
+        ReadAsync(connection =>
+        {
+            using var command = ReaderCommand(connection, sql);
+            command.Parameters.AddValue(parameter, key);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? map(reader) : null;
+        }, cancellationToken);
+
     private static SqliteCommand ReaderCommand(SqliteConnection connection, string sql)
     {
         var command = connection.CreateCommand();

@@ -64,7 +64,7 @@ public sealed partial class AssistantsBackend
             string name;
             try
             {
-                OpenAIFile file = await backend._clients.Files.GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
+                OpenAIFile file = await backend.Clients.Files.GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
                 name = file.Filename;
             }
             catch (ClientResultException)
@@ -88,19 +88,19 @@ public sealed partial class AssistantsBackend
             var name = generated.FileName;
             if (name is null)
             {
-                OpenAIFile info = await _clients.Files.GetFileAsync(generated.FileId, cancellationToken).ConfigureAwait(false);
+                OpenAIFile info = await Clients.Files.GetFileAsync(generated.FileId, cancellationToken).ConfigureAwait(false);
                 name = Path.GetFileName(info.Filename);
                 if (string.IsNullOrEmpty(name) || !Path.HasExtension(name))
                     name = $"image-{number}.png";
             }
 
             await thread.RecordCreatedAsync(RemoteObjectKind.File, generated.FileId, name, GeneratedFilePurpose, cancellationToken).ConfigureAwait(false);
-            var content = await OutputFileContent.ReadAsync(options => _clients.Files.DownloadFileAsync(generated.FileId, options),
-                _options.MaxOutputFileBytes, cancellationToken).ConfigureAwait(false);
+            var content = await OutputFileContent.ReadAsync(options => Clients.Files.DownloadFileAsync(generated.FileId, options),
+                Options.MaxOutputFileBytes, cancellationToken).ConfigureAwait(false);
             if (content is not { } bytes)
             {
-                Log.OutputFileTooLarge(_logger, generated.FileId, name, _options.MaxOutputFileBytes);
-                return new OutputFileTooLarge(name, _options.MaxOutputFileBytes, generated.FileId);
+                Log.OutputFileTooLarge(_logger, generated.FileId, name, Options.MaxOutputFileBytes);
+                return new OutputFileTooLarge(name, Options.MaxOutputFileBytes, generated.FileId);
             }
 
             return new OutputFileReady(new OutputFile(name, MediaTypes.FromFileName(name), bytes), generated.FileId);

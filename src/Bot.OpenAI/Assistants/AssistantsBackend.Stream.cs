@@ -44,8 +44,8 @@ public sealed partial class AssistantsBackend
             w.WriteString("type", "auto");
             w.WriteEndObject();
         });
-        return await RunEventReader.OpenAsync(request => _clients.Assistants.CreateRunAsync(threadId, content, request), translator.Translate,
-            _options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
+        return await RunEventReader.OpenAsync(request => Clients.Assistants.CreateRunAsync(threadId, content, request), translator.Translate,
+            Options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends the function results of a paused run (POST …/runs/{id}/submit_tool_outputs) and streams its continuation.</summary>
@@ -66,8 +66,8 @@ public sealed partial class AssistantsBackend
 
             w.WriteEndArray();
         });
-        return await RunEventReader.OpenAsync(request => _clients.Assistants.SubmitToolOutputsToRunAsync(threadId, runId, content, request),
-            translator.Translate, _options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
+        return await RunEventReader.OpenAsync(request => Clients.Assistants.SubmitToolOutputsToRunAsync(threadId, runId, content, request),
+            translator.Translate, Options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -62,8 +62,8 @@ public sealed partial class AssistantsBackend
                     yield break;
                 }
 
-                if (round >= _options.MaxToolRounds)
-                    throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for functions in more than {_options.MaxToolRounds} rounds.");
+                if (round >= Options.MaxToolRounds)
+                    throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for functions in more than {Options.MaxToolRounds} rounds.");
 
                 Log.RunFunctionCalls(_logger, runId!, translator.RequiredCalls.Count, round);
                 foreach (var call in translator.RequiredCalls)
@@ -110,15 +110,15 @@ public sealed partial class AssistantsBackend
             throw new AssistantFailureException(FailureKind.StreamCut, "The run stream ended before it named its run.");
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.NetworkTimeout);
+        deadline.CancelAfter(Options.NetworkTimeout);
         ThreadRun run;
         try
         {
-            run = await Call(() => _clients.Assistants.GetRunAsync(threadId, runId, deadline.Token), deadline.Token).ConfigureAwait(false);
+            run = await Call(() => Clients.Assistants.GetRunAsync(threadId, runId, deadline.Token), deadline.Token).ConfigureAwait(false);
             while (!run.Status.IsTerminal && run.Status != RunStatus.RequiresAction)
             {
                 await Task.Delay(s_runPoll, deadline.Token).ConfigureAwait(false);
-                run = await Call(() => _clients.Assistants.GetRunAsync(threadId, runId, deadline.Token), deadline.Token).ConfigureAwait(false);
+                run = await Call(() => Clients.Assistants.GetRunAsync(threadId, runId, deadline.Token), deadline.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
@@ -133,7 +133,7 @@ public sealed partial class AssistantsBackend
 
         // The messages the run wrote, newest first down to the user's message that started it.
         var written = new List<ThreadMessage>();
-        var messages = _clients.Assistants.GetMessagesAsync(threadId, new MessageCollectionOptions { Order = MessageCollectionOrder.Descending },
+        var messages = Clients.Assistants.GetMessagesAsync(threadId, new MessageCollectionOptions { Order = MessageCollectionOrder.Descending },
             cancellationToken);
         await foreach (var message in messages.ConfigureAwait(false))
         {

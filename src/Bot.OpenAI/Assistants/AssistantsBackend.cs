@@ -17,7 +17,7 @@ namespace Bot.OpenAI.Assistants;
 /// conversation (created on its first turn), a user message per turn with the attachments given to the code
 /// interpreter or file search, and a streamed run that calls function tools over as many rounds as it asks.
 /// </summary>
-public sealed partial class AssistantsBackend : IAssistantBackend
+public sealed partial class AssistantsBackend : OpenAIBackendBase, IAssistantBackend
 {
     /// <summary>The purpose recorded for files the assistant generated (downloaded, then deleted on reset).</summary>
     public const string GeneratedFilePurpose = "assistants_output";
@@ -25,8 +25,6 @@ public sealed partial class AssistantsBackend : IAssistantBackend
     private static readonly TimeSpan s_runPoll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan s_cancelWait = TimeSpan.FromSeconds(30);
 
-    private readonly OpenAIClients _clients;
-    private readonly OpenAIOptions _options;
     private readonly FunctionToolRegistry _tools;
     private readonly AssistantProvisioner _assistant;
     private readonly ILogger<AssistantsBackend> _logger;
@@ -37,9 +35,8 @@ public sealed partial class AssistantsBackend : IAssistantBackend
     /// <summary>Creates the backend; the store (for the assistant's id) is resolved on first use.</summary>
     public AssistantsBackend(OpenAIClients clients, OpenAIOptions options, FunctionToolRegistry tools, Func<IProvisionedAssistants> store,
         ILogger<AssistantsBackend> logger)
+        : base(clients, options)
     {
-        _clients = clients;
-        _options = options;
         _tools = tools;
         _logger = logger;
         _assistant = new AssistantProvisioner(clients, options, tools, store, logger);
@@ -49,46 +46,27 @@ public sealed partial class AssistantsBackend : IAssistantBackend
 
     public string Kind => ApiKinds.Assistants;
 
-    public int MaxInputCharacters => _options.MaxInputCharacters;
-
-    public bool CodeInterpreterEnabled => _options.Tools.CodeInterpreter;
-
-    public bool FileSearchEnabled => _options.Tools.FileSearch;
-
     /// <summary>
     /// Uploads a file: images with purpose <c>vision</c> (sent as image parts), others with purpose
     /// <c>assistants</c> (sent as message attachments; the service puts documents into the thread's vector store).
     /// </summary>
     public async Task<UploadedFile> UploadAsync(RemoteThread thread, AttachmentUpload upload, CancellationToken cancellationToken = default)
     {
-        var file = await FileUploads.UploadAndRecordAsync(_clients, thread, upload, cancellationToken).ConfigureAwait(false);
+        var file = await FileUploads.UploadAndRecordAsync(Clients, thread, upload, cancellationToken).ConfigureAwait(false);
         return new UploadedFile(file.Id, upload.FileName, upload.Target);
     }
 
-    public async Task DeleteAsync(RemoteObjectKind kind, string remoteId, CancellationToken cancellationToken = default)
+    private protected override async Task DeleteOwnAsync(RemoteObjectKind kind, string remoteId, CancellationToken cancellationToken)
     {
-        try
+        switch (kind)
         {
-            switch (kind)
-            {
-                case RemoteObjectKind.Thread or RemoteObjectKind.Conversation:
-                    _idleThreads.TryRemove(remoteId, out _);
-                    await _clients.Assistants.DeleteThreadAsync(remoteId, cancellationToken).ConfigureAwait(false);
-                    break;
-                case RemoteObjectKind.File:
-                    await _clients.Files.DeleteFileAsync(remoteId, cancellationToken).ConfigureAwait(false);
-                    break;
-                case RemoteObjectKind.VectorStore:
-                    await _clients.VectorStores.DeleteVectorStoreAsync(remoteId, cancellationToken).ConfigureAwait(false);
-                    break;
-                case RemoteObjectKind.Assistant:
-                    await _clients.Assistants.DeleteAssistantAsync(remoteId, cancellationToken).ConfigureAwait(false);
-                    break;
-            }
-        }
-        catch (ClientResultException e) when (e.Status == 404)
-        {
-            // Already gone: that is what deleting wanted.
+            case RemoteObjectKind.Thread or RemoteObjectKind.Conversation:
+                _idleThreads.TryRemove(remoteId, out _);
+                await Clients.Assistants.DeleteThreadAsync(remoteId, cancellationToken).ConfigureAwait(false);
+                break;
+            case RemoteObjectKind.Assistant:
+                await Clients.Assistants.DeleteAssistantAsync(remoteId, cancellationToken).ConfigureAwait(false);
+                break;
         }
     }
 
@@ -101,7 +79,7 @@ public sealed partial class AssistantsBackend : IAssistantBackend
     {
         var options = new ThreadCreationOptions();
         RemoteMetadata.Tag(options.Metadata, thread.Key);
-        AssistantThread created = await Call(() => _clients.Assistants.CreateThreadAsync(options, cancellationToken), cancellationToken).ConfigureAwait(false);
+        AssistantThread created = await Call(() => Clients.Assistants.CreateThreadAsync(options, cancellationToken), cancellationToken).ConfigureAwait(false);
         await thread.RecordCreatedAsync(RemoteObjectKind.Thread, created.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
         _idleThreads[created.Id] = true;
         Log.ThreadCreated(_logger, created.Id, thread.Key.ToString());
@@ -162,12 +140,12 @@ public sealed partial class AssistantsBackend : IAssistantBackend
 
         try
         {
-            await _clients.Assistants.CreateMessageAsync(threadId, MessageRole.User, content, options, cancellationToken).ConfigureAwait(false);
+            await Clients.Assistants.CreateMessageAsync(threadId, MessageRole.User, content, options, cancellationToken).ConfigureAwait(false);
         }
         catch (ClientResultException e) when (e.Status == 400 && e.Message.Contains("active", StringComparison.Ordinal) && ActiveRunId().Match(e.Message) is { Success: true } match)
         {
             await CancelRunAndWaitAsync(threadId, match.Value, cancellationToken).ConfigureAwait(false);
-            await Call(() => _clients.Assistants.CreateMessageAsync(threadId, MessageRole.User, content, options, cancellationToken), cancellationToken)
+            await Call(() => Clients.Assistants.CreateMessageAsync(threadId, MessageRole.User, content, options, cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (FailureMapping.FromException(e, midStream: false, cancellationToken) is { } failure)
@@ -179,7 +157,7 @@ public sealed partial class AssistantsBackend : IAssistantBackend
     /// <summary>Records the vector store the service made for the thread's documents, so that reset deletes it.</summary>
     private async Task RecordThreadVectorStoreAsync(RemoteThread thread, string threadId, CancellationToken cancellationToken)
     {
-        AssistantThread remote = await Call(() => _clients.Assistants.GetThreadAsync(threadId, cancellationToken), cancellationToken).ConfigureAwait(false);
+        AssistantThread remote = await Call(() => Clients.Assistants.GetThreadAsync(threadId, cancellationToken), cancellationToken).ConfigureAwait(false);
         foreach (var vectorStoreId in remote.ToolResources?.FileSearch?.VectorStoreIds ?? [])
         {
             if (vectorStoreId != thread.VectorStoreId)
@@ -189,7 +167,7 @@ public sealed partial class AssistantsBackend : IAssistantBackend
 
     private async Task CancelActiveRunAsync(string threadId, CancellationToken cancellationToken)
     {
-        var runs = _clients.Assistants.GetRunsAsync(threadId, new RunCollectionOptions { PageSizeLimit = 1, Order = RunCollectionOrder.Descending },
+        var runs = Clients.Assistants.GetRunsAsync(threadId, new RunCollectionOptions { PageSizeLimit = 1, Order = RunCollectionOrder.Descending },
             cancellationToken);
         try
         {
@@ -215,7 +193,7 @@ public sealed partial class AssistantsBackend : IAssistantBackend
     {
         try
         {
-            await _clients.Assistants.CancelRunAsync(threadId, runId, cancellationToken).ConfigureAwait(false);
+            await Clients.Assistants.CancelRunAsync(threadId, runId, cancellationToken).ConfigureAwait(false);
         }
         catch (ClientResultException e) when (e.Status is 400 or 404)
         {
@@ -224,11 +202,11 @@ public sealed partial class AssistantsBackend : IAssistantBackend
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(s_cancelWait);
-        ThreadRun run = await Call(() => _clients.Assistants.GetRunAsync(threadId, runId, deadline.Token), deadline.Token).ConfigureAwait(false);
+        ThreadRun run = await Call(() => Clients.Assistants.GetRunAsync(threadId, runId, deadline.Token), deadline.Token).ConfigureAwait(false);
         while (!run.Status.IsTerminal)
         {
             await Task.Delay(s_runPoll, deadline.Token).ConfigureAwait(false);
-            run = await Call(() => _clients.Assistants.GetRunAsync(threadId, runId, deadline.Token), deadline.Token).ConfigureAwait(false);
+            run = await Call(() => Clients.Assistants.GetRunAsync(threadId, runId, deadline.Token), deadline.Token).ConfigureAwait(false);
         }
     }
 
@@ -239,7 +217,7 @@ public sealed partial class AssistantsBackend : IAssistantBackend
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _clients.Assistants.CancelRunAsync(threadId, runId, timeout.Token).ConfigureAwait(false);
+            await Clients.Assistants.CancelRunAsync(threadId, runId, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -247,10 +225,6 @@ public sealed partial class AssistantsBackend : IAssistantBackend
             Log.RunCancelFailed(_logger, runId, threadId, e);
         }
     }
-
-    // Runs an SDK call, translating its failures for the user.
-    private static Task<T> Call<T>(Func<Task<ClientResult<T>>> call, CancellationToken cancellationToken) =>
-        FailureMapping.CallAsync(call, cancellationToken);
 
     [GeneratedRegex(@"run_[A-Za-z0-9]+")]
     private static partial Regex ActiveRunId();

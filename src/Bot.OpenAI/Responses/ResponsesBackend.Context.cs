@@ -22,27 +22,27 @@ public sealed partial class ResponsesBackend
     /// <summary>Sends the request with compaction (or, once rejected, truncation) and returns its event stream.</summary>
     private async Task<SseEventReader<ResponseStreamEvent>> OpenStreamAsync(CreateResponseOptions options, CancellationToken cancellationToken)
     {
-        var threshold = CompactionRejected ? 0 : _options.CompactThreshold;
+        var threshold = CompactionRejected ? 0 : Options.CompactThreshold;
         try
         {
             using var content = ResponseRequestBody.Create(options, threshold);
-            return await ResponseEventParser.OpenAsync(_clients.Responses, content, _options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
+            return await ResponseEventParser.OpenAsync(Clients.Responses, content, Options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (AssistantFailureException e) when (threshold > 0 && RejectsContextManagement(e))
         {
             if (Interlocked.Exchange(ref _compactionRejected, 1) == 0)
-                Log.CompactionUnsupported(_logger, _options.Endpoint ?? DefaultEndpoint);
+                Log.CompactionUnsupported(_logger, Options.Endpoint ?? DefaultEndpoint);
         }
 
         options.TruncationMode = ResponseTruncationMode.Auto;
         using var truncated = ResponseRequestBody.Create(options, compactThreshold: 0);
-        return await ResponseEventParser.OpenAsync(_clients.Responses, truncated, _options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
+        return await ResponseEventParser.OpenAsync(Clients.Responses, truncated, Options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     // What the request asks of the conversation's length: nothing here while compaction works (the body adds it).
     private void LimitContext(CreateResponseOptions options)
     {
-        if (_options.CompactThreshold > 0 && CompactionRejected)
+        if (Options.CompactThreshold > 0 && CompactionRejected)
             options.TruncationMode = ResponseTruncationMode.Auto;
     }
 

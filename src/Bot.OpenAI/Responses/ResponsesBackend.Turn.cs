@@ -61,8 +61,8 @@ public sealed partial class ResponsesBackend
                 yield break;
             }
 
-            if (round >= _options.MaxToolRounds)
-                throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for functions in more than {_options.MaxToolRounds} rounds.");
+            if (round >= Options.MaxToolRounds)
+                throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for functions in more than {Options.MaxToolRounds} rounds.");
 
             Log.FunctionCalls(_logger, translator.Final.Id, translator.FunctionCalls.Count, round);
             foreach (var call in translator.FunctionCalls)
@@ -83,14 +83,14 @@ public sealed partial class ResponsesBackend
     {
         var options = new CreateResponseOptions
         {
-            Model = _options.Model,
-            Instructions = _options.Instructions,
+            Model = Options.Model,
+            Instructions = Options.Instructions,
             StreamingEnabled = true,
             ConversationOptions = new ResponseConversationOptions(conversationId),
         };
         LimitContext(options);
 
-        if (_options.Tools.CodeInterpreter)
+        if (Options.Tools.CodeInterpreter)
         {
             var files = thread.CodeInterpreterFileIds.TakeLast(MaxContainerFiles);
             options.Tools.Add(ResponseTool.CreateCodeInterpreterTool(new CodeInterpreterToolContainer(
@@ -98,10 +98,10 @@ public sealed partial class ResponsesBackend
             options.IncludedProperties.Add(IncludedResponseProperty.CodeInterpreterCallOutputs);
         }
 
-        if (_options.Tools.FileSearch && thread.VectorStoreId is { } vectorStoreId)
+        if (Options.Tools.FileSearch && thread.VectorStoreId is { } vectorStoreId)
             options.Tools.Add(ResponseTool.CreateFileSearchTool([vectorStoreId], null, null, null));
 
-        if (_options.Tools.WebSearch)
+        if (Options.Tools.WebSearch)
             options.Tools.Add(ResponseTool.CreateWebSearchTool());
 
         foreach (var tool in _tools.Tools)
@@ -129,12 +129,12 @@ public sealed partial class ResponsesBackend
         try
         {
             var content = await OutputFileContent.ReadAsync(
-                options => _clients.Containers.DownloadContainerFileAsync(reference.ContainerId, reference.FileId, options),
-                _options.MaxOutputFileBytes, cancellationToken).ConfigureAwait(false);
+                options => Clients.Containers.DownloadContainerFileAsync(reference.ContainerId, reference.FileId, options),
+                Options.MaxOutputFileBytes, cancellationToken).ConfigureAwait(false);
             if (content is not { } bytes)
             {
-                Log.OutputFileTooLarge(_logger, reference.FileId, reference.FileName, _options.MaxOutputFileBytes);
-                return new OutputFileTooLarge(reference.FileName, _options.MaxOutputFileBytes, reference.FileId);
+                Log.OutputFileTooLarge(_logger, reference.FileId, reference.FileName, Options.MaxOutputFileBytes);
+                return new OutputFileTooLarge(reference.FileName, Options.MaxOutputFileBytes, reference.FileId);
             }
 
             return new OutputFileReady(new OutputFile(reference.FileName, MediaTypes.FromFileName(reference.FileName), bytes), reference.FileId);
@@ -153,7 +153,7 @@ public sealed partial class ResponsesBackend
         {
             number++;
             var uri = output.ImageUri;
-            if (uri is null || !MediaTypes.TryDecodeDataUri(uri.OriginalString, _options.MaxOutputFileBytes, out var mediaType, out var bytes))
+            if (uri is null || !MediaTypes.TryDecodeDataUri(uri.OriginalString, Options.MaxOutputFileBytes, out var mediaType, out var bytes))
             {
                 // Only inline images: other URLs would mean a download from a host nobody allow-listed.
                 Log.ImageOutputSkipped(_logger, uri?.Scheme ?? "none");
@@ -163,8 +163,8 @@ public sealed partial class ResponsesBackend
             var name = $"image-{number}{MediaTypes.ExtensionOf(mediaType)}";
             if (bytes is null)
             {
-                Log.OutputFileTooLarge(_logger, $"image-output-{number}", name, _options.MaxOutputFileBytes);
-                yield return new OutputFileTooLarge(name, _options.MaxOutputFileBytes, $"image-output-{number}");
+                Log.OutputFileTooLarge(_logger, $"image-output-{number}", name, Options.MaxOutputFileBytes);
+                yield return new OutputFileTooLarge(name, Options.MaxOutputFileBytes, $"image-output-{number}");
                 continue;
             }
 

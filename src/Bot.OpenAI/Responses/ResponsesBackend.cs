@@ -14,64 +14,36 @@ namespace Bot.OpenAI.Responses;
 /// container holding the conversation's data files), file search (a vector store per conversation,
 /// created with its first document) and the registered function tools.
 /// </summary>
-public sealed partial class ResponsesBackend : IAssistantBackend
+public sealed partial class ResponsesBackend : OpenAIBackendBase, IAssistantBackend
 {
     private static readonly TimeSpan s_indexingPoll = TimeSpan.FromMilliseconds(250);
 
-    private readonly OpenAIClients _clients;
-    private readonly OpenAIOptions _options;
     private readonly FunctionToolRegistry _tools;
     private readonly ILogger<ResponsesBackend> _logger;
 
     public ResponsesBackend(OpenAIClients clients, OpenAIOptions options, FunctionToolRegistry tools, ILogger<ResponsesBackend> logger)
+        : base(clients, options)
     {
-        _clients = clients;
-        _options = options;
         _tools = tools;
         _logger = logger;
     }
 
     public string Kind => ApiKinds.Responses;
 
-    public int MaxInputCharacters => _options.MaxInputCharacters;
-
-    public bool CodeInterpreterEnabled => _options.Tools.CodeInterpreter;
-
-    public bool FileSearchEnabled => _options.Tools.FileSearch;
-
     public async Task<UploadedFile> UploadAsync(RemoteThread thread, AttachmentUpload upload, CancellationToken cancellationToken = default)
     {
-        var file = await FileUploads.UploadAndRecordAsync(_clients, thread, upload, cancellationToken).ConfigureAwait(false);
+        var file = await FileUploads.UploadAndRecordAsync(Clients, thread, upload, cancellationToken).ConfigureAwait(false);
 
         if (upload.Target == AttachmentTarget.FileSearch)
             await IndexForSearchAsync(thread, file.Id, cancellationToken).ConfigureAwait(false);
         return new UploadedFile(file.Id, upload.FileName, upload.Target);
     }
 
-    public async Task DeleteAsync(RemoteObjectKind kind, string remoteId, CancellationToken cancellationToken = default)
+    private protected override Task DeleteOwnAsync(RemoteObjectKind kind, string remoteId, CancellationToken cancellationToken) => kind switch
     {
-        try
-        {
-            switch (kind)
-            {
-                case RemoteObjectKind.Conversation:
-                    await _clients.Conversations.DeleteConversationAsync(remoteId, cancellationToken).ConfigureAwait(false);
-                    break;
-                case RemoteObjectKind.File:
-                    await _clients.Files.DeleteFileAsync(remoteId, cancellationToken).ConfigureAwait(false);
-                    break;
-                case RemoteObjectKind.VectorStore:
-                    await _clients.VectorStores.DeleteVectorStoreAsync(remoteId, cancellationToken).ConfigureAwait(false);
-                    break;
-                default:
-                    throw new NotSupportedException($"The Responses backend does not create {kind} objects.");
-            }
-        }
-        catch (System.ClientModel.ClientResultException e) when (e.Status == 404)
-        {
-            // Already gone: that is what deleting wanted.
-        }
-    }
+        RemoteObjectKind.Conversation => Clients.Conversations.DeleteConversationAsync(remoteId, cancellationToken),
+        _ => throw new NotSupportedException($"The Responses backend does not create {kind} objects."),
+    };
 
     private async Task<string> EnsureConversationAsync(RemoteThread thread, CancellationToken cancellationToken)
     {
@@ -80,7 +52,7 @@ public sealed partial class ResponsesBackend : IAssistantBackend
 
         var options = new ConversationCreationOptions();
         RemoteMetadata.Tag(options.Metadata, thread.Key);
-        ConversationResource conversation = await Call(() => _clients.Conversations.CreateConversationAsync(options, cancellationToken), cancellationToken)
+        ConversationResource conversation = await Call(() => Clients.Conversations.CreateConversationAsync(options, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
         await thread.RecordCreatedAsync(RemoteObjectKind.Conversation, conversation.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
         Log.ConversationCreated(_logger, conversation.Id, thread.Key.ToString());
@@ -93,24 +65,24 @@ public sealed partial class ResponsesBackend : IAssistantBackend
         if (vectorStoreId is null)
         {
             var creation = new VectorStoreCreationOptions { Name = RemoteMetadata.Truncate($"chat {thread.Key}", 256) };
-            VectorStore store = await Call(() => _clients.VectorStores.CreateVectorStoreAsync(creation, cancellationToken), cancellationToken)
+            VectorStore store = await Call(() => Clients.VectorStores.CreateVectorStoreAsync(creation, cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
             await thread.RecordCreatedAsync(RemoteObjectKind.VectorStore, store.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
             Log.VectorStoreCreated(_logger, store.Id, thread.Key.ToString());
             vectorStoreId = store.Id;
         }
 
-        VectorStoreFile added = await Call(() => _clients.VectorStores.AddFileToVectorStoreAsync(vectorStoreId, fileId, cancellationToken), cancellationToken)
+        VectorStoreFile added = await Call(() => Clients.VectorStores.AddFileToVectorStoreAsync(vectorStoreId, fileId, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
 
         // The search only finds what is indexed: wait for it, within a limit.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.FileIndexingTimeout);
+        deadline.CancelAfter(Options.FileIndexingTimeout);
         while (added.Status == VectorStoreFileStatus.InProgress && !deadline.IsCancellationRequested)
         {
             await Task.Delay(s_indexingPoll, deadline.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            added = await Call(() => _clients.VectorStores.GetVectorStoreFileAsync(vectorStoreId, fileId, cancellationToken), cancellationToken)
+            added = await Call(() => Clients.VectorStores.GetVectorStoreFileAsync(vectorStoreId, fileId, cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
         }
 
@@ -120,9 +92,4 @@ public sealed partial class ResponsesBackend : IAssistantBackend
             throw new AssistantFailureException(FailureKind.Rejected, $"File {fileId} was not indexed: {added.Status} {added.LastError?.Message}");
         }
     }
-
-    // Runs an SDK call, translating its failures for the user.
-    private static Task<T> Call<T>(Func<Task<System.ClientModel.ClientResult<T>>> call, CancellationToken cancellationToken) =>
-        FailureMapping.CallAsync(call, cancellationToken);
-
 }
