@@ -22,28 +22,25 @@ public sealed partial class ResponsesBackend
     /// <summary>Sends the request with compaction (or, once rejected, truncation) and returns its event stream.</summary>
     private async Task<SseEventReader<ResponseStreamEvent>> OpenStreamAsync(CreateResponseOptions options, CancellationToken cancellationToken)
     {
-        var threshold = CompactionRejected ? 0 : Options.CompactThreshold;
-        try
+        var threshold = Options.CompactThreshold;
+        if (threshold > 0 && !CompactionRejected)
         {
-            using var content = ResponseRequestBody.Create(options, threshold);
-            return await ResponseEventParser.OpenAsync(Clients.Responses, content, Options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AssistantFailureException e) when (threshold > 0 && RejectsContextManagement(e))
-        {
-            if (Interlocked.Exchange(ref _compactionRejected, 1) == 0)
-                Log.CompactionUnsupported(_logger, Options.Endpoint ?? DefaultEndpoint);
+            try
+            {
+                using var content = ResponseRequestBody.Create(options, threshold);
+                return await ResponseEventParser.OpenAsync(Clients.Responses, content, Options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AssistantFailureException e) when (RejectsContextManagement(e))
+            {
+                if (Interlocked.Exchange(ref _compactionRejected, 1) == 0)
+                    Log.CompactionUnsupported(_logger, Options.Endpoint ?? DefaultEndpoint);
+            }
         }
 
-        options.TruncationMode = ResponseTruncationMode.Auto;
-        using var truncated = ResponseRequestBody.Create(options, compactThreshold: 0);
-        return await ResponseEventParser.OpenAsync(Clients.Responses, truncated, Options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
-    }
-
-    // What the request asks of the conversation's length: nothing here while compaction works (the body adds it).
-    private void LimitContext(CreateResponseOptions options)
-    {
-        if (Options.CompactThreshold > 0 && CompactionRejected)
+        if (threshold > 0)
             options.TruncationMode = ResponseTruncationMode.Auto;
+        using var body = ResponseRequestBody.Create(options, compactThreshold: 0);
+        return await ResponseEventParser.OpenAsync(Clients.Responses, body, Options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     // A 400 naming the parameter ("Unknown parameter: 'context_management'."), as a server without compaction answers.

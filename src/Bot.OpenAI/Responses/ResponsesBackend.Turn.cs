@@ -88,7 +88,6 @@ public sealed partial class ResponsesBackend
             StreamingEnabled = true,
             ConversationOptions = new ResponseConversationOptions(conversationId),
         };
-        LimitContext(options);
 
         if (Options.Tools.CodeInterpreter)
         {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Bot.Core.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -80,7 +81,7 @@ internal sealed partial class HttpToolsOptionsValidator(IConfiguration configura
             return "missing.";
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             return $"'{url}' is not an absolute https URL.";
-        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+        if (!LoopbackHttp.IsAllowed(uri))
             return $"'{url}' must use https (plain http is allowed only for loopback addresses).";
         if (uri.UserInfo.Length > 0)
             return "must not carry credentials; put them in Headers (with ${env:NAME}).";
