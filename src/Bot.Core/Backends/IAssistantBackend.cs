@@ -1,4 +1,5 @@
 using Bot.Core.Attachments;
+using Bot.Core.Tools.Approvals;
 
 namespace Bot.Core.Backends;
 
@@ -41,4 +42,12 @@ public interface IAssistantBackend
 /// <param name="Thread">The conversation's remote state.</param>
 /// <param name="Text">The user's text (several coalesced messages, with author names where needed).</param>
 /// <param name="Files">Attachments uploaded for this turn.</param>
-public sealed record TurnRequest(RemoteThread Thread, string Text, IReadOnlyList<UploadedFile> Files);
+/// <param name="Approver">
+/// Asks the person who started the turn before a remote tool that requires approval runs; none given = every such call
+/// is denied as unavailable.
+/// </param>
+public sealed record TurnRequest(RemoteThread Thread, string Text, IReadOnlyList<UploadedFile> Files, IToolApprover? Approver = null)
+{
+    /// <summary>The approver to ask (never null).</summary>
+    public IToolApprover Approvals => Approver ?? IToolApprover.None;
+}

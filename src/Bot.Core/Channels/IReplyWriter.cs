@@ -1,4 +1,5 @@
 using Bot.Core.Replies;
+using Bot.Core.Tools.Approvals;
 
 namespace Bot.Core.Channels;
 
@@ -30,6 +31,18 @@ public interface IReplyWriter
 
     /// <summary>Shows or clears (null) the status the presenter puts apart from the text (<see cref="ReplyPresentation.Status"/>).</summary>
     Task ShowStatusAsync(ToolStatus? status, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>Whether this channel can put a yes/no question to the person who asked (buttons, a card, a y/n prompt).</summary>
+    bool CanAskApproval => false;
+
+    /// <summary>
+    /// Shows <paramref name="prompt"/> with Approve and Deny, each carrying <see cref="ApprovalPrompt.Id"/>; a click goes to
+    /// <see cref="IApprovalAnswers"/>. Called only when <see cref="CanAskApproval"/>.
+    /// </summary>
+    Task AskApprovalAsync(ApprovalPrompt prompt, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>Replaces the question's buttons with its outcome (<see cref="ApprovalTexts.Outcome"/>). Best effort.</summary>
+    Task SettleApprovalAsync(ApprovalPrompt prompt, ApprovalDecision decision, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <summary>
     /// Called once when the reply is complete, after its final text and files were delivered, with the final state, so

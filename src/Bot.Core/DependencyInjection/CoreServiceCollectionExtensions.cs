@@ -4,6 +4,7 @@ using Bot.Core.Channels;
 using Bot.Core.Configuration;
 using Bot.Core.Conversations;
 using Bot.Core.Tools;
+using Bot.Core.Tools.Approvals;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +32,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ChannelRegistry>();
         services.TryAddSingleton<ChannelStartup>();
         services.TryAddSingleton<FunctionToolRegistry>();
+        services.TryAddSingleton<ApprovalBroker>();
+        services.TryAddSingleton<IApprovalAnswers>(sp => sp.GetRequiredService<ApprovalBroker>());
         services.AddHttpTools(configuration);
         services.TryAddSingleton(sp =>
         {
