@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
 using Bot.Core.Infrastructure;

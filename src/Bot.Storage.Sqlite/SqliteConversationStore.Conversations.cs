@@ -32,11 +32,11 @@ public sealed partial class SqliteConversationStore
             if (found is not null)
                 return found;
 
-            var insert = WriterCommand(StoreSql.InsertConversation, null);
-            insert.Parameters.AddValue("$channel", key.Channel);
-            insert.Parameters.AddValue("$chat_conversation_id", key.ConversationId);
-            insert.Parameters.AddValue("$backend_kind", backendKind);
-            insert.Parameters.AddValue("$now", now);
+            var insert = WriterCommand(StoreSql.InsertConversation, null,
+                ("$channel", key.Channel),
+                ("$chat_conversation_id", key.ConversationId),
+                ("$backend_kind", backendKind),
+                ("$now", now));
             using var reader = insert.ExecuteReader();
             reader.Read();
             return ReadConversation(reader);
@@ -48,10 +48,10 @@ public sealed partial class SqliteConversationStore
         CancellationToken cancellationToken = default) =>
         WriteAsync(_ =>
         {
-            var command = WriterCommand(StoreSql.SetRemoteIds, null);
-            command.Parameters.AddValue("$id", conversationId);
-            command.Parameters.AddValue("$remote_conversation_id", remoteConversationId);
-            command.Parameters.AddValue("$vector_store_id", vectorStoreId);
+            var command = WriterCommand(StoreSql.SetRemoteIds, null,
+                ("$id", conversationId),
+                ("$remote_conversation_id", remoteConversationId),
+                ("$vector_store_id", vectorStoreId));
             ThrowIfNoConversation(command.ExecuteNonQuery(), conversationId);
             return true;
         }, inTransaction: false, cancellationToken);
@@ -67,9 +67,7 @@ public sealed partial class SqliteConversationStore
     // Runs an update of one conversation row that takes its id and a time (archive, touch); it must exist.
     private void UpdateConversation(string sql, long conversationId, DateTimeOffset now, SqliteTransaction? transaction)
     {
-        var command = WriterCommand(sql, transaction);
-        command.Parameters.AddValue("$id", conversationId);
-        command.Parameters.AddValue("$now", now);
+        var command = WriterCommand(sql, transaction, ("$id", conversationId), ("$now", now));
         ThrowIfNoConversation(command.ExecuteNonQuery(), conversationId);
     }
 
@@ -77,9 +75,7 @@ public sealed partial class SqliteConversationStore
     {
         ArgumentException.ThrowIfNullOrEmpty(key.Channel, nameof(key));
         ArgumentException.ThrowIfNullOrEmpty(key.ConversationId, nameof(key));
-        command.Parameters.AddValue("$channel", key.Channel);
-        command.Parameters.AddValue("$chat_conversation_id", key.ConversationId);
-        using var reader = command.ExecuteReader();
+        using var reader = command.Bind(("$channel", key.Channel), ("$chat_conversation_id", key.ConversationId)).ExecuteReader();
         return reader.Read() ? ReadConversation(reader) : null;
     }
 

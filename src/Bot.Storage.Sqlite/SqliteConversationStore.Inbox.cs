@@ -17,20 +17,19 @@ public sealed partial class SqliteConversationStore
         var attachments = SqliteValues.ToJson(message.Attachments ?? []);
         return WriteAsync<long?>(_ =>
         {
-            var command = WriterCommand(StoreSql.AcceptMessage, null);
-            var parameters = command.Parameters;
-            parameters.AddValue("$channel", message.Conversation.Channel);
-            parameters.AddValue("$chat_conversation_id", message.Conversation.ConversationId);
-            parameters.AddValue("$message_id", message.MessageId);
-            parameters.AddValue("$author_id", message.Author.Id);
-            parameters.AddValue("$author_name", message.Author.DisplayName);
-            parameters.AddValue("$text", message.Text);
-            parameters.AddValue("$attachments", attachments);
-            parameters.AddValue("$reply_address", message.ReplyAddress);
-            parameters.AddValue("$is_shared", message.IsShared);
-            parameters.AddValue("$received_at_ms", message.ReceivedAt);
-            parameters.AddValue("$now", now);
-            parameters.AddValue("$status", nameof(InboxStatus.Accepted));
+            var command = WriterCommand(StoreSql.AcceptMessage, null,
+                ("$channel", message.Conversation.Channel),
+                ("$chat_conversation_id", message.Conversation.ConversationId),
+                ("$message_id", message.MessageId),
+                ("$author_id", message.Author.Id),
+                ("$author_name", message.Author.DisplayName),
+                ("$text", message.Text),
+                ("$attachments", attachments),
+                ("$reply_address", message.ReplyAddress),
+                ("$is_shared", message.IsShared),
+                ("$received_at_ms", message.ReceivedAt),
+                ("$now", now),
+                ("$status", nameof(InboxStatus.Accepted)));
             // A duplicate inserts nothing and so returns no row.
             return command.ExecuteScalar() is long id ? id : null;
         }, inTransaction: false, cancellationToken);
@@ -47,10 +46,10 @@ public sealed partial class SqliteConversationStore
         var finished = status is not (InboxStatus.Accepted or InboxStatus.Processing);
         return WriteAsync(_ =>
         {
-            var command = WriterCommand(finished ? StoreSql.FinishInboxMessages : StoreSql.SetInboxStatus, null);
-            command.Parameters.AddValue("$ids", ids);
-            command.Parameters.AddValue("$status", status.ToString());
-            command.Parameters.AddValue("$now", now);
+            var command = WriterCommand(finished ? StoreSql.FinishInboxMessages : StoreSql.SetInboxStatus, null,
+                ("$ids", ids),
+                ("$status", status.ToString()),
+                ("$now", now));
             return command.ExecuteNonQuery();
         }, inTransaction: false, cancellationToken);
     }
@@ -61,8 +60,7 @@ public sealed partial class SqliteConversationStore
         ArgumentException.ThrowIfNullOrEmpty(channel);
         return ReadAsync<IReadOnlyList<InboxRecord>>(connection =>
         {
-            using var command = ReaderCommand(connection, StoreSql.SelectUnfinishedInbox);
-            command.Parameters.AddValue("$channel", channel);
+            using var command = ReaderCommand(connection, StoreSql.SelectUnfinishedInbox, ("$channel", channel));
             using var reader = command.ExecuteReader();
             var records = new List<InboxRecord>();
             while (reader.Read())

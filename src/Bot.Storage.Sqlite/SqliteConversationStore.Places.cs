@@ -12,9 +12,7 @@ public sealed partial class SqliteConversationStore
         ArgumentException.ThrowIfNullOrEmpty(placeId);
         return ReadAsync(connection =>
         {
-            using var command = ReaderCommand(connection, StoreSql.SelectPlaceFollowed);
-            command.Parameters.AddValue("$channel", channel);
-            command.Parameters.AddValue("$place_id", placeId);
+            using var command = ReaderCommand(connection, StoreSql.SelectPlaceFollowed, ("$channel", channel), ("$place_id", placeId));
             return command.ExecuteScalar() is not null;
         }, cancellationToken);
     }
@@ -27,10 +25,7 @@ public sealed partial class SqliteConversationStore
         var now = Now;
         return WriteAsync(_ =>
         {
-            var command = WriterCommand(StoreSql.FollowPlace, null);
-            command.Parameters.AddValue("$channel", channel);
-            command.Parameters.AddValue("$place_id", placeId);
-            command.Parameters.AddValue("$now", now);
+            var command = WriterCommand(StoreSql.FollowPlace, null, ("$channel", channel), ("$place_id", placeId), ("$now", now));
             return command.ExecuteNonQuery();
         }, inTransaction: false, cancellationToken);
     }
@@ -41,8 +36,7 @@ public sealed partial class SqliteConversationStore
         ArgumentException.ThrowIfNullOrEmpty(visitorId);
         return ReadAsync(connection =>
         {
-            using var command = ReaderCommand(connection, StoreSql.SelectCurrentThread);
-            command.Parameters.AddValue("$visitor_id", visitorId);
+            using var command = ReaderCommand(connection, StoreSql.SelectCurrentThread, ("$visitor_id", visitorId));
             return command.ExecuteScalar() as string;
         }, cancellationToken);
     }
@@ -55,10 +49,10 @@ public sealed partial class SqliteConversationStore
         var now = Now;
         return WriteAsync(_ =>
         {
-            var command = WriterCommand(StoreSql.SetCurrentThread, null);
-            command.Parameters.AddValue("$visitor_id", visitorId);
-            command.Parameters.AddValue("$thread_id", threadId);
-            command.Parameters.AddValue("$now", now);
+            var command = WriterCommand(StoreSql.SetCurrentThread, null,
+                ("$visitor_id", visitorId),
+                ("$thread_id", threadId),
+                ("$now", now));
             return command.ExecuteNonQuery();
         }, inTransaction: false, cancellationToken);
     }
@@ -87,10 +81,7 @@ public sealed partial class SqliteConversationStore
         var now = Now;
         return WriteAsync(_ =>
         {
-            var command = WriterCommand(StoreSql.SetThreadOwner, null);
-            command.Parameters.AddValue("$thread_id", threadId);
-            command.Parameters.AddValue("$visitor_id", visitorId);
-            command.Parameters.AddValue("$now", now);
+            var command = WriterCommand(StoreSql.SetThreadOwner, null, ("$thread_id", threadId), ("$visitor_id", visitorId), ("$now", now));
             return command.ExecuteNonQuery();
         }, inTransaction: false, cancellationToken);
     }

@@ -26,10 +26,7 @@ public sealed partial class SqliteConversationStore
         var now = Now;
         return await WriteAsync(_ =>
         {
-            var add = WriterCommand(StoreSql.AddSecret, null);
-            add.Parameters.AddValue("$name", name);
-            add.Parameters.AddValue("$value", value);
-            add.Parameters.AddValue("$now", now);
+            var add = WriterCommand(StoreSql.AddSecret, null, ("$name", name), ("$value", value), ("$now", now));
             add.ExecuteNonQuery();
             // Read back: another process may have stored its own a moment ago, and that one is kept.
             return SelectSecret(WriterCommand(StoreSql.SelectSecret, null), name)
@@ -55,11 +52,11 @@ public sealed partial class SqliteConversationStore
         var now = Now;
         return WriteAsync(_ =>
         {
-            var command = WriterCommand(StoreSql.SaveProvisionedAssistant, null);
-            command.Parameters.AddValue("$backend_kind", assistant.BackendKind);
-            command.Parameters.AddValue("$assistant_id", assistant.AssistantId);
-            command.Parameters.AddValue("$settings_hash", assistant.SettingsHash);
-            command.Parameters.AddValue("$now", now);
+            var command = WriterCommand(StoreSql.SaveProvisionedAssistant, null,
+                ("$backend_kind", assistant.BackendKind),
+                ("$assistant_id", assistant.AssistantId),
+                ("$settings_hash", assistant.SettingsHash),
+                ("$now", now));
             return command.ExecuteNonQuery();
         }, inTransaction: false, cancellationToken);
     }
@@ -71,16 +68,15 @@ public sealed partial class SqliteConversationStore
         ArgumentException.ThrowIfNullOrEmpty(assistantId);
         return WriteAsync(_ =>
         {
-            var command = WriterCommand(StoreSql.ForgetProvisionedAssistant, null);
-            command.Parameters.AddValue("$backend_kind", backendKind);
-            command.Parameters.AddValue("$assistant_id", assistantId);
+            var command = WriterCommand(StoreSql.ForgetProvisionedAssistant, null,
+                ("$backend_kind", backendKind),
+                ("$assistant_id", assistantId));
             return command.ExecuteNonQuery();
         }, inTransaction: false, cancellationToken);
     }
 
     private static byte[]? SelectSecret(SqliteCommand command, string name)
     {
-        command.Parameters.AddValue("$name", name);
-        return command.ExecuteScalar() as byte[];
+        return command.Bind(("$name", name)).ExecuteScalar() as byte[];
     }
 }

@@ -18,14 +18,13 @@ public sealed partial class SqliteConversationStore
         var now = Now;
         return WriteAsync(_ =>
         {
-            var command = WriterCommand(StoreSql.InsertRemoteObject, null);
-            var parameters = command.Parameters;
-            parameters.AddValue("$conversation_id", conversationId);
-            parameters.AddValue("$kind", remoteObject.Kind.ToString());
-            parameters.AddValue("$remote_id", remoteObject.RemoteId);
-            parameters.AddValue("$label", remoteObject.Label);
-            parameters.AddValue("$purpose", remoteObject.Purpose);
-            parameters.AddValue("$now", now);
+            var command = WriterCommand(StoreSql.InsertRemoteObject, null,
+                ("$conversation_id", conversationId),
+                ("$kind", remoteObject.Kind.ToString()),
+                ("$remote_id", remoteObject.RemoteId),
+                ("$label", remoteObject.Label),
+                ("$purpose", remoteObject.Purpose),
+                ("$now", now));
             return command.ExecuteNonQuery();
         }, inTransaction: false, cancellationToken);
     }
@@ -35,8 +34,7 @@ public sealed partial class SqliteConversationStore
         CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<RemoteObjectRecord>>(connection =>
         {
-            using var command = ReaderCommand(connection, StoreSql.SelectLiveRemoteObjects);
-            command.Parameters.AddValue("$conversation_id", conversationId);
+            using var command = ReaderCommand(connection, StoreSql.SelectLiveRemoteObjects, ("$conversation_id", conversationId));
             return ReadRemoteObjects(command);
         }, cancellationToken);
 
@@ -47,10 +45,10 @@ public sealed partial class SqliteConversationStore
         ArgumentException.ThrowIfNullOrEmpty(remoteId);
         return WriteAsync(_ =>
         {
-            var command = WriterCommand(StoreSql.MarkRemoteObjectDeleted, null);
-            command.Parameters.AddValue("$kind", kind.ToString());
-            command.Parameters.AddValue("$remote_id", remoteId);
-            command.Parameters.AddValue("$now", now);
+            var command = WriterCommand(StoreSql.MarkRemoteObjectDeleted, null,
+                ("$kind", kind.ToString()),
+                ("$remote_id", remoteId),
+                ("$now", now));
             return command.ExecuteNonQuery();
         }, inTransaction: false, cancellationToken);
     }
@@ -61,10 +59,10 @@ public sealed partial class SqliteConversationStore
         WriteAsync<IReadOnlyList<RemoteObjectRecord>>(transaction =>
         {
             UpdateConversation(StoreSql.ArchiveConversation, conversationId, now, transaction);
-            var request = WriterCommand(StoreSql.RequestRemoteDeletion, transaction);
-            request.Parameters.AddValue("$conversation_id", conversationId);
-            request.Parameters.AddValue("$now", now);
-            request.Parameters.AddValue("$retry_at", retryAt);
+            var request = WriterCommand(StoreSql.RequestRemoteDeletion, transaction,
+                ("$conversation_id", conversationId),
+                ("$now", now),
+                ("$retry_at", retryAt));
             return ReadRemoteObjects(request);
         }, inTransaction: true, cancellationToken);
 
@@ -76,9 +74,7 @@ public sealed partial class SqliteConversationStore
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         return WriteAsync<IReadOnlyList<RemoteDeletion>>(transaction =>
         {
-            var select = WriterCommand(StoreSql.SelectDueDeletions, transaction);
-            select.Parameters.AddValue("$now", now);
-            select.Parameters.AddValue("$limit", limit);
+            var select = WriterCommand(StoreSql.SelectDueDeletions, transaction, ("$now", now), ("$limit", limit));
             var due = new List<(long Id, RemoteDeletion Deletion)>();
             using (var reader = select.ExecuteReader())
             {
@@ -92,10 +88,10 @@ public sealed partial class SqliteConversationStore
 
             foreach (var (id, deletion) in due)
             {
-                var claim = WriterCommand(StoreSql.ClaimDeletion, transaction);
-                claim.Parameters.AddValue("$id", id);
-                claim.Parameters.AddValue("$attempt", deletion.Attempt);
-                claim.Parameters.AddValue("$next_at", deletion.NextAttemptAt);
+                var claim = WriterCommand(StoreSql.ClaimDeletion, transaction,
+                    ("$id", id),
+                    ("$attempt", deletion.Attempt),
+                    ("$next_at", deletion.NextAttemptAt));
                 claim.ExecuteNonQuery();
             }
 

@@ -17,17 +17,17 @@ public sealed partial class SqliteConversationStore
         {
             UpdateConversation(StoreSql.TouchConversation, conversationId, now, transaction);
 
-            var insert = WriterCommand(StoreSql.InsertTurn, transaction);
-            insert.Parameters.AddValue("$conversation_id", conversationId);
-            insert.Parameters.AddValue("$status", nameof(TurnStatus.Running));
-            insert.Parameters.AddValue("$now", now);
+            var insert = WriterCommand(StoreSql.InsertTurn, transaction,
+                ("$conversation_id", conversationId),
+                ("$status", nameof(TurnStatus.Running)),
+                ("$now", now));
             var turnId = (long)insert.ExecuteScalar()!;
 
-            var move = WriterCommand(StoreSql.MoveInboxIntoTurn, transaction);
-            move.Parameters.AddValue("$ids", ids);
-            move.Parameters.AddValue("$status", nameof(InboxStatus.Processing));
-            move.Parameters.AddValue("$turn_id", turnId);
-            move.Parameters.AddValue("$now", now);
+            var move = WriterCommand(StoreSql.MoveInboxIntoTurn, transaction,
+                ("$ids", ids),
+                ("$status", nameof(InboxStatus.Processing)),
+                ("$turn_id", turnId),
+                ("$now", now));
             move.ExecuteNonQuery();
             return turnId;
         }, inTransaction: true, cancellationToken);
@@ -41,23 +41,22 @@ public sealed partial class SqliteConversationStore
         var responseIds = SqliteValues.ToJson(outcome.ResponseIds ?? []);
         return WriteAsync(transaction =>
         {
-            var finish = WriterCommand(StoreSql.FinishTurn, transaction);
-            var parameters = finish.Parameters;
-            parameters.AddValue("$id", turnId);
-            parameters.AddValue("$status", outcome.Status.ToString());
-            parameters.AddValue("$first_token_at_ms", outcome.FirstTokenAt);
-            parameters.AddValue("$finished_at_ms", outcome.FinishedAt);
-            parameters.AddValue("$response_ids", responseIds);
-            parameters.AddValue("$input_tokens", outcome.Usage.InputTokens);
-            parameters.AddValue("$output_tokens", outcome.Usage.OutputTokens);
-            parameters.AddValue("$error", outcome.Error);
+            var finish = WriterCommand(StoreSql.FinishTurn, transaction,
+                ("$id", turnId),
+                ("$status", outcome.Status.ToString()),
+                ("$first_token_at_ms", outcome.FirstTokenAt),
+                ("$finished_at_ms", outcome.FinishedAt),
+                ("$response_ids", responseIds),
+                ("$input_tokens", outcome.Usage.InputTokens),
+                ("$output_tokens", outcome.Usage.OutputTokens),
+                ("$error", outcome.Error));
             if (finish.ExecuteNonQuery() == 0)
                 throw new InvalidOperationException($"The store has no turn with id {turnId}.");
 
-            var inbox = WriterCommand(StoreSql.SetInboxStatusOfTurn, transaction);
-            inbox.Parameters.AddValue("$status", inboxStatus.ToString());
-            inbox.Parameters.AddValue("$now", outcome.FinishedAt);
-            inbox.Parameters.AddValue("$turn_id", turnId);
+            var inbox = WriterCommand(StoreSql.SetInboxStatusOfTurn, transaction,
+                ("$status", inboxStatus.ToString()),
+                ("$now", outcome.FinishedAt),
+                ("$turn_id", turnId));
             return inbox.ExecuteNonQuery();
         }, inTransaction: true, cancellationToken);
     }

@@ -234,8 +234,11 @@ public sealed partial class SqliteConversationStore : IConversationStore, IFollo
         }
     }
 
-    /// <summary>A prepared command of the writer connection, parameters cleared. Only call inside <see cref="WriteAsync"/>.</summary>
-    private SqliteCommand WriterCommand(string sql, SqliteTransaction? transaction)
+    /// <summary>
+    /// A prepared command of the writer connection with <paramref name="values"/> as its only parameters. Only call inside
+    /// <see cref="WriteAsync"/>.
+    /// </summary>
+    private SqliteCommand WriterCommand(string sql, SqliteTransaction? transaction, params ReadOnlySpan<(string Name, object? Value)> values)
     {
         if (!_writerCommands.TryGetValue(sql, out var command))
         {
@@ -246,7 +249,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IFollo
 
         command.Transaction = transaction;
         command.Parameters.Clear();
-        return command;
+        return command.Bind(values);
     }
 
     /// <summary>Runs a read on a pooled connection of its own.</summary>
@@ -264,17 +267,16 @@ public sealed partial class SqliteConversationStore : IConversationStore, IFollo
         where T : class =>
         ReadAsync(connection =>
         {
-            using var command = ReaderCommand(connection, sql);
-            command.Parameters.AddValue(parameter, key);
+            using var command = ReaderCommand(connection, sql, (parameter, key));
             using var reader = command.ExecuteReader();
             return reader.Read() ? map(reader) : null;
         }, cancellationToken);
 
-    private static SqliteCommand ReaderCommand(SqliteConnection connection, string sql)
+    private static SqliteCommand ReaderCommand(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> values)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        return command;
+        return command.Bind(values);
     }
 
     private DateTimeOffset Now => _timeProvider.GetUtcNow();

@@ -12,11 +12,18 @@ internal static class SqliteValues
 
     public static DateTimeOffset FromUnixMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
 
-    public static void AddValue(this SqliteParameterCollection parameters, string name, object? value) =>
-        parameters.AddWithValue(name, value ?? DBNull.Value);
-
-    public static void AddValue(this SqliteParameterCollection parameters, string name, DateTimeOffset? value) =>
-        parameters.AddWithValue(name, value is { } time ? ToUnixMs(time) : DBNull.Value);
+    /// <summary>Adds named parameters: null as NULL, times as unix milliseconds, everything else as it is.</summary>
+    public static SqliteCommand Bind(this SqliteCommand command, params ReadOnlySpan<(string Name, object? Value)> values)
+    {
+        foreach (var (name, value) in values)
+            command.Parameters.AddWithValue(name, value switch
+            {
+                null => DBNull.Value,
+                DateTimeOffset time => ToUnixMs(time),
+                _ => value,
+            });
+        return command;
+    }
 
     public static string? GetStringOrNull(this SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using Bot.Teams.Adapter;
 using Bot.Teams.Auth;
 using Bot.Teams.Connector;

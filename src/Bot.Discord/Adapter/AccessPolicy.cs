@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text.Json;
 
 namespace Bot.Discord.Adapter;
 

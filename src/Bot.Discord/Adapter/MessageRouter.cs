@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bot.Core.Conversations;
 using Bot.Core.Storage;

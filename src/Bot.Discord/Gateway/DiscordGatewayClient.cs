@@ -1,6 +1,4 @@
 using System.Net.WebSockets;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Bot.Core.Net;
 using Bot.Discord.Rest;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Bot.Discord.Gateway;
 
 /// <summary>A dispatch (op 0) from the gateway: its event name and data.</summary>

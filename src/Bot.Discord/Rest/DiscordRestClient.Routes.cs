@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Bot.Discord.Rest;
 
 /// <summary>The routes the bot uses.</summary>

@@ -4,9 +4,6 @@ using OpenAI.Assistants;
 
 namespace Bot.OpenAI.Assistants;
 
-/// <summary>A function call the run waits for.</summary>
-internal sealed record PendingCall(string CallId, string FunctionName, string Arguments);
-
 /// <summary>
 /// Translates the events of one run stream (the first one, or one after submitted tool outputs; openai.md §3) into
 /// assistant events, straight from each event's type and UTF-8 data as <see cref="SseEventReader{T}"/> hands them

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bot.Core.Conversations;
 
 namespace Bot.Teams.Adapter;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Bot.Core.Conversations;
 using Bot.Core.Infrastructure;
 using Bot.Teams.Connector;

@@ -1,4 +1,3 @@
-using Bot.Core.Channels;
 using Bot.Core.Conversations;
 using Bot.Teams.Connector;
 using Bot.Teams.Replies;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bot.Core.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Bot.Core.Net;
 using Bot.Teams.Auth;
 using Microsoft.Extensions.DependencyInjection;

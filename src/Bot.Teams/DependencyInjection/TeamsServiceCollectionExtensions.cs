@@ -1,4 +1,3 @@
-using Bot.Core.Channels;
 using Bot.Core.DependencyInjection;
 using Bot.Teams.Adapter;
 using Bot.Teams.Auth;

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Bot.Core.Channels;
 using Bot.Core.Replies;
 using Bot.Teams.Adapter;
 using Bot.Teams.Connector;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Bot.Teams.Adapter;
 using Bot.Teams.Connector;
 
