@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Bot.Core.Infrastructure;
 
 namespace Bot.Benchmarks;
 
@@ -20,6 +21,8 @@ internal static class ScenarioChild
     /// <summary>The child's side: <c>scenario load --mode streaming --n 200 [options]</c>, <c>scenario length [options]</c> or <c>scenario {channel} [options]</c>.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
+        // The bot's process as the host starts it (src/Bot.Host/Program.cs), before the first socket.
+        RuntimeTuning.PreferInlineSocketCompletions();
         var mode = ClientMode.Streaming;
         var load = 1;
         var rest = new List<string>();

@@ -17,6 +17,10 @@ internal static class SelfProcess
             UseShellExecute = false,
         };
 
+        // Each child decides for itself: a scenario tunes the runtime as the host does (RuntimeTuning), the fake keeps
+        // the runtime's defaults.
+        info.Environment.Remove(Bot.Core.Infrastructure.RuntimeTuning.InlineSocketCompletions);
+
         // Started as `dotnet Bot.Benchmarks.dll`: the child needs the dll again.
         if (Path.GetFileNameWithoutExtension(path).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
             info.ArgumentList.Add(typeof(SelfProcess).Assembly.Location);

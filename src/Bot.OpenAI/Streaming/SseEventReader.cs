@@ -25,6 +25,8 @@ internal sealed class SseEventReader<T> : IAsyncDisposable
     private readonly PipelineResponse _response;
     private readonly CancellationTokenSource _idle;
     private readonly TimeSpan _idleTimeout;
+    private readonly long _rearmAfterMs;
+    private long _armedAtMs;
     private readonly CancellationToken _cancellationToken;
     private readonly SseEventParser<T> _parse;
     private readonly IAsyncEnumerator<SseItem<Frame>> _events;
@@ -35,7 +37,9 @@ internal sealed class SseEventReader<T> : IAsyncDisposable
         _response = response;
         _parse = parse;
         _idle = idle;
-        _idleTimeout = idleTimeout;
+        _idleTimeout = idleTimeout + Slack(idleTimeout);
+        _rearmAfterMs = (long)Slack(idleTimeout).TotalMilliseconds;
+        _armedAtMs = Environment.TickCount64 - _rearmAfterMs; // the first event re-arms
         _cancellationToken = cancellationToken;
         var body = response.ContentStream ?? Stream.Null;
         _events = SseParser.Create(body, ParseFrame).EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
@@ -51,7 +55,7 @@ internal sealed class SseEventReader<T> : IAsyncDisposable
     /// Sends the request through <paramref name="send"/> (a protocol method of an SDK client, given the request
     /// options to pass on) and returns once the response headers arrived; HTTP errors throw here, after the
     /// pipeline's retries. No more than <paramref name="idleTimeout"/> may pass before the headers, nor later
-    /// between two events.
+    /// between two events (give or take a slack of an eighth of it, at most a second, which is only ever added).
     /// </summary>
     public static async Task<SseEventReader<T>> OpenAsync(Func<RequestOptions, Task<ClientResult>> send, SseEventParser<T> parse,
         TimeSpan idleTimeout, CancellationToken cancellationToken)
@@ -59,7 +63,7 @@ internal sealed class SseEventReader<T> : IAsyncDisposable
         // One timer per stream, re-armed per event. The pipeline's own network timeout would add a linked
         // token source for every read of the body (a tenth of the allocations under load).
         var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        idle.CancelAfter(idleTimeout);
+        idle.CancelAfter(idleTimeout + Slack(idleTimeout));
         try
         {
             var request = new RequestOptions { BufferResponse = false, CancellationToken = idle.Token };
@@ -83,7 +87,16 @@ internal sealed class SseEventReader<T> : IAsyncDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> MoveNextAsync()
     {
-        _idle.CancelAfter(_idleTimeout);
+        // Re-arming a timer takes a lock on the runtime's timer queue; at tens of thousands of events a second that adds
+        // up, so the timer runs a little long (the slack) and is re-armed only once the slack has passed. It still never
+        // fires sooner than the idle timeout after the last event, and at most the slack later.
+        var now = Environment.TickCount64;
+        if (now - _armedAtMs >= _rearmAfterMs)
+        {
+            _armedAtMs = now;
+            _idle.CancelAfter(_idleTimeout);
+        }
+
         try
         {
             if (!await _events.MoveNextAsync().ConfigureAwait(false) || _events.Current.Data.IsEnd)
@@ -104,6 +117,10 @@ internal sealed class SseEventReader<T> : IAsyncDisposable
         _response.Dispose();
         _idle.Dispose();
     }
+
+    // An eighth of the timeout, at most a second.
+    private static TimeSpan Slack(TimeSpan idleTimeout) =>
+        idleTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Min(idleTimeout.Ticks / 8, TimeSpan.TicksPerSecond));
 
     private Frame ParseFrame(string eventType, ReadOnlySpan<byte> data) =>
         data.SequenceEqual("[DONE]"u8) ? new Frame(default!, IsEnd: true) : new Frame(_parse(eventType, data), IsEnd: false);
