@@ -68,7 +68,7 @@ public sealed class ApprovalButtonTests
 
         var response = await ClickAsync(bot, question, approve: true, Alice, Interactions.MemberPermissions);
 
-        Assert.Equal(ApprovalDecision.Approved, await decision);
+        Assert.Equal(ApprovalDecision.Approved, await Decided(decision));
         Assert.Equal(7, response.CallbackType);
         Assert.Empty(question.Components);
         Assert.EndsWith("\n```\nApproved.", question.Content, StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed class ApprovalButtonTests
         Assert.Equal(2, question.Components[0]!["components"]!.AsArray().Count);
 
         Assert.Equal(7, (await ClickAsync(bot, question, approve: false, Alice, Interactions.MemberPermissions)).CallbackType);
-        Assert.Equal(ApprovalDecision.Denied, await decision);
+        Assert.Equal(ApprovalDecision.Denied, await Decided(decision));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class ApprovalButtonTests
 
         Assert.Equal(7, (await ClickAsync(bot, question, approve: false, Carol, Interactions.ModeratorPermissions)).CallbackType);
 
-        Assert.Equal(ApprovalDecision.Denied, await decision);
+        Assert.Equal(ApprovalDecision.Denied, await Decided(decision));
         Assert.EndsWith("\nDenied.", question.Content, StringComparison.Ordinal);
     }
 
@@ -119,7 +119,7 @@ public sealed class ApprovalButtonTests
         await ClickAsync(bot, question, approve: true, Alice, Interactions.MemberPermissions);
         AssertRefused(await ClickAsync(bot, question, customId, Alice, Interactions.MemberPermissions), ApprovalAnswerResult.AlreadyAnswered);
 
-        Assert.Equal(ApprovalDecision.Approved, await decision);
+        Assert.Equal(ApprovalDecision.Approved, await Decided(decision));
         Assert.EndsWith("\nApproved.", question.Content, StringComparison.Ordinal);
     }
 
@@ -156,7 +156,7 @@ public sealed class ApprovalButtonTests
         AssertRefused(await ClickAsync(bot, question, customId, Alice, Interactions.MemberPermissions), ApprovalAnswerResult.Expired);
 
         Assert.Equal(7, (await ClickAsync(bot, question, approve: true, Alice, Interactions.MemberPermissions)).CallbackType);
-        Assert.Equal(ApprovalDecision.Approved, await decision);
+        Assert.Equal(ApprovalDecision.Approved, await Decided(decision));
     }
 
     [Fact]
@@ -206,6 +206,9 @@ public sealed class ApprovalButtonTests
 
     private static int EditsOf(DiscordHarness bot, FakeMessage message) =>
         bot.Discord.Requests.Count(r => r.Method == "PATCH" && r.Path.EndsWith("/" + message.Id, StringComparison.Ordinal));
+
+    // The click was handled before its response came back, so the decision is there; a missing one fails the test, not hangs it.
+    private static Task<ApprovalDecision> Decided(Task<ApprovalDecision> decision) => decision.WaitAsync(TimeSpan.FromSeconds(30));
 
     private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 }

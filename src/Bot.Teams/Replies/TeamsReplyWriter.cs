@@ -10,7 +10,7 @@ namespace Bot.Teams.Replies;
 /// A reply in a group chat or channel (and in a personal chat without streaming): the first text is sent, then the
 /// message is updated (PUT) at the paced cadence; generated images go inline, other files as a note.
 /// </summary>
-internal sealed class TeamsReplyWriter(ConnectorClient connector, ReplyAddress address, TeamsOptions options) : IReplyWriter
+internal sealed partial class TeamsReplyWriter(ConnectorClient connector, ReplyAddress address, TeamsOptions options) : IReplyWriter
 {
     public ChannelLimits Limits { get; } = new(options.MaxMessageCharacters, options.EditInterval, options.MaxInlineImageBytes);
 
