@@ -8,7 +8,8 @@ namespace Bot.Teams.Replies;
 
 /// <summary>
 /// A reply in a group chat or channel (and in a personal chat without streaming): the first text is sent, then the
-/// message is updated (PUT) at the paced cadence; generated images go inline, other files as a note.
+/// message is updated (PUT) at the paced cadence; generated images go inline, other files as a note. Approval questions
+/// are cards of their own (TeamsReplyWriter.Approvals.cs).
 /// </summary>
 internal sealed partial class TeamsReplyWriter(ConnectorClient connector, ReplyAddress address, TeamsOptions options) : IReplyWriter
 {
