@@ -61,6 +61,12 @@ public sealed class TeamsOptions
     /// <summary>Tenants whose activities the bot answers (conversation.tenantId / channelData.tenant.id). Empty = any tenant.</summary>
     public IList<string> AllowedTenantIds { get; } = [];
 
+    /// <summary>
+    /// Entra object ids (the <c>aadObjectId</c> of a Teams user, a GUID) of the people who may answer anyone's approval
+    /// question (Approve / Deny of a remote tool call); everyone else answers only their own. Empty = nobody.
+    /// </summary>
+    public IList<string> AdminUserIds { get; } = [];
+
     /// <summary>Hosts attachments may be downloaded from (exact names or <c>*.suffix</c>); the activity's serviceUrl host is always allowed.</summary>
     public IList<string> AttachmentHosts { get; } = [];
 

@@ -44,6 +44,7 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
         CheckHosts(errors, "Teams:AttachmentHosts", options.AttachmentHosts);
         CheckIds(errors, "Teams:AllowedCallers", "an app id", options.AllowedCallers);
         CheckIds(errors, "Teams:AllowedTenantIds", "a tenant id", options.AllowedTenantIds);
+        CheckIds(errors, "Teams:AdminUserIds", "an Entra object id", options.AdminUserIds);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

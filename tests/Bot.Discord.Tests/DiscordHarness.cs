@@ -50,6 +50,9 @@ internal sealed class DiscordHarness : IAsyncDisposable
 
     public SqliteConversationStore Store { get; private set; } = null!;
 
+    /// <summary>The running bot's services (the channel, the approval broker).</summary>
+    public IServiceProvider Services => _host.Services;
+
     public ListLogger<DiscordBotService> Log { get; } = new();
 
     /// <summary>The channel of the recorded mention.</summary>

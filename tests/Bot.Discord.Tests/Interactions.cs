@@ -44,7 +44,11 @@ internal static class Interactions
     }
 
     /// <summary>The recorded button click, on the Stop button of <paramref name="reply"/> in the harness's guild channel.</summary>
-    public static JsonObject StopClick(DiscordHarness bot, FakeMessage reply)
+    public static JsonObject StopClick(DiscordHarness bot, FakeMessage reply) =>
+        ButtonClick(bot, reply, reply.Components[0]!["components"]![0]!["custom_id"]!.GetValue<string>());
+
+    /// <summary>The recorded button click, on a button of <paramref name="reply"/> with this custom_id.</summary>
+    public static JsonObject ButtonClick(DiscordHarness bot, FakeMessage reply, string customId)
     {
         var click = bot.Discord.Fixture("interaction_create_button.json");
         click["id"] = bot.NextMessageId();
@@ -53,7 +57,7 @@ internal static class Interactions
         click["channel"]!["type"] = 0;
         click["channel"]!.AsObject().Remove("parent_id");
         click["message"]!["id"] = reply.Id;
-        click["data"]!["custom_id"] = reply.Components[0]!["components"]![0]!["custom_id"]!.GetValue<string>();
+        click["data"]!["custom_id"] = customId;
         return click;
     }
 

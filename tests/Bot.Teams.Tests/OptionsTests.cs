@@ -23,12 +23,13 @@ public sealed class OptionsTests
             ["Teams:AttachmentHosts:0"] = "*.sharepoint.*",
             ["Teams:AllowedCallers:0"] = "the bot service",
             ["Teams:AllowedTenantIds:0"] = "contoso|a:1",
+            ["Teams:AdminUserIds:0"] = "29:1kbOecyrymSn1FtrbJlQNF", // a Teams user id, not the Entra object id the key takes
         });
 
         foreach (var key in new[]
         {
             "Teams:AppPassword", "Teams:TenantId", "Teams:OpenIdMetadataUrl", "Teams:LoginEndpoint", "Teams:StreamInterval", "Teams:ServiceUrlHosts",
-            "Teams:AttachmentHosts", "Teams:AllowedCallers", "Teams:AllowedTenantIds",
+            "Teams:AttachmentHosts", "Teams:AllowedCallers", "Teams:AllowedTenantIds", "Teams:AdminUserIds",
         })
             Assert.Contains(errors, e => e.StartsWith(key, StringComparison.Ordinal));
     }

@@ -22,11 +22,13 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
     private readonly ChannelLimits _limits;
     private readonly TypingGate _typing;
     private readonly RunningReplies _replies;
+    private readonly PostedApprovals _approvals;
 
-    public DiscordChannel(DiscordRestClient rest, DiscordOptions options, RunningReplies replies, TimeProvider time, ILogger<DiscordChannel> logger,
-        HttpMessageHandler? downloadHandler = null)
+    public DiscordChannel(DiscordRestClient rest, DiscordOptions options, RunningReplies replies, PostedApprovals approvals, TimeProvider time,
+        ILogger<DiscordChannel> logger, HttpMessageHandler? downloadHandler = null)
     {
         _replies = replies;
+        _approvals = approvals;
         _typing = new TypingGate(time);
         _rest = rest;
         _options = options;
@@ -40,7 +42,7 @@ internal sealed class DiscordChannel : IChatChannel, IDisposable
 
     public IReplyWriter CreateReplyWriter(string replyAddress)
     {
-        var writer = new DiscordReplyWriter(_rest, ReplyAddress.Parse(replyAddress), _limits, _typing, _options.SentMessageFlags, _replies);
+        var writer = new DiscordReplyWriter(_rest, ReplyAddress.Parse(replyAddress), _limits, _typing, _options.SentMessageFlags, _replies, _approvals);
         // The core creates a writer when a turn starts (and for the notices of a restart's recovery, which replace no
         // running reply: the next turn's writer takes their place).
         _replies.Started(writer);

@@ -10,10 +10,10 @@ namespace Bot.Discord.Adapter;
 /// plain messages, edits replace the text, and
 /// generated files are attached to the last message. Nothing it sends pings anyone, and every create and edit
 /// carries <paramref name="flags"/> (SUPPRESS_EMBEDS unless link previews are on). While it runs, <paramref name="replies"/>
-/// knows it as its conversation's running reply.
+/// knows it as its conversation's running reply. Approval questions are messages of their own (DiscordReplyWriter.Approvals.cs).
 /// </summary>
-internal sealed class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress address, ChannelLimits limits, TypingGate typing, int flags,
-    RunningReplies replies) : IReplyWriter
+internal sealed partial class DiscordReplyWriter(DiscordRestClient rest, ReplyAddress address, ChannelLimits limits, TypingGate typing, int flags,
+    RunningReplies replies, PostedApprovals approvals) : IReplyWriter
 {
     /// <summary>Custom id prefix of the Stop button; <c>conversation|asker</c> follows.</summary>
     public const string StopPrefix = "stop|";

@@ -5,13 +5,13 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Discord.Adapter;
 
 /// <summary>
-/// Slash commands and the Stop button. <c>/reset</c> is acknowledged at once (deferred, ephemeral) and
+/// Slash commands, the Stop button and the approval buttons (<see cref="ApprovalClicks"/>). <c>/reset</c> is acknowledged at once (deferred, ephemeral) and
 /// confirmed when the reset is done; <c>/stop</c> and the button stop the conversation's running answer, if the
 /// user asked for it or may manage messages there. Where the allow-lists refuse the user or the place, or the
 /// answer is someone else's, the user gets a short ephemeral sentence instead.
 /// </summary>
 internal sealed class InteractionHandler(DiscordRestClient rest, ConversationService conversations, AccessPolicy access,
-    RunningReplies replies, DiscordOptions options, ILogger<InteractionHandler> logger)
+    RunningReplies replies, ApprovalClicks approvals, DiscordOptions options, ILogger<InteractionHandler> logger)
 {
     private const string NotRunning = "I'm not writing an answer here right now.";
     private const string NotYours = "Only the person who asked (or a moderator) can stop this answer.";
@@ -26,13 +26,23 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
         try
         {
             var stopButton = type == 3 && name.StartsWith(DiscordReplyWriter.StopPrefix, StringComparison.Ordinal);
-            if (type != 2 && !stopButton)
+            var approvalButton = type == 3 && name.StartsWith(ApprovalMessage.Prefix, StringComparison.Ordinal);
+            if (type != 2 && !stopButton && !approvalButton)
                 return;
             var place = Place.OfInteraction(interaction);
             var requester = Requester.OfInteraction(interaction);
             if (access.Check(requester, place) is var verdict and not Access.Allowed)
             {
                 await EphemeralAsync(id, token, AccessPolicy.Refusal(verdict), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (approvalButton)
+            {
+                var click = approvals.Answer(name, requester);
+                await (click.Update is { } update
+                    ? rest.RespondAsync(id, token, DiscordRestClient.CallbackUpdateMessage, update, cancellationToken)
+                    : EphemeralAsync(id, token, click.Refusal!, cancellationToken)).ConfigureAwait(false);
                 return;
             }
 

@@ -28,6 +28,8 @@ public static class DiscordServiceCollectionExtensions
             parts.AddSingleton<GuildDirectory>();
             parts.AddSingleton<AccessPolicy>();
             parts.AddSingleton<RunningReplies>();
+            parts.AddSingleton<PostedApprovals>();
+            parts.AddSingleton<ApprovalClicks>();
             parts.AddSingleton<DiscordChannel>();
             parts.AddSingleton<MessageRouter>();
             parts.AddSingleton<InteractionHandler>();

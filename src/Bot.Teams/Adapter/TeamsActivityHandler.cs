@@ -15,11 +15,12 @@ internal sealed record ActivityResponse(int Status, JsonObject? Body = null)
 
 /// <summary>
 /// Acts on an authenticated activity: messages become core messages (the bot's mention removed, reset/stop handled),
+/// clicks on an approval card go to <see cref="ApprovalSubmits"/> (never to the assistant),
 /// the bot's arrival gets one welcome, invokes get their status. Slow work runs in the background on the host's
 /// token, never on the request's, so that Teams gets its 200 at once.
 /// </summary>
 internal sealed class TeamsActivityHandler(ConversationService conversations, ConnectorClient connector, StreamTracker streams,
-    TeamsOptions options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<TeamsActivityHandler> logger)
+    ApprovalSubmits approvals, TeamsOptions options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<TeamsActivityHandler> logger)
 {
     private static readonly HashSet<string> s_reset = new(["reset", "/reset"], StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> s_stop = new(["stop", "/stop"], StringComparer.OrdinalIgnoreCase);
@@ -53,6 +54,14 @@ internal sealed class TeamsActivityHandler(ConversationService conversations, Co
         if (activity.From?.Id is null || activity.From.Id == activity.Recipient?.Id || activity.Id is null)
             return;
         var address = IncomingTranslator.Address(activity);
+        if (ApprovalSubmits.IsSubmit(activity))
+        {
+            // A re-delivered click is not answered twice (its second answer would say "already answered").
+            if (_recent.TryAdd($"{address.KeyId}|{activity.Id}") && approvals.Answer(activity) is { } reply)
+                Background("approval reply", ct => connector.SendAsync(address.ServiceUrl, address.ConversationId, OutgoingActivities.Message(address, reply), ct));
+            return;
+        }
+
         var key = address.Key;
         var text = IncomingTranslator.Text(activity);
         var files = IncomingTranslator.Attachments(activity);

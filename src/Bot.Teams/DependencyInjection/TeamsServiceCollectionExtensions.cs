@@ -40,6 +40,7 @@ public static class TeamsServiceCollectionExtensions
             parts.AddSingleton<StreamTracker>();
             parts.AddSingleton<AttachmentHosts>();
             parts.AddSingleton<TeamsChannel>();
+            parts.AddSingleton<ApprovalSubmits>();
             parts.AddSingleton<TeamsActivityHandler>();
             parts.AddSingleton<ServiceUrlPolicy>();
             parts.AddSingleton<TeamsEndpoint>();

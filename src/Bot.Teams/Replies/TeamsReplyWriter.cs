@@ -6,9 +6,10 @@ namespace Bot.Teams.Replies;
 
 /// <summary>
 /// A reply in a group chat or channel (and in a personal chat without streaming): the first text is sent, then the
-/// message is updated (PUT) at the paced cadence; generated images go inline, other files as a note.
+/// message is updated (PUT) at the paced cadence; generated images go inline, other files as a note. Approval questions
+/// are cards of their own (TeamsReplyWriter.Approvals.cs).
 /// </summary>
-internal sealed class TeamsReplyWriter(ConnectorClient connector, ReplyAddress address, TeamsOptions options) : IReplyWriter
+internal sealed partial class TeamsReplyWriter(ConnectorClient connector, ReplyAddress address, TeamsOptions options) : IReplyWriter
 {
     public ChannelLimits Limits { get; } = new(options.MaxMessageCharacters, options.EditInterval, options.MaxInlineImageBytes);
 

@@ -11,7 +11,7 @@ namespace Bot.Teams.Replies;
 /// (<see cref="PostResult.EndedByChannel"/>); near Teams' two-minute cap the stream ends and later changes are ordinary
 /// updates (PUT). Without streaming (not allowed here, or a one-off notice) it behaves like <see cref="TeamsReplyWriter"/>.
 /// </summary>
-internal sealed class TeamsStreamingWriter : IReplyWriter
+internal sealed partial class TeamsStreamingWriter : IReplyWriter
 {
     public const string Thinking = "Thinking…";
 

@@ -31,6 +31,10 @@ public sealed partial class FakeDiscordServer
         };
         if (!valid)
             return await InvalidFormAsync(context, $"data.flags: {flags} is not allowed with callback type {type}.").ConfigureAwait(false);
+        if (ComponentError(body?["data"]?["components"]) is { } componentError)
+            return await InvalidFormAsync(context, componentError).ConfigureAwait(false);
+        if (body?["data"]?["content"]?.GetValue<string>() is { Length: > 2000 })
+            return await InvalidFormAsync(context, "data.content: Must be 2000 or fewer in length.").ConfigureAwait(false);
 
         interaction.CallbackType = type;
         interaction.CallbackData = body?["data"]?.DeepClone();
@@ -39,6 +43,11 @@ public sealed partial class FakeDiscordServer
         interaction.Flags = type == 7 ? null : flags;
         if (message is not null)
         {
+            // Type 7 edits the message the component is on: its text, mentions and components as given.
+            if (body?["data"]?["content"]?.GetValue<string>() is { } content)
+                message.SetContent(content, DateTimeOffset.UtcNow);
+            if (body?["data"]?["allowed_mentions"] is { } mentions)
+                message.AllowedMentions = mentions.DeepClone();
             if (body?["data"]?["components"] is JsonArray components)
                 message.Components = components.DeepClone().AsArray();
             if (body?["data"]?["flags"] is not null)

@@ -99,6 +99,8 @@ public sealed partial class FakeDiscordServer
         var flags = Flags(body);
         if ((flags & ~CreateFlags) != 0)
             return await InvalidFormAsync(context, $"flags: {flags} has bits a message can't be created with.").ConfigureAwait(false);
+        if (ComponentError(body?["components"]) is { } componentError)
+            return await InvalidFormAsync(context, componentError).ConfigureAwait(false);
 
         var message = new FakeMessage(NextId(), channel, body?["message_reference"]?["message_id"]?.GetValue<string>(), DateTimeOffset.UtcNow)
         {
@@ -121,6 +123,8 @@ public sealed partial class FakeDiscordServer
             return await WriteAsync(context, 404, new JsonObject { ["message"] = "Unknown Message", ["code"] = 10008 }).ConfigureAwait(false);
         if (body?["flags"] is not null && EditedFlags(message.Flags, Flags(body)) is null)
             return await InvalidFormAsync(context, "flags: only SUPPRESS_EMBEDS and IS_COMPONENTS_V2 can be changed on edit.").ConfigureAwait(false);
+        if (ComponentError(body?["components"]) is { } componentError)
+            return await InvalidFormAsync(context, componentError).ConfigureAwait(false);
         if (body?["content"] is { } content)
         {
             var text = content.GetValue<string>();

@@ -21,6 +21,9 @@ public sealed record ConnectorRequest(string Method, string ConversationId, stri
 
     public bool Succeeded => Status is >= 200 and < 300;
 
+    /// <summary>The activity id the fake answered with (a new message's id, the stream id of a first stream request).</summary>
+    public string? ResponseId { get; init; }
+
     /// <summary>Entities other than streaminfo (citations).</summary>
     public IEnumerable<JsonObject> OtherEntities => (Body?["entities"] as JsonArray)?.OfType<JsonObject>()
         .Where(e => e["type"]?.GetValue<string>() != "streaminfo") ?? [];

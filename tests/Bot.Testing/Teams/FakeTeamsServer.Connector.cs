@@ -34,7 +34,7 @@ public sealed partial class FakeTeamsServer
         var (status, result, retryAfter) = Decide(context, probe);
         if (retryAfter is { } delay)
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Record(probe with { Status = status });
+        Record(probe with { Status = status, ResponseId = result?["id"]?.GetValue<string>() });
         return result is null ? Results.StatusCode(status) : Results.Json(result, statusCode: status);
     }
 
