@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using Bot.Core.Tools.Approvals;
 
 namespace Bot.Discord.Adapter;

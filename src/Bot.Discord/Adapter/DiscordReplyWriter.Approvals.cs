@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Bot.Core.Tools.Approvals;
 using Bot.Discord.Rest;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bot.Core.Tools.Approvals;
 using Bot.Teams.Replies;
 
