@@ -13,7 +13,7 @@ public sealed partial class OpenAIOptions
     /// The largest generated image the bot takes from the stream, decoded, in bytes: 20 MB, or
     /// <see cref="MaxOutputFileBytes"/> when that is lower. A bigger one becomes a note.
     /// </summary>
-    public const long MaxImageBytes = 20L * 1024 * 1024;
+    public const long MaxGeneratedImageBytes = 20L * 1024 * 1024;
 
     /// <summary>The image model the <c>image_generation</c> tool draws with (<c>OpenAI:ImageModel</c>).</summary>
     public string ImageModel { get; set; } = DefaultImageModel;
@@ -30,8 +30,8 @@ public sealed partial class OpenAIOptions
     /// </summary>
     public int ImagePartials { get; set; } = DefaultImagePartials;
 
-    /// <summary>What an image may decode to: the lower of <see cref="MaxImageBytes"/> and <see cref="MaxOutputFileBytes"/>.</summary>
-    internal long ImageByteLimit => Math.Min(MaxImageBytes, MaxOutputFileBytes);
+    /// <summary>What an image may decode to: the lower of <see cref="MaxGeneratedImageBytes"/> and <see cref="MaxOutputFileBytes"/>.</summary>
+    internal long ImageByteLimit => Math.Min(MaxGeneratedImageBytes, MaxOutputFileBytes);
 }
 
 public sealed partial class OpenAIToolOptions

@@ -22,7 +22,7 @@ internal sealed partial class ResponseStreamTranslator
     /// <param name="imagesBefore">Images the turn's earlier responses numbered (this one's go on from there).</param>
     /// <param name="imageLimit">The most an image may decode to (for the note of one that is bigger).</param>
     /// <param name="logger">Where failed images are logged.</param>
-    public ResponseStreamTranslator(int imagesBefore = 0, long imageLimit = OpenAIOptions.MaxImageBytes, ILogger? logger = null)
+    public ResponseStreamTranslator(int imagesBefore = 0, long imageLimit = OpenAIOptions.MaxGeneratedImageBytes, ILogger? logger = null)
     {
         _imagesBefore = imagesBefore;
         _imageLimit = imageLimit;
