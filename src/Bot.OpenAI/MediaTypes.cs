@@ -1,7 +1,7 @@
 namespace Bot.OpenAI;
 
 /// <summary>Media types of generated files, from their names or data URLs.</summary>
-internal static class MediaTypes
+internal static partial class MediaTypes
 {
     private static readonly Dictionary<string, string> s_byExtension = new(StringComparer.OrdinalIgnoreCase)
     {

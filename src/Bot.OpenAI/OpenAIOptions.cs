@@ -1,7 +1,7 @@
 namespace Bot.OpenAI;
 
 /// <summary>How the bot talks to OpenAI (configuration section <c>OpenAI</c>).</summary>
-public sealed class OpenAIOptions
+public sealed partial class OpenAIOptions
 {
     public const string SectionName = "OpenAI";
 
@@ -66,7 +66,7 @@ public sealed class OpenAIOptions
 }
 
 /// <summary>Built-in tools (configuration section <c>OpenAI:Tools</c>).</summary>
-public sealed class OpenAIToolOptions
+public sealed partial class OpenAIToolOptions
 {
     public bool CodeInterpreter { get; set; } = true;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Bot.OpenAI;
 
 /// <summary>Checks the OpenAI settings at start and names each problem by its key.</summary>
-internal sealed class OpenAIOptionsValidator : IValidateOptions<OpenAIOptions>
+internal sealed partial class OpenAIOptionsValidator : IValidateOptions<OpenAIOptions>
 {
     private const long MaxOutputFileLimit = 1024L * 1024 * 1024;
 
@@ -40,6 +40,7 @@ internal sealed class OpenAIOptionsValidator : IValidateOptions<OpenAIOptions>
         // A generated file is held in memory once read, so the limit stays well within what one buffer can hold.
         if (options.MaxOutputFileBytes is < 1 or > MaxOutputFileLimit)
             errors.Add($"OpenAI:MaxOutputFileBytes: must be between 1 and {MaxOutputFileLimit} (1 GB).");
+        ValidateImages(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

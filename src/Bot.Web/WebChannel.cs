@@ -33,7 +33,7 @@ internal sealed class WebPresenter : IReplyPresenter
     public static WebPresenter Instance { get; } = new();
 
     public ReplyPresentation Present(ReplySnapshot snapshot) =>
-        new(ReplyMarkdown.Body(snapshot, inlineMarkers: true).ToString(), Status: snapshot.Status);
+        new(ReplyMarkdown.Body(snapshot, inlineMarkers: true).ToString(), Status: snapshot.Status) { Preview = snapshot.Preview };
 
     /// <summary>The sources of a snapshot as the page gets them; null when there are none.</summary>
     public static IReadOnlyList<WebCitation>? Citations(ReplySnapshot snapshot) => snapshot.Citations.Count == 0 ? null
@@ -42,9 +42,10 @@ internal sealed class WebPresenter : IReplyPresenter
 
 /// <summary>
 /// Writes one reply into a web thread: one message whose text and sources are replaced as the answer grows, the
-/// status on the thread's status line, the files kept for download.
+/// status on the thread's status line, the files kept for download, the latest partial image of a drawing in the message
+/// until the final image takes its place.
 /// </summary>
-internal sealed class WebReplyWriter(WebThreadStore threads, string threadId, ChannelLimits limits) : IReplyWriter
+internal sealed partial class WebReplyWriter(WebThreadStore threads, string threadId, ChannelLimits limits) : IReplyWriter
 {
     private string? _lastMessageId;
 
@@ -55,6 +56,13 @@ internal sealed class WebReplyWriter(WebThreadStore threads, string threadId, Ch
     public async Task<PostResult> PostAsync(ReplyMessage message, CancellationToken cancellationToken = default)
     {
         var thread = await threads.GetAsync(threadId, cancellationToken).ConfigureAwait(false);
+        if (message.Index == 0 && PreviewMessage(thread) is { } drawing)
+        {
+            // A drawing's preview came before any text: the text goes into that message.
+            thread.Upsert(drawing with { Text = message.Text, Citations = WebPresenter.Citations(message.Snapshot) });
+            return PostResult.Posted(drawing.Id);
+        }
+
         var id = "a-" + WebThreadStore.NewId(8);
         thread.Upsert(new WebMessage(id, WebMessage.Assistant, message.Text, [], DateTimeOffset.UtcNow, WebPresenter.Citations(message.Snapshot)));
         _lastMessageId = id;
@@ -77,7 +85,8 @@ internal sealed class WebReplyWriter(WebThreadStore threads, string threadId, Ch
 
         var message = (_lastMessageId is null ? null : thread.Find(_lastMessageId))
             ?? new WebMessage("a-" + WebThreadStore.NewId(8), WebMessage.Assistant, "", [], DateTimeOffset.UtcNow);
-        thread.Upsert(message with { Files = [.. message.Files, .. saved] });
+        thread.Upsert(message with { Files = [.. message.Files, .. saved], Preview = null });
+        DeletePreviewFile(thread);
         await thread.SaveAsync(cancellationToken).ConfigureAwait(false);
     }
 

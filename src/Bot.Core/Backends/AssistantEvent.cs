@@ -73,6 +73,7 @@ public enum ToolKind
     FileSearch,
     Function,
     WebSearch,
+    ImageGeneration,
 }
 
 /// <summary>Tokens used by a response.</summary>

@@ -32,6 +32,12 @@ public interface IReplyWriter
     /// <summary>Shows or clears (null) the status the presenter puts apart from the text (<see cref="ReplyPresentation.Status"/>).</summary>
     Task ShowStatusAsync(ToolStatus? status, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    /// <summary>
+    /// Shows the latest partial image of an image being drawn, replacing the one shown before (<see cref="ReplyPresentation.Preview"/>);
+    /// null clears it. Only called for a presenter that sets a preview. Best effort.
+    /// </summary>
+    Task ShowPreviewAsync(ImagePreview? preview, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>Whether this channel can put a yes/no question to the person who asked (buttons, a card, a y/n prompt).</summary>
     bool CanAskApproval => false;
 

@@ -17,4 +17,11 @@ public interface IReplyPresenter
 /// message of its own, except as the only text of a reply that has none yet.
 /// </param>
 /// <param name="Status">A status the channel shows apart from the text (the core calls <c>ShowStatusAsync</c> when it changes).</param>
-public sealed record ReplyPresentation(string Body, string? Trailer = null, ToolStatus? Status = null);
+public sealed record ReplyPresentation(string Body, string? Trailer = null, ToolStatus? Status = null)
+{
+    /// <summary>
+    /// A partial image the channel shows while the final one is drawn (the core calls <c>ShowPreviewAsync</c> when it
+    /// changes); null where the channel shows only the final image.
+    /// </summary>
+    public ImagePreview? Preview { get; init; }
+}

@@ -154,6 +154,7 @@ public sealed partial class ProgressiveReply : IAsyncDisposable
                 await TryAsync(() => _writer.ShowStatusAsync(status, _delivery)).ConfigureAwait(false);
             }
 
+            await ShowPreviewAsync(presentation.Preview).ConfigureAwait(false);
             var texts = Layout(presentation, _writer.Limits);
             var index = FirstDifference(texts);
             if (index < 0)

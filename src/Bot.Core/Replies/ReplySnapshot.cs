@@ -33,6 +33,9 @@ public sealed record ReplySnapshot(
 
     /// <summary>True when the answer has any text.</summary>
     public bool HasText => Parts.Any(p => p.Text.Length > 0);
+
+    /// <summary>The latest partial image of an image being drawn, while the turn runs (never in a final state).</summary>
+    public ImagePreview? Preview { get; init; }
 }
 
 /// <summary>One text part of the answer exactly as the model wrote it, with where citations point into it.</summary>
@@ -69,6 +72,7 @@ public sealed record ToolStatus(ToolKind Tool, string? FunctionName = null)
         ToolKind.CodeInterpreter => "Running code…",
         ToolKind.FileSearch => "Searching files…",
         ToolKind.WebSearch => "Searching the web…",
+        ToolKind.ImageGeneration => "Drawing…",
         _ => FunctionName is { Length: > 0 } name ? $"Calling {name}…" : "Calling a tool…",
     };
 }

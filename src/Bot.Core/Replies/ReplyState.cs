@@ -10,7 +10,7 @@ namespace Bot.Core.Replies;
 /// its own task) may take an immutable <see cref="ReplySnapshot"/> at any time. Thread-safe by construction: every
 /// member takes the state's own private lock, and nothing outside can lock it or reach its mutable parts.
 /// </summary>
-public sealed class ReplyState
+public sealed partial class ReplyState
 {
     private readonly Lock _lock = new();
     private readonly List<string> _notices = [];
@@ -64,6 +64,7 @@ public sealed class ReplyState
         {
             _ending ??= ending;
             _status = null;
+            _preview = null;
             _snapshot = null;
         }
     }
@@ -81,7 +82,7 @@ public sealed class ReplyState
                 [.. _files],
                 _ending is null ? [] : [.. _fileNotes],
                 _ending,
-                _ending is not null);
+                _ending is not null) { Preview = _preview };
         }
     }
 
@@ -114,7 +115,10 @@ public sealed class ReplyState
                 return true;
             case ToolFailed failed when _failedTools.Add(failed.Tool):
                 _notices.Add(ToolFailureNotice(failed.Tool));
+                DropPreviewOf(failed.Tool);
                 return true;
+            case PartialImageReady partial:
+                return ShowPreview(partial);
             case OutputFileReady ready when _fileIds.Add(ready.RemoteFileId):
                 _files.Add(ready.File);
                 return false; // files go out with the final state
@@ -129,6 +133,7 @@ public sealed class ReplyState
     private static string ToolFailureNotice(ToolKind tool) => tool switch
     {
         ToolKind.WebSearch => "⚠️ The web search failed, so this answer does not draw on it.",
+        ToolKind.ImageGeneration => "⚠️ The image could not be made.",
         _ => "⚠️ A tool failed, so this answer does without it.",
     };
 

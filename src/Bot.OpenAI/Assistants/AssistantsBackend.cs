@@ -40,8 +40,14 @@ public sealed partial class AssistantsBackend : OpenAIBackendBase, IAssistantBac
         _tools = tools;
         _logger = logger;
         _assistant = new AssistantProvisioner(clients, options, tools, store, logger);
-        if (options.Tools.WebSearch && string.Equals(options.Api, ApiKinds.Assistants, StringComparison.OrdinalIgnoreCase))
-            Log.WebSearchIgnored(logger);
+        if (string.Equals(options.Api, ApiKinds.Assistants, StringComparison.OrdinalIgnoreCase))
+        {
+            // Tools the Assistants API does not have: said once, at start.
+            if (options.Tools.WebSearch)
+                Log.WebSearchIgnored(logger);
+            if (options.Tools.ImageGeneration)
+                Log.ImageGenerationIgnored(logger);
+        }
     }
 
     public string Kind => ApiKinds.Assistants;

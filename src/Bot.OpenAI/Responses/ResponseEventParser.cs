@@ -6,30 +6,42 @@ using OpenAI.Responses;
 namespace Bot.OpenAI.Responses;
 
 /// <summary>One event of a response stream: a text delta read on the fast path, or any other update as the SDK models it.</summary>
-internal readonly record struct ResponseStreamEvent(StreamingResponseUpdate? Update, string? ItemId = null, int ContentIndex = 0, string? Delta = null);
+internal readonly record struct ResponseStreamEvent(StreamingResponseUpdate? Update, string? ItemId = null, int ContentIndex = 0, string? Delta = null,
+    StreamedImage? Image = null);
 
 /// <summary>
 /// Parses the events of a streamed response (POST /responses with <c>stream: true</c>, read by
 /// <see cref="SseEventReader{T}"/>). Text deltas, nearly all events of an answer, are read straight from the UTF-8
 /// bytes; every other event becomes the SDK's <see cref="StreamingResponseUpdate"/>.
 /// </summary>
-internal sealed class ResponseEventParser
+internal sealed class ResponseEventParser(long maxImageBytes)
 {
     private readonly RepeatedString _itemId = new();
 
     /// <summary>Sends the request and returns the stream once the response headers arrived (HTTP errors throw here).</summary>
+    /// <param name="maxImageBytes">The most a generated image may decode to; a bigger one is not decoded.</param>
     public static async Task<SseEventReader<ResponseStreamEvent>> OpenAsync(ResponsesClient client, BinaryContent content, TimeSpan idleTimeout,
-        CancellationToken cancellationToken)
+        long maxImageBytes, CancellationToken cancellationToken)
     {
         return await SseEventReader<ResponseStreamEvent>.OpenAsync(request => client.CreateResponseAsync(content, request),
-            new ResponseEventParser().Parse, idleTimeout, cancellationToken).ConfigureAwait(false);
+            new ResponseEventParser(maxImageBytes).Parse, idleTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     private ResponseStreamEvent Parse(string eventType, ReadOnlySpan<byte> data)
     {
-        if (eventType == "response.output_text.delta" && TryParseDelta(data, out var delta))
-            return delta;
-        return new ResponseStreamEvent(SdkModels.Read<StreamingResponseUpdate>(data));
+        switch (eventType)
+        {
+            case "response.output_text.delta" when TryParseDelta(data, out var delta):
+                return delta;
+            case "response.image_generation_call.partial_image" when ImageEventReader.TryReadPartial(data, maxImageBytes, out var partial):
+                return new ResponseStreamEvent(null, Image: partial);
+            case "response.output_item.done" when ImageEventReader.TryReadDone(data, maxImageBytes, out var image):
+                return new ResponseStreamEvent(null, Image: image);
+            case "response.completed" or "response.incomplete" or "response.failed":
+                return new ResponseStreamEvent(SdkModels.Read<StreamingResponseUpdate>(ImageEventReader.WithoutImageResults(data)));
+            default:
+                return new ResponseStreamEvent(SdkModels.Read<StreamingResponseUpdate>(data));
+        }
     }
 
     // {"type":"response.output_text.delta","sequence_number":4,"item_id":"msg_…","output_index":0,"content_index":0,"delta":"Hello",…}

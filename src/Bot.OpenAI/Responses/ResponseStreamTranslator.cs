@@ -11,7 +11,7 @@ internal sealed record ContainerFileReference(string ContainerId, string FileId,
 /// the turn loop acts on afterwards: function calls to run, container files to download, the terminal
 /// state. Unknown update kinds are ignored, as the protocol allows new ones.
 /// </summary>
-internal sealed class ResponseStreamTranslator
+internal sealed partial class ResponseStreamTranslator
 {
     private readonly List<AssistantEvent> _events = [];
     private readonly Dictionary<string, List<AssistantEvent>> _heldCitations = new(StringComparer.Ordinal);
@@ -36,6 +36,12 @@ internal sealed class ResponseStreamTranslator
         if (streamEvent.Update is { } update)
             return Translate(update);
         _events.Clear();
+        if (streamEvent.Image is { } image)
+        {
+            TranslateImage(image);
+            return _events;
+        }
+
         _events.Add(new TextDelta(PartId(streamEvent.ItemId!, streamEvent.ContentIndex), streamEvent.Delta!));
         return _events;
     }
@@ -83,6 +89,13 @@ internal sealed class ResponseStreamTranslator
                 // No completed event for a failed search: the status ends here, and the answer goes on without it.
                 _events.Add(new ToolActivity(ToolKind.WebSearch, Running: false));
                 _events.Add(new ToolFailed(ToolKind.WebSearch));
+                break;
+            case StreamingResponseImageGenerationCallInProgressUpdate or StreamingResponseImageGenerationCallGeneratingUpdate
+                or StreamingResponseImageGenerationCallPartialImageUpdate or StreamingResponseImageGenerationCallCompletedUpdate
+                or StreamingResponseOutputItemDoneUpdate { Item: ImageGenerationCallResponseItem }:
+                TranslateImageProgress(update);
+                break;
+            case StreamingResponseErrorUpdate or StreamingResponseFailedUpdate when EndsDrawing(update):
                 break;
             case StreamingResponseOutputItemDoneUpdate { Item: FunctionCallResponseItem call }:
                 FunctionCalls.Add(call);

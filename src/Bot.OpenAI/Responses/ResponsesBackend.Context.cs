@@ -28,7 +28,7 @@ public sealed partial class ResponsesBackend
             try
             {
                 using var content = ResponseRequestBody.Create(options, threshold);
-                return await ResponseEventParser.OpenAsync(Clients.Responses, content, Options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
+                return await ResponseEventParser.OpenAsync(Clients.Responses, content, Options.NetworkTimeout, Options.ImageByteLimit, cancellationToken).ConfigureAwait(false);
             }
             catch (AssistantFailureException e) when (RejectsContextManagement(e))
             {
@@ -40,7 +40,7 @@ public sealed partial class ResponsesBackend
         if (threshold > 0)
             options.TruncationMode = ResponseTruncationMode.Auto;
         using var body = ResponseRequestBody.Create(options, compactThreshold: 0);
-        return await ResponseEventParser.OpenAsync(Clients.Responses, body, Options.NetworkTimeout, cancellationToken).ConfigureAwait(false);
+        return await ResponseEventParser.OpenAsync(Clients.Responses, body, Options.NetworkTimeout, Options.ImageByteLimit, cancellationToken).ConfigureAwait(false);
     }
 
     // A 400 naming the parameter ("Unknown parameter: 'context_management'."), as a server without compaction answers.

@@ -18,10 +18,11 @@ public sealed partial class ResponsesBackend
         options.InputItems.Add(UserMessage(request));
 
         var downloadedContainerFiles = 0;
+        var images = 0;
         var imageOutputs = new List<CodeInterpreterCallImageOutput>();
         for (var round = 1; ; round++)
         {
-            var translator = new ResponseStreamTranslator();
+            var translator = new ResponseStreamTranslator(images, Options.ImageByteLimit, _logger);
             await using (var stream = await OpenStreamAsync(options, cancellationToken).ConfigureAwait(false))
             {
                 while (await stream.MoveNextAsync().ConfigureAwait(false))
@@ -44,11 +45,12 @@ public sealed partial class ResponsesBackend
                 }
             }
 
-            if (translator.Final is null)
+            images += translator.Images;
+            if (translator.Final is null && !translator.EndedByImageFailure)
                 throw new AssistantFailureException(FailureKind.StreamCut, "The response stream ended without a terminal event.");
             imageOutputs.AddRange(translator.ImageOutputs);
 
-            if (translator.Incomplete || translator.FunctionCalls.Count == 0)
+            if (translator.Incomplete || translator.EndedByImageFailure || translator.FunctionCalls.Count == 0)
             {
                 // Charts usually arrive as container file citations; images only seen as outputs are a fallback.
                 if (downloadedContainerFiles == 0)
@@ -57,14 +59,14 @@ public sealed partial class ResponsesBackend
                         yield return image;
                 }
 
-                yield return new TurnFinished(translator.Incomplete, OutputText.ReasonOf(translator.Final.IncompleteStatusDetails?.Reason?.ToString()));
+                yield return new TurnFinished(translator.Incomplete, OutputText.ReasonOf(translator.Final?.IncompleteStatusDetails?.Reason?.ToString()));
                 yield break;
             }
 
             if (round >= Options.MaxToolRounds)
                 throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for functions in more than {Options.MaxToolRounds} rounds.");
 
-            Log.FunctionCalls(_logger, translator.Final.Id, translator.FunctionCalls.Count, round);
+            Log.FunctionCalls(_logger, translator.Final!.Id, translator.FunctionCalls.Count, round);
             foreach (var call in translator.FunctionCalls)
                 yield return new ToolActivity(ToolKind.Function, Running: true, call.FunctionName);
             var outputs = await Task.WhenAll(translator.FunctionCalls.Select(call =>
@@ -102,6 +104,9 @@ public sealed partial class ResponsesBackend
 
         if (Options.Tools.WebSearch)
             options.Tools.Add(ResponseTool.CreateWebSearchTool());
+
+        if (Options.Tools.ImageGeneration)
+            options.Tools.Add(ImageGenerationTool());
 
         foreach (var tool in _tools.Tools)
         {

@@ -20,8 +20,10 @@ public sealed record WebFile(string? Id, string Name, string MediaType, long Siz
 /// <param name="Files">Attached or generated files.</param>
 /// <param name="At">When it was written.</param>
 /// <param name="Citations">The sources an assistant message cites (the page lists them under the text); null when none.</param>
+/// <param name="Preview">The latest partial image of an image being drawn (served like a generated file); null when none.</param>
 public sealed record WebMessage(string Id, string Role, string Text, IReadOnlyList<WebFile> Files, DateTimeOffset At,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<WebCitation>? Citations = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<WebCitation>? Citations = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WebFile? Preview = null)
 {
     public const string User = "user";
     public const string Assistant = "assistant";

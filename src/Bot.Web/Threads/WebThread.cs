@@ -91,7 +91,7 @@ internal sealed class WebThread
     public WebFile? FindFile(string fileId)
     {
         lock (_lock)
-            return _messages.SelectMany(m => m.Files).FirstOrDefault(f => f.Id == fileId);
+            return _messages.SelectMany(m => m.Preview is { } preview ? [.. m.Files, preview] : m.Files).FirstOrDefault(f => f.Id == fileId);
     }
 
     /// <summary>Adds a message or replaces the one with the same id, tells the watchers and saves soon.</summary>
@@ -178,8 +178,9 @@ internal sealed class WebThread
             if (_deleted)
                 return;
             List<WebMessage> messages;
+            // A partial image belongs to a drawing in progress: a transcript read after a restart must not show it.
             lock (_lock)
-                messages = [.. _messages];
+                messages = [.. _messages.Select(m => m.Preview is null ? m : m with { Preview = null })];
             PrivateFiles.CreateFolder(Directory);
             var temporary = TranscriptPath + ".tmp";
             await using (var stream = new FileStream(temporary, PrivateFiles.CreateOptions(FileMode.Create)))

@@ -70,6 +70,17 @@
     if (list.childNodes.length > 0) node.appendChild(list);
   }
 
+  // The latest partial image of a picture being drawn; the final image (a generated file) takes its place.
+  function renderPreview(message, node, stickToBottom) {
+    if (!message.preview || !message.preview.id || !imageTypes.has(message.preview.mediaType)) return;
+    const img = document.createElement("img");
+    img.className = "output preview";
+    img.src = fileUrl(message.preview);
+    img.alt = "Drawing…";
+    img.addEventListener("load", () => { if (stickToBottom) ui.messages.scrollTop = ui.messages.scrollHeight; });
+    node.appendChild(img);
+  }
+
   // The sources a reply cites, numbered like the [n] markers in its text: a file by name, a web page as a link.
   function renderCitations(message, node) {
     if (!message.citations || message.citations.length === 0) return;
@@ -113,6 +124,7 @@
       node.appendChild(window.BotMarkdown.render(message.text));
       renderCitations(message, node);
     }
+    renderPreview(message, node, nearBottom);
     renderFiles(message, node, nearBottom);
     markStreaming();
     if (nearBottom) ui.messages.scrollTop = ui.messages.scrollHeight;

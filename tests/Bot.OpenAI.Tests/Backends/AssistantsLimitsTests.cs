@@ -18,6 +18,7 @@ namespace Bot.OpenAI.Tests.Backends;
 public sealed class AssistantsLimitsTests
 {
     private const int WebSearchIgnoredEvent = 2018;
+    private const int ImageGenerationIgnoredEvent = 2040;
 
     [Fact]
     public async Task Runs_AskForAutomaticTruncation()
@@ -36,17 +37,20 @@ public sealed class AssistantsLimitsTests
     }
 
     [Theory]
-    [InlineData("Assistants", "true", 1)]
-    [InlineData("Assistants", "false", 0)]
-    [InlineData("Responses", "true", 0)]
-    public async Task WebSearchOnTheAssistantsApi_IsLoggedAsIgnored_OnceAtStart(string api, string webSearch, int logged)
+    [InlineData("Assistants", "WebSearch", "true", WebSearchIgnoredEvent, 1)]
+    [InlineData("Assistants", "WebSearch", "false", WebSearchIgnoredEvent, 0)]
+    [InlineData("Responses", "WebSearch", "true", WebSearchIgnoredEvent, 0)]
+    [InlineData("Assistants", "ImageGeneration", "true", ImageGenerationIgnoredEvent, 1)]
+    [InlineData("Assistants", "ImageGeneration", "false", ImageGenerationIgnoredEvent, 0)]
+    [InlineData("Responses", "ImageGeneration", "true", ImageGenerationIgnoredEvent, 0)]
+    public async Task AToolTheAssistantsApiLacks_IsLoggedAsIgnored_OnceAtStart(string api, string tool, string enabled, int eventId, int logged)
     {
         using var directory = new TempDirectory();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["OpenAI:ApiKey"] = "sk-test",
             ["OpenAI:Api"] = api,
-            ["OpenAI:Tools:WebSearch"] = webSearch,
+            [$"OpenAI:Tools:{tool}"] = enabled,
             ["Storage:Sqlite:Path"] = directory.File("bot.db"),
         }).Build();
         var log = new ListLogger<AssistantsBackend>();
@@ -56,6 +60,6 @@ public sealed class AssistantsLimitsTests
         services.GetRequiredService<BackendCatalog>();
         services.GetRequiredService<BackendCatalog>();
 
-        Assert.Equal(logged, log.Count(WebSearchIgnoredEvent));
+        Assert.Equal(logged, log.Count(eventId));
     }
 }

@@ -30,6 +30,12 @@ public sealed class FakeResponseRequest
     /// <summary>A tool of type `web_search` (not the older `web_search_preview`).</summary>
     public bool HasWebSearch { get; init; }
 
+    /// <summary>The `type` of every entry of `tools`, in order.</summary>
+    public IReadOnlyList<string> ToolTypes { get; init; } = [];
+
+    /// <summary>The `image_generation` tool as sent, null without one.</summary>
+    public FakeImageGenerationTool? ImageGeneration { get; init; }
+
     /// <summary>True when the request carried `context_management` (an array of entries).</summary>
     public bool HasContextManagement { get; init; }
 

@@ -97,6 +97,8 @@ internal sealed class ParsedResponseRequest
             FunctionCallOutputs = outputs,
             HasFileSearch = tools.HasFileSearch,
             HasWebSearch = tools.HasWebSearch,
+            ToolTypes = tools.Types,
+            ImageGeneration = tools.ImageGeneration,
             HasContextManagement = contextManagement.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null),
             CompactThreshold = threshold.ValueKind == JsonValueKind.Number && threshold.TryGetInt32(out var n) ? n : null,
             Truncation = String(root, "truncation"),
@@ -228,6 +230,10 @@ internal sealed class ToolSummary
 
     public bool HasWebSearch { get; private set; }
 
+    public List<string> Types { get; } = [];
+
+    public FakeImageGenerationTool? ImageGeneration { get; private set; }
+
     public List<string> CodeInterpreterFileIds { get; } = [];
 
     public string? ContainerId { get; private set; }
@@ -239,8 +245,12 @@ internal sealed class ToolSummary
         var summary = new ToolSummary();
         foreach (var tool in ParsedResponseRequest.Elements(tools))
         {
+            summary.Types.Add(ParsedResponseRequest.String(tool, "type") ?? string.Empty);
             switch (ParsedResponseRequest.String(tool, "type"))
             {
+                case "image_generation":
+                    summary.ImageGeneration = FakeImageGenerationTool.Read(tool);
+                    break;
                 case "file_search":
                     summary.HasFileSearch = true;
                     summary.VectorStoreIds.AddRange(ParsedResponseRequest.Strings(ParsedResponseRequest.Property(tool, "vector_store_ids")));

@@ -52,6 +52,9 @@ internal sealed partial class ResponseRun(
                 case CompactionStep:
                     await CompactionAsync();
                     break;
+                case ImageGenerationStep image:
+                    await ImageGenerationAsync(image);
+                    break;
                 case DelayStep delay:
                     await Task.Delay(delay.Delay, cancellationToken);
                     break;

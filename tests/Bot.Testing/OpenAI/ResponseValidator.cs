@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Bot.Testing.OpenAI;
 
 /// <summary>Rejects a POST /responses the way the service does: missing model, unknown ids, unanswered tool calls.</summary>
-internal sealed class ResponseValidator(FakeOpenAIState state)
+internal sealed partial class ResponseValidator(FakeOpenAIState state)
 {
     /// <summary>True when the request may run; otherwise the error has been written.</summary>
     public async Task<bool> ValidateAsync(HttpContext context, ParsedResponseRequest request)
@@ -16,7 +16,7 @@ internal sealed class ResponseValidator(FakeOpenAIState state)
             return false;
         }
 
-        if (!await ContextOptionsValidAsync(context, request))
+        if (!await ContextOptionsValidAsync(context, request) || !await ImageToolValidAsync(context, request))
         {
             return false;
         }
