@@ -129,6 +129,7 @@ public sealed class ReplyState
     private static string ToolFailureNotice(ToolKind tool) => tool switch
     {
         ToolKind.WebSearch => "⚠️ The web search failed, so this answer does not draw on it.",
+        ToolKind.Mcp => "⚠️ A remote tool failed, so there is no answer from it.",
         _ => "⚠️ A tool failed, so this answer does without it.",
     };
 

@@ -42,6 +42,8 @@ public sealed partial class AssistantsBackend : OpenAIBackendBase, IAssistantBac
         _assistant = new AssistantProvisioner(clients, options, tools, store, logger);
         if (options.Tools.WebSearch && string.Equals(options.Api, ApiKinds.Assistants, StringComparison.OrdinalIgnoreCase))
             Log.WebSearchIgnored(logger);
+        if (options.Mcp.Servers.Count > 0 && string.Equals(options.Api, ApiKinds.Assistants, StringComparison.OrdinalIgnoreCase))
+            Log.McpIgnored(logger, options.Mcp.Servers.Count);
     }
 
     public string Kind => ApiKinds.Assistants;

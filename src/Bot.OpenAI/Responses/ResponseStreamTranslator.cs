@@ -11,7 +11,7 @@ internal sealed record ContainerFileReference(string ContainerId, string FileId,
 /// the turn loop acts on afterwards: function calls to run, container files to download, the terminal
 /// state. Unknown update kinds are ignored, as the protocol allows new ones.
 /// </summary>
-internal sealed class ResponseStreamTranslator
+internal sealed partial class ResponseStreamTranslator
 {
     private readonly List<AssistantEvent> _events = [];
     private readonly Dictionary<string, List<AssistantEvent>> _heldCitations = new(StringComparer.Ordinal);
@@ -37,6 +37,7 @@ internal sealed class ResponseStreamTranslator
             return Translate(update);
         _events.Clear();
         _events.Add(new TextDelta(PartId(streamEvent.ItemId!, streamEvent.ContentIndex), streamEvent.Delta!));
+        WroteText |= streamEvent.Delta!.Length > 0;
         return _events;
     }
 
@@ -51,12 +52,15 @@ internal sealed class ResponseStreamTranslator
                 break;
             case StreamingResponseOutputTextDeltaUpdate delta:
                 _events.Add(new TextDelta(PartId(delta.ItemId, delta.ContentIndex), delta.Delta));
+                WroteText |= delta.Delta.Length > 0;
                 break;
             case StreamingResponseRefusalDeltaUpdate refusal:
                 _events.Add(new TextDelta(PartId(refusal.ItemId, refusal.ContentIndex), refusal.Delta));
+                WroteText |= refusal.Delta.Length > 0;
                 break;
             case StreamingResponseOutputTextDoneUpdate done:
                 CompletePart(PartId(done.ItemId, done.ContentIndex), done.Text);
+                WroteText |= done.Text.Length > 0;
                 break;
             case StreamingResponseOutputTextAnnotationAddedUpdate annotation:
                 TranslateAnnotation(annotation);
@@ -106,6 +110,9 @@ internal sealed class ResponseStreamTranslator
                 throw FailureMapping.FromErrorCode(failed.Response.Error?.Code.ToString(), failed.Response.Error?.Message ?? "The response failed.");
             case StreamingResponseErrorUpdate error:
                 throw FailureMapping.FromErrorCode(error.Code, error.Message);
+            default:
+                TranslateOther(update);
+                break;
         }
 
         return _events;

@@ -4,7 +4,7 @@ using Bot.Core.Replies;
 namespace Bot.Testing.Channels;
 
 /// <summary>Records the writes of one reply and checks that no two are ever in flight at once.</summary>
-public sealed class RecordingReplyWriter(RecordingChannel channel, string replyAddress) : IReplyWriter
+public sealed partial class RecordingReplyWriter(RecordingChannel channel, string replyAddress) : IReplyWriter
 {
     private readonly Lock _lock = new();
     private readonly List<WriteRecord> _writes = [];

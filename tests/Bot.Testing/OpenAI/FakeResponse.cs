@@ -6,7 +6,7 @@ namespace Bot.Testing.OpenAI;
 /// <c>stream</c> flag decides whether the script is streamed as SSE or returned as one response object.
 /// A script is read-only once enqueued, so one instance may answer many requests at the same time.
 /// </remarks>
-public sealed class FakeResponse
+public sealed partial class FakeResponse
 {
     private readonly List<FakeStep> _steps = [];
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Bot.Testing.OpenAI;
 
 /// <summary>Rejects a POST /responses the way the service does: missing model, unknown ids, unanswered tool calls.</summary>
-internal sealed class ResponseValidator(FakeOpenAIState state)
+internal sealed partial class ResponseValidator(FakeOpenAIState state)
 {
     /// <summary>True when the request may run; otherwise the error has been written.</summary>
     public async Task<bool> ValidateAsync(HttpContext context, ParsedResponseRequest request)
@@ -64,7 +64,8 @@ internal sealed class ResponseValidator(FakeOpenAIState state)
             return false;
         }
 
-        return await ToolCallsMatchAsync(context, request, conversation, previous);
+        return await McpApprovalsValidAsync(context, request, conversation, previous)
+            && await ToolCallsMatchAsync(context, request, conversation, previous);
     }
 
     /// <summary>
