@@ -44,7 +44,7 @@ internal sealed class WebPresenter : IReplyPresenter
 /// Writes one reply into a web thread: one message whose text and sources are replaced as the answer grows, the
 /// status on the thread's status line, the files kept for download.
 /// </summary>
-internal sealed class WebReplyWriter(WebThreadStore threads, string threadId, ChannelLimits limits) : IReplyWriter
+internal sealed partial class WebReplyWriter(WebThreadStore threads, string threadId, ChannelLimits limits) : IReplyWriter
 {
     private string? _lastMessageId;
 
