@@ -62,6 +62,8 @@ internal sealed class TurnApprover(
 
     private async Task<ApprovalDecision> AskAndWaitAsync(ApprovalPrompt prompt, CancellationToken cancellationToken)
     {
+        // The wait starts before the question shows: a click that comes the moment it appears must find it waiting.
+        var decision = broker.WaitAsync(prompt, cancellationToken);
         try
         {
             await writer.AskApprovalAsync(prompt, cancellationToken).ConfigureAwait(false);
@@ -72,10 +74,12 @@ internal sealed class TurnApprover(
             // Nobody saw the question: it is closed (as not asked) rather than left to expire, and the call is denied.
             Log.ApprovalAskFailed(logger, prompt.Id, prompt.Question.ServerLabel, prompt.Question.ToolName, ex);
             await CloseUnansweredAsync(prompt).ConfigureAwait(false);
+            await decision.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                .ConfigureAwait(false);
             return ApprovalDecision.Unavailable;
         }
 
-        return await broker.WaitAsync(prompt, cancellationToken).ConfigureAwait(false);
+        return await decision.ConfigureAwait(false);
     }
 
     // The broker closes a question it waits for when the wait is cancelled: an already cancelled wait closes it now.

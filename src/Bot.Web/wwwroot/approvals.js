@@ -41,10 +41,12 @@ window.BotApprovals = (function () {
   async function click(node, id, approve, answer) {
     const buttons = node.querySelectorAll(".actions button");
     buttons.forEach(b => { b.disabled = true; });
+    // The outcome may arrive on the event stream before the answer's own response: it is never overwritten.
     try {
       await answer(id, approve);
-      node.querySelector(".note").textContent = "";
+      if (!node.classList.contains("settled")) node.querySelector(".note").textContent = "";
     } catch (error) {
+      if (node.classList.contains("settled")) return;
       node.querySelector(".note").textContent = error.message;
       buttons.forEach(b => { b.disabled = false; });
     }

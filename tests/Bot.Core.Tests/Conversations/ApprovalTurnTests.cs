@@ -51,6 +51,18 @@ public sealed class ApprovalTurnTests
     }
 
     [Fact]
+    public async Task AnAnswerThatComesTheMomentTheQuestionShows_IsNotLost()
+    {
+        await using var bot = await CoreHarness.StartAsync(_backend, _channel, time: _clock);
+        _channel.OnQuestion = prompt => bot.Approvals.Answer(prompt.Id, "ada", mayAnswerForOthers: false, approve: true);
+
+        Assert.Equal(TurnStatus.Completed, await bot.AskAsync(_channel.Message("c1", "file a bug", "m1")));
+
+        Assert.Equal([ApprovalDecision.Approved], _decisions);
+        Assert.Equal("Let me check. Created issue #12.", _channel.Replies[0].Text);
+    }
+
+    [Fact]
     public async Task Denied_TheBackendHearsDenied_AndTheQuestionSettlesAsDenied()
     {
         await using var bot = await CoreHarness.StartAsync(_backend, _channel, time: _clock);

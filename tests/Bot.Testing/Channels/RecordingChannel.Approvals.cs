@@ -12,6 +12,9 @@ public sealed partial class RecordingChannel
     /// <summary>Makes showing a question throw, like a platform refusing the message.</summary>
     public bool FailApprovalQuestions { get; set; }
 
+    /// <summary>Called as each question is shown, before showing it returns (a click as fast as a platform can deliver it).</summary>
+    public Action<ApprovalPrompt>? OnQuestion { get; set; }
+
     /// <summary>Every question shown, in order.</summary>
     public ConcurrentQueue<ApprovalPrompt> Questions { get; } = new();
 

@@ -12,6 +12,7 @@ public sealed partial class RecordingReplyWriter
         if (Channel.FailApprovalQuestions)
             throw new HttpRequestException("Simulated failure to show an approval question");
         Channel.Questions.Enqueue(prompt);
+        Channel.OnQuestion?.Invoke(prompt);
         Channel.Changes.Notify();
         return Task.CompletedTask;
     }
