@@ -28,6 +28,9 @@ public sealed partial class OpenAIOptions
     /// <summary>Which built-in tools the assistant may use.</summary>
     public OpenAIToolOptions Tools { get; set; } = new();
 
+    /// <summary>Remote MCP servers (Responses API only) and how long an approval may take.</summary>
+    public McpOptions Mcp { get; set; } = new();
+
     /// <summary>Retries of 408/429/5xx per request, with exponential backoff (Retry-After is honoured).</summary>
     public int MaxRetries { get; set; } = 3;
 

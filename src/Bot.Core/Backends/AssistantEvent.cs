@@ -74,6 +74,12 @@ public enum ToolKind
     Function,
     WebSearch,
     ImageGeneration,
+
+    /// <summary>A call on a remote MCP server; the status carries the server's configured label.</summary>
+    Mcp,
+
+    /// <summary>The turn waits for a person to approve or deny a remote tool call.</summary>
+    Approval,
 }
 
 /// <summary>Tokens used by a response.</summary>

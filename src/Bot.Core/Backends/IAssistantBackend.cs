@@ -22,6 +22,15 @@ public interface IAssistantBackend
     bool FileSearchEnabled { get; }
 
     /// <summary>
+    /// How long a person has to approve a remote tool call (<see cref="TurnRequest.Approver"/>) before it counts as denied.
+    /// The turn's own timeout does not run while it waits.
+    /// </summary>
+    TimeSpan ApprovalTimeout => DefaultApprovalTimeout;
+
+    /// <summary>The approval timeout of a backend that sets none.</summary>
+    static TimeSpan DefaultApprovalTimeout => TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// Uploads one attachment for the given tool and records what it created on <paramref name="thread"/>
     /// (the file, and a vector store when it is the conversation's first document).
     /// </summary>

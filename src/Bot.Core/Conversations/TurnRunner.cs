@@ -4,6 +4,7 @@ using Bot.Core.Backends;
 using Bot.Core.Channels;
 using Bot.Core.Replies;
 using Bot.Core.Storage;
+using Bot.Core.Tools.Approvals;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Core.Conversations;
@@ -24,7 +25,8 @@ internal sealed class TurnRunner(
     TimeProvider time,
     ILogger logger,
     CancellationToken shutdown,
-    CancellationToken delivery)
+    CancellationToken delivery,
+    ApprovalBroker approvals)
 {
     public async Task<TurnStatus> RunAsync(ConversationKey key, IReadOnlyList<PendingMessage> batch, TurnControl control)
     {
@@ -44,13 +46,15 @@ internal sealed class TurnRunner(
         long? turnId = null;
         ProgressiveReply? reply = null;
         ReplyEnding ending;
-        using var deadline = new CancellationTokenSource(options.TurnTimeout, time);
+        using var deadline = new TurnDeadline(options.TurnTimeout, time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(control.Token, deadline.Token);
         try
         {
-            reply = new ProgressiveReply(channel.CreateReplyWriter(messages[^1].ReplyAddress), state, time, logger, delivery);
+            var writer = channel.CreateReplyWriter(messages[^1].ReplyAddress);
+            reply = new ProgressiveReply(writer, state, time, logger, delivery);
             reply.Start();
             var backend = backends.Current;
+            var approver = new TurnApprover(approvals, writer, messages[^1].Author.Id, backend.ApprovalTimeout, state, reply, deadline, logger, delivery);
             var conversation = await ResolveConversationAsync(key, backend, timeout.Token).ConfigureAwait(false);
             if (conversation.Notice is not null)
             {
@@ -60,7 +64,7 @@ internal sealed class TurnRunner(
 
             turnId = await store.StartTurnAsync(conversation.Record.Id, [.. batch.Select(p => p.InboxId)], time.GetUtcNow(), timeout.Token)
                 .ConfigureAwait(false);
-            ending = await AnswerAsync(channel, backend, conversation.Record, messages, state, reply, turn, timeout.Token).ConfigureAwait(false);
+            ending = await AnswerAsync(channel, backend, conversation.Record, messages, state, reply, turn, approver, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -109,7 +113,8 @@ internal sealed class TurnRunner(
     }
 
     private async Task<ReplyEnding> AnswerAsync(IChatChannel channel, IAssistantBackend backend, ConversationRecord record,
-        IReadOnlyList<IncomingMessage> messages, ReplyState state, ProgressiveReply reply, TurnProgress turn, CancellationToken cancellationToken)
+        IReadOnlyList<IncomingMessage> messages, ReplyState state, ProgressiveReply reply, TurnProgress turn, IToolApprover approver,
+        CancellationToken cancellationToken)
     {
         var text = ComposeText(messages);
         var hasFiles = messages.Any(m => m.Attachments.Count > 0);
@@ -134,7 +139,7 @@ internal sealed class TurnRunner(
         if (files.Count > 0)
             text = (text.Length == 0 ? "" : text + "\n\n") + "(Attached: " + string.Join(", ", files.Select(f => f.FileName)) + ")";
 
-        await foreach (var assistantEvent in backend.RunTurnAsync(new TurnRequest(thread, text, files), cancellationToken).ConfigureAwait(false))
+        await foreach (var assistantEvent in backend.RunTurnAsync(new TurnRequest(thread, text, files, approver), cancellationToken).ConfigureAwait(false))
         {
             turn.Observe(assistantEvent);
             if (assistantEvent is TurnFinished finished)

@@ -18,9 +18,33 @@ public static class ReplyMarkdown
         var text = Body(snapshot, inlineMarkers: true);
         if (snapshot.IsFinal)
             AppendFootnotes(text, snapshot.Citations, footnote);
-        var trailer = !snapshot.IsFinal && snapshot.Status is { } status ? $"_{status.Text}_" : null;
+        var trailer = !snapshot.IsFinal && snapshot.Status is { } status ? $"_{EscapeInline(status.Text)}_" : null;
         return new ReplyPresentation(text.ToString(), trailer);
     }
+
+    /// <summary>
+    /// Text from configuration or the model (a server label, a function name) made literal inside one line of Markdown:
+    /// emphasis, code, strike, spoiler and escape characters get a backslash; line breaks become spaces.
+    /// </summary>
+    public static string EscapeInline(string text)
+    {
+        if (text.AsSpan().IndexOfAny(s_inlineSpecials) < 0)
+            return text;
+        var escaped = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (c is '\r' or '\n')
+                escaped.Append(' ');
+            else if (s_inlineSpecials.Contains(c))
+                escaped.Append('\\').Append(c);
+            else
+                escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
+
+    private static readonly System.Buffers.SearchValues<char> s_inlineSpecials = System.Buffers.SearchValues.Create("\\*_`~|[]<>@#\r\n");
 
     /// <summary>A web page as a Markdown link (brackets in its title escaped), a file by its name.</summary>
     public static string LinkedSource(ReplyCitation citation, bool suppressPreview) =>

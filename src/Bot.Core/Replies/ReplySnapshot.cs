@@ -63,7 +63,11 @@ public enum CitationKind
 /// <param name="Quote">The cited passage, when the backend gives one.</param>
 public sealed record ReplyCitation(int Number, CitationKind Kind, string Title, string? FileId = null, string? Url = null, string? Quote = null);
 
-/// <summary>A tool at work, as the core knows it; each channel words and places it.</summary>
+/// <summary>
+/// A tool at work, as the core knows it; each channel words and places it. <paramref name="FunctionName"/> is the
+/// function's name, or for <see cref="ToolKind.Mcp"/> the server's configured label: text from configuration or the
+/// model, which channels escape.
+/// </summary>
 public sealed record ToolStatus(ToolKind Tool, string? FunctionName = null)
 {
     /// <summary>The usual short wording ("Running code…").</summary>
@@ -73,6 +77,8 @@ public sealed record ToolStatus(ToolKind Tool, string? FunctionName = null)
         ToolKind.FileSearch => "Searching files…",
         ToolKind.WebSearch => "Searching the web…",
         ToolKind.ImageGeneration => "Drawing…",
+        ToolKind.Mcp => FunctionName is { Length: > 0 } server ? $"Using {server}…" : "Using a remote tool…",
+        ToolKind.Approval => "Waiting for approval…",
         _ => FunctionName is { Length: > 0 } name ? $"Calling {name}…" : "Calling a tool…",
     };
 }

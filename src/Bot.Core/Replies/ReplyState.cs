@@ -134,6 +134,7 @@ public sealed partial class ReplyState
     {
         ToolKind.WebSearch => "⚠️ The web search failed, so this answer does not draw on it.",
         ToolKind.ImageGeneration => "⚠️ The image could not be made.",
+        ToolKind.Mcp => "⚠️ A remote tool failed, so there is no answer from it.",
         _ => "⚠️ A tool failed, so this answer does without it.",
     };
 

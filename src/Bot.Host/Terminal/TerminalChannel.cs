@@ -13,6 +13,9 @@ internal sealed class TerminalChannel(TerminalConsole console, TerminalOptions o
     /// <summary>Serializes writes to the terminal (a reply and a recovery notice must not interleave).</summary>
     public Lock OutputLock { get; } = new();
 
+    /// <summary>Approval questions printed and waiting for a y/n line.</summary>
+    public TerminalApprovals Approvals { get; } = new();
+
     public IReplyWriter CreateReplyWriter(string replyAddress) => new TerminalReplyWriter(this, console.Output, console.Error, options.OutputDirectory);
 
     public Task<Stream> OpenAttachmentAsync(IncomingAttachment attachment, CancellationToken cancellationToken = default) =>

@@ -1,5 +1,6 @@
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
+using Bot.Core.Tools.Approvals;
 
 namespace Bot.Host.Terminal;
 
@@ -7,13 +8,14 @@ namespace Bot.Host.Terminal;
 /// Reads the terminal line by line: each line is a message, answered before the next is read; a few
 /// slash commands control the conversation. At the end of the input it stops the host (exit code 0).
 /// </summary>
-internal sealed class TerminalChatService(
+internal sealed partial class TerminalChatService(
     ConversationService conversations,
     ChannelStartup startup,
     TerminalChannel channel,
     TerminalOptions options,
     TerminalConsole console,
-    IHostApplicationLifetime lifetime) : BackgroundService
+    IHostApplicationLifetime lifetime,
+    IApprovalAnswers approvals) : BackgroundService
 {
     private const string Help = """
         Type a message and press Enter. Commands:
@@ -86,10 +88,10 @@ internal sealed class TerminalChatService(
             return;
         }
 
-        var message = new IncomingMessage(Key, Guid.NewGuid().ToString("N"), new MessageAuthor(Environment.UserName, Environment.UserName),
+        var message = new IncomingMessage(Key, Guid.NewGuid().ToString("N"), new MessageAuthor(UserId, UserId),
             text, attachments, DateTimeOffset.UtcNow, ReplyAddress: Key.ConversationId);
         var accepted = await conversations.AcceptAsync(message, cancellationToken);
-        await accepted.Answered.WaitAsync(cancellationToken);
+        await AnswerQuestionsUntilAsync(accepted.Answered, cancellationToken);
         Say("");
     }
 

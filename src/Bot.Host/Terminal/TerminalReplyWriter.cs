@@ -27,7 +27,7 @@ internal sealed class TerminalPresenter : IReplyPresenter
 /// model's text, file and tool names) goes through <see cref="TerminalText"/> first. Generated files are saved one by
 /// one under safe, unique names, owner-only; a file that cannot be saved is reported on its own line.
 /// </summary>
-internal sealed class TerminalReplyWriter(TerminalChannel channel, TextWriter output, TextWriter error, string outputDirectory) : IReplyWriter
+internal sealed partial class TerminalReplyWriter(TerminalChannel channel, TextWriter output, TextWriter error, string outputDirectory) : IReplyWriter
 {
     private string _raw = "";
     private int _used;

@@ -47,6 +47,8 @@ public sealed partial class AssistantsBackend : OpenAIBackendBase, IAssistantBac
                 Log.WebSearchIgnored(logger);
             if (options.Tools.ImageGeneration)
                 Log.ImageGenerationIgnored(logger);
+            if (options.Mcp.Servers.Count > 0)
+                Log.McpIgnored(logger, options.Mcp.Servers.Count);
         }
     }
 

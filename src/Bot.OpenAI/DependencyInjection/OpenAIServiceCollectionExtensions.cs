@@ -28,6 +28,7 @@ public static class OpenAIServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<OpenAIOptions>, OpenAIOptionsValidator>();
+        services.AddSingleton<IValidateOptions<OpenAIOptions>, McpOptionsValidator>();
 
         services.AddSingleton(sp => new OpenAIClients(sp.GetRequiredService<IOptions<OpenAIOptions>>().Value));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ResponsesBackend>(sp, sp.GetRequiredService<IOptions<OpenAIOptions>>().Value));

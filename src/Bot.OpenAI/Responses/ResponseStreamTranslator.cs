@@ -43,6 +43,7 @@ internal sealed partial class ResponseStreamTranslator
         }
 
         _events.Add(new TextDelta(PartId(streamEvent.ItemId!, streamEvent.ContentIndex), streamEvent.Delta!));
+        WroteText |= streamEvent.Delta!.Length > 0;
         return _events;
     }
 
@@ -57,12 +58,15 @@ internal sealed partial class ResponseStreamTranslator
                 break;
             case StreamingResponseOutputTextDeltaUpdate delta:
                 _events.Add(new TextDelta(PartId(delta.ItemId, delta.ContentIndex), delta.Delta));
+                WroteText |= delta.Delta.Length > 0;
                 break;
             case StreamingResponseRefusalDeltaUpdate refusal:
                 _events.Add(new TextDelta(PartId(refusal.ItemId, refusal.ContentIndex), refusal.Delta));
+                WroteText |= refusal.Delta.Length > 0;
                 break;
             case StreamingResponseOutputTextDoneUpdate done:
                 CompletePart(PartId(done.ItemId, done.ContentIndex), done.Text);
+                WroteText |= done.Text.Length > 0;
                 break;
             case StreamingResponseOutputTextAnnotationAddedUpdate annotation:
                 TranslateAnnotation(annotation);
@@ -119,6 +123,9 @@ internal sealed partial class ResponseStreamTranslator
                 throw FailureMapping.FromErrorCode(failed.Response.Error?.Code.ToString(), failed.Response.Error?.Message ?? "The response failed.");
             case StreamingResponseErrorUpdate error:
                 throw FailureMapping.FromErrorCode(error.Code, error.Message);
+            default:
+                TranslateOther(update);
+                break;
         }
 
         return _events;

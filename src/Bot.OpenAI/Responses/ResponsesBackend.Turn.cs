@@ -20,6 +20,7 @@ public sealed partial class ResponsesBackend
         var downloadedContainerFiles = 0;
         var images = 0;
         var imageOutputs = new List<CodeInterpreterCallImageOutput>();
+        var mcp = new McpTurn();
         for (var round = 1; ; round++)
         {
             var translator = new ResponseStreamTranslator(images, Options.ImageByteLimit, _logger);
@@ -49,8 +50,9 @@ public sealed partial class ResponsesBackend
             if (translator.Final is null && !translator.EndedByImageFailure)
                 throw new AssistantFailureException(FailureKind.StreamCut, "The response stream ended without a terminal event.");
             imageOutputs.AddRange(translator.ImageOutputs);
+            mcp.Observe(translator);
 
-            if (translator.Incomplete || translator.EndedByImageFailure || translator.FunctionCalls.Count == 0)
+            if (translator.Incomplete || translator.EndedByImageFailure || (translator.FunctionCalls.Count == 0 && translator.ApprovalRequests.Count == 0))
             {
                 // Charts usually arrive as container file citations; images only seen as outputs are a fallback.
                 if (downloadedContainerFiles == 0)
@@ -59,23 +61,31 @@ public sealed partial class ResponsesBackend
                         yield return image;
                 }
 
+                if (mcp.FailedSilently)
+                    yield return new ToolFailed(ToolKind.Mcp);
                 yield return new TurnFinished(translator.Incomplete, OutputText.ReasonOf(translator.Final?.IncompleteStatusDetails?.Reason?.ToString()));
                 yield break;
             }
 
             if (round >= Options.MaxToolRounds)
-                throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for functions in more than {Options.MaxToolRounds} rounds.");
+                throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for tools in more than {Options.MaxToolRounds} rounds.");
 
-            Log.FunctionCalls(_logger, translator.Final!.Id, translator.FunctionCalls.Count, round);
-            foreach (var call in translator.FunctionCalls)
-                yield return new ToolActivity(ToolKind.Function, Running: true, call.FunctionName);
-            var outputs = await Task.WhenAll(translator.FunctionCalls.Select(call =>
-                _tools.InvokeAsync(call.FunctionName, call.FunctionArguments?.ToString() ?? "{}", cancellationToken))).ConfigureAwait(false);
-            yield return new ToolActivity(ToolKind.Function, Running: false);
+            var next = NewRequest(conversationId, request.Thread);
+            if (translator.FunctionCalls.Count > 0)
+            {
+                Log.FunctionCalls(_logger, translator.Final!.Id, translator.FunctionCalls.Count, round);
+                foreach (var call in translator.FunctionCalls)
+                    yield return new ToolActivity(ToolKind.Function, Running: true, call.FunctionName);
+                var outputs = await Task.WhenAll(translator.FunctionCalls.Select(call =>
+                    _tools.InvokeAsync(call.FunctionName, call.FunctionArguments?.ToString() ?? "{}", cancellationToken))).ConfigureAwait(false);
+                yield return new ToolActivity(ToolKind.Function, Running: false);
+                for (var i = 0; i < outputs.Length; i++)
+                    next.InputItems.Add(ResponseItem.CreateFunctionCallOutputItem(translator.FunctionCalls[i].CallId, outputs[i]));
+            }
 
-            options = NewRequest(conversationId, request.Thread);
-            for (var i = 0; i < outputs.Length; i++)
-                options.InputItems.Add(ResponseItem.CreateFunctionCallOutputItem(translator.FunctionCalls[i].CallId, outputs[i]));
+            // The same turn goes on: each approval request is put to the person who asked, and answered in the next request.
+            await AnswerApprovalsAsync(translator.ApprovalRequests, request.Approvals, next.InputItems, cancellationToken).ConfigureAwait(false);
+            options = next;
         }
     }
 
@@ -107,6 +117,7 @@ public sealed partial class ResponsesBackend
 
         if (Options.Tools.ImageGeneration)
             options.Tools.Add(ImageGenerationTool());
+        _mcpServers.AddTo(options.Tools);
 
         foreach (var tool in _tools.Tools)
         {

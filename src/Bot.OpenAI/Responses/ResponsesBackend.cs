@@ -19,6 +19,7 @@ public sealed partial class ResponsesBackend : OpenAIBackendBase, IAssistantBack
     private static readonly TimeSpan s_indexingPoll = TimeSpan.FromMilliseconds(250);
 
     private readonly FunctionToolRegistry _tools;
+    private readonly McpServers _mcpServers;
     private readonly ILogger<ResponsesBackend> _logger;
 
     public ResponsesBackend(OpenAIClients clients, OpenAIOptions options, FunctionToolRegistry tools, ILogger<ResponsesBackend> logger)
@@ -26,6 +27,9 @@ public sealed partial class ResponsesBackend : OpenAIBackendBase, IAssistantBack
     {
         _tools = tools;
         _logger = logger;
+        _mcpServers = new McpServers(options.Mcp);
+        if (options.Mcp.Servers.Count > 0 && string.Equals(options.Api, ApiKinds.Responses, StringComparison.OrdinalIgnoreCase))
+            Log.McpServersConfigured(logger, string.Join(", ", options.Mcp.Servers.Select(s => $"{s.Label} ({s.RequireApproval})")));
     }
 
     public string Kind => ApiKinds.Responses;

@@ -13,7 +13,7 @@ namespace Bot.Web.Api;
 /// The page and its API. Every route checks the Host (and a change's Origin) first; every thread route checks that
 /// the thread is the caller's; another visitor's thread answers 404 as if it did not exist.
 /// </summary>
-internal static class WebChatEndpoints
+internal static partial class WebChatEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
@@ -30,6 +30,7 @@ internal static class WebChatEndpoints
         thread.MapPost("/stop", StopAsync);
         thread.MapPost("/reset", ResetAsync);
         thread.MapGet("/files/{fileId}", FileAsync);
+        thread.MapPost("/approvals/{approval}", AnswerApprovalAsync);
     }
 
     // A key entered on the page: proven by an HttpOnly cookie when it is valid (the cookie never holds the key itself).

@@ -38,4 +38,6 @@ internal sealed record WebEvent(string Type, object Data);
 /// <param name="Status">The tool status shown now ("Running code…"), or null.</param>
 /// <param name="Messages">The transcript.</param>
 /// <param name="Steps">Every status the current (or last) turn of this process showed, in order; kept after the turn ends.</param>
-public sealed record ThreadSnapshot(string Thread, bool Running, string? Status, IReadOnlyList<WebMessage> Messages, IReadOnlyList<string>? Steps = null);
+/// <param name="Approvals">The approval questions still open; null when none.</param>
+public sealed record ThreadSnapshot(string Thread, bool Running, string? Status, IReadOnlyList<WebMessage> Messages, IReadOnlyList<string>? Steps = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<WebApproval>? Approvals = null);

@@ -11,7 +11,7 @@ namespace Bot.Web.Threads;
 /// a turn is running, the current tool status and the statuses the turn has shown. Every change is pushed to the
 /// watchers in order. An empty thread nobody watches can be retired, so the store does not keep it in memory.
 /// </summary>
-internal sealed class WebThread
+internal sealed partial class WebThread
 {
     private static readonly TimeSpan s_saveDelay = TimeSpan.FromMilliseconds(500);
 
@@ -227,7 +227,7 @@ internal sealed class WebThread
         }, _logger, $"saving web thread {Id}");
     }
 
-    private ThreadSnapshot SnapshotLocked() => new(Id, _pending > 0, _status, [.. _messages], [.. _steps]);
+    private ThreadSnapshot SnapshotLocked() => new(Id, _pending > 0, _status, [.. _messages], [.. _steps], OpenApprovalsLocked());
 
     private void UpsertLocked(WebMessage message)
     {

@@ -169,8 +169,14 @@
     const events = new EventSource(`/api/threads/${thread}/events`);
     state.events = events;
     const on = (type, handler) => events.addEventListener(type, e => handler(JSON.parse(e.data)));
-    on("sync", data => { showError(""); renderAll(data.messages); setRunning(data.running, data.status); });
+    on("sync", data => {
+      showError("");
+      renderAll(data.messages);
+      (data.approvals || []).forEach(showApproval);
+      setRunning(data.running, data.status);
+    });
     on("message", render);
+    on("approval", showApproval);
     on("status", data => setRunning(state.running, data.text));
     on("state", data => setRunning(data.running, data.status));
     on("done", data => {
@@ -191,6 +197,12 @@
         ui.status.textContent = "Reconnecting…";
       }
     };
+  }
+
+  // An approval question with Approve / Deny; the click is answered by the API (a refusal's sentence shows under it).
+  function showApproval(approval) {
+    window.BotApprovals.show(approval, ui.messages, (id, approve) =>
+      api("POST", `/api/threads/${state.thread}/approvals/${encodeURIComponent(id)}`, JSON.stringify({ approve })));
   }
 
   // --- sending ---------------------------------------------------------------------------------

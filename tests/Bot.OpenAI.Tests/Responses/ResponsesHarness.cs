@@ -28,7 +28,8 @@ internal sealed class ResponsesHarness : IAsyncDisposable
     public RecordingChannel Channel => Core.Channel;
 
     public static async Task<ResponsesHarness> StartAsync(IEnumerable<IFunctionTool>? tools = null, Action<OpenAIOptions>? configure = null,
-        ConversationOptions? conversations = null, RecordingChannel? channel = null, ILogger<ResponsesBackend>? logger = null)
+        ConversationOptions? conversations = null, RecordingChannel? channel = null, ILogger<ResponsesBackend>? logger = null,
+        ILoggerFactory? loggers = null)
     {
         var server = await FakeOpenAIServer.StartAsync();
         var options = new OpenAIOptions
@@ -41,8 +42,9 @@ internal sealed class ResponsesHarness : IAsyncDisposable
         };
         configure?.Invoke(options);
         var registry = new FunctionToolRegistry(tools ?? [], Options.Create(conversations ?? new ConversationOptions()), NullLogger<FunctionToolRegistry>.Instance);
-        var backend = new ResponsesBackend(new OpenAIClients(options), options, registry, logger ?? NullLogger<ResponsesBackend>.Instance);
-        var core = await CoreHarness.StartAsync(backend, channel, conversations, new AttachmentOptions());
+        var backend = new ResponsesBackend(new OpenAIClients(options), options, registry,
+            logger ?? loggers?.CreateLogger<ResponsesBackend>() ?? NullLogger<ResponsesBackend>.Instance);
+        var core = await CoreHarness.StartAsync(backend, channel, conversations, new AttachmentOptions(), loggerFactory: loggers);
         return new ResponsesHarness(server, core);
     }
 

@@ -25,6 +25,8 @@ public sealed class ScriptedBackend : IAssistantBackend
 
     public bool FileSearchEnabled { get; set; } = true;
 
+    public TimeSpan ApprovalTimeout { get; set; } = IAssistantBackend.DefaultApprovalTimeout;
+
     /// <summary>The events of a turn. Default: "Echo: {text}" in three deltas.</summary>
     public Func<TurnRequest, CancellationToken, IAsyncEnumerable<AssistantEvent>> Script { get; set; } = (request, _) => Echo(request);
 

@@ -9,7 +9,7 @@ namespace Bot.Testing.Channels;
 /// A chat channel for tests and benchmarks that records every reply write with a timestamp, can fail
 /// writes on demand, and serves attachments from memory (or fails their download).
 /// </summary>
-public sealed class RecordingChannel(string name = "test", ChannelLimits? limits = null) : IChatChannel
+public sealed partial class RecordingChannel(string name = "test", ChannelLimits? limits = null) : IChatChannel
 {
     private readonly ConcurrentDictionary<string, RecordingReplyWriter> _writersByAddress = new();
     private readonly ConcurrentQueue<RecordingReplyWriter> _writers = new();

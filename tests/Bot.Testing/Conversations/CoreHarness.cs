@@ -3,6 +3,7 @@ using Bot.Core.Backends;
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
 using Bot.Core.Storage;
+using Bot.Core.Tools.Approvals;
 using Bot.Storage.Sqlite;
 using Bot.Testing.Channels;
 using Microsoft.Extensions.Logging;
@@ -20,8 +21,9 @@ public sealed class CoreHarness : IAsyncDisposable
     private readonly TempDirectory? _ownedDirectory;
 
     private CoreHarness(IAssistantBackend backend, RecordingChannel channel, SqliteConversationStore store, ConversationService service,
-        string databasePath, TempDirectory? ownedDirectory)
+        string databasePath, TempDirectory? ownedDirectory, ApprovalBroker approvals)
     {
+        Approvals = approvals;
         Backend = backend;
         Channel = channel;
         Store = store;
@@ -39,6 +41,9 @@ public sealed class CoreHarness : IAsyncDisposable
     public ConversationService Service { get; }
 
     public string DatabasePath { get; }
+
+    /// <summary>The approval questions of the core's turns: a test answers them here, as a channel passes on a click.</summary>
+    public ApprovalBroker Approvals { get; }
 
     /// <summary>
     /// Starts the core. Pass <paramref name="databasePath"/> to reopen an existing database (a restart), and
@@ -60,14 +65,15 @@ public sealed class CoreHarness : IAsyncDisposable
             loggerFactory.CreateLogger<SqliteConversationStore>(), time);
         var registry = new ChannelRegistry();
         var policy = new AttachmentPolicy(attachments ?? new AttachmentOptions(), backend.CodeInterpreterEnabled, backend.FileSearchEnabled);
+        var approvals = new ApprovalBroker(time);
         var service = new ConversationService(store, new BackendCatalog(backend), registry, policy, Options.Create(options ?? new ConversationOptions()),
-            time, loggerFactory.CreateLogger<ConversationService>());
+            time, loggerFactory.CreateLogger<ConversationService>(), approvals);
         await service.StartAsync(CancellationToken.None);
         if (recover)
             await new ChannelStartup(registry, service).StartAsync(channel);
         else
             registry.Register(channel);
-        return new CoreHarness(backend, channel, store, service, databasePath, owned);
+        return new CoreHarness(backend, channel, store, service, databasePath, owned, approvals);
     }
 
     /// <summary>Accepts a message and waits until its turn has finished.</summary>

@@ -1,7 +1,7 @@
 namespace Bot.Testing.OpenAI;
 
 /// <summary>Makes ids that look like the service's (prefix + random hex or base62).</summary>
-internal static class FakeIds
+internal static partial class FakeIds
 {
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 

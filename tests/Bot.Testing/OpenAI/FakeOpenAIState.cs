@@ -4,7 +4,7 @@ namespace Bot.Testing.OpenAI;
 
 /// <summary>Everything one fake server knows: resources, the script queue, settings and observations.</summary>
 /// <remarks>One instance per server and nothing static, so several servers (or processes) never share state.</remarks>
-internal sealed class FakeOpenAIState
+internal sealed partial class FakeOpenAIState
 {
     private readonly Lock _observationsSync = new();
     private readonly List<FakeResponseRequest> _responseRequests = [];
@@ -103,9 +103,12 @@ internal sealed class FakeOpenAIState
         }
     }
 
-    /// <summary>The next scripted response, or the responder's answer when the queue is empty.</summary>
+    /// <summary>
+    /// The continuation of answered MCP approval requests, else the next scripted response, or the responder's answer
+    /// when the queue is empty.
+    /// </summary>
     public FakeResponse NextResponse(FakeResponseRequest request) =>
-        _script.TryDequeue(out var scripted) ? scripted : Responder(request);
+        McpContinuation(request) ?? (_script.TryDequeue(out var scripted) ? scripted : Responder(request));
 
     public void RecordConflict() => Interlocked.Increment(ref _conversationConflicts);
 

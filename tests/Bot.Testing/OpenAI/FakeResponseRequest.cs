@@ -60,6 +60,12 @@ public sealed class FakeResponseRequest
     /// <summary>Function name → its `parameters` JSON schema as sent.</summary>
     public IReadOnlyDictionary<string, string> FunctionParameters { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The `mcp` tools (remote MCP servers), in order.</summary>
+    public IReadOnlyList<FakeMcpTool> McpTools { get; init; } = [];
+
+    /// <summary>The `mcp_approval_response` input items, in order.</summary>
+    public IReadOnlyList<FakeMcpApprovalResponse> McpApprovalResponses { get; init; } = [];
+
     public IReadOnlyList<string> Include { get; init; } = [];
 
     public bool Stream { get; init; }

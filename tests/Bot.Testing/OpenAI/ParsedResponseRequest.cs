@@ -107,6 +107,8 @@ internal sealed class ParsedResponseRequest
             CodeInterpreterFileIds = tools.CodeInterpreterFileIds,
             CodeInterpreterContainerId = tools.ContainerId,
             FunctionNames = [.. tools.Functions.Keys],
+            McpTools = FakeMcp.Tools(Property(root, "tools")),
+            McpApprovalResponses = FakeMcp.ApprovalResponses(input),
             FunctionParameters = tools.Functions,
             Include = Strings(Property(root, "include")),
             Stream = Property(root, "stream").ValueKind == JsonValueKind.True,

@@ -55,13 +55,25 @@ internal sealed partial class ResponseRun(
                 case ImageGenerationStep image:
                     await ImageGenerationAsync(image);
                     break;
+                case McpListToolsStep list:
+                    await McpListToolsAsync(list);
+                    break;
+                case McpCallStep call:
+                    await McpCallAsync(call);
+                    break;
                 case DelayStep delay:
                     await Task.Delay(delay.Delay, cancellationToken);
                     break;
             }
+
+            if (_awaitingApproval)
+            {
+                break;
+            }
         }
 
-        var ending = script.Ending ?? FakeEnding.Default;
+        // A response that asks for approval is complete; the script's own ending waits for the approved continuation.
+        var ending = _awaitingApproval ? FakeEnding.Default : script.Ending ?? FakeEnding.Default;
         if (_pendingFileCitations.Count > 0 && ending.Kind is FakeEndingKind.Completed or FakeEndingKind.Incomplete)
         {
             // Generated files are cited by the message after the tool call; a script without one still gets it.

@@ -64,7 +64,8 @@ internal sealed partial class ResponseValidator(FakeOpenAIState state)
             return false;
         }
 
-        return await ToolCallsMatchAsync(context, request, conversation, previous);
+        return await McpApprovalsValidAsync(context, request, conversation, previous)
+            && await ToolCallsMatchAsync(context, request, conversation, previous);
     }
 
     /// <summary>

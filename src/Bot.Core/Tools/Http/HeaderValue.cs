@@ -7,7 +7,7 @@ namespace Bot.Core.Tools.Http;
 /// A configured header value with <c>${env:NAME}</c> references replaced by environment variables, so that a secret
 /// stays out of configuration files. Resolved values are never logged; problems name only the variable.
 /// </summary>
-internal static partial class HeaderValue
+public static partial class HeaderValue
 {
     [GeneratedRegex(@"\$\{env:(?<name>[^}]*)\}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Reference();
@@ -53,6 +53,21 @@ internal static partial class HeaderValue
 
     /// <summary>Resolves against the process environment.</summary>
     public static string? Resolve(string template, out string? problem) => Resolve(template, Environment.GetEnvironmentVariable, out problem);
+
+    /// <summary>
+    /// The problems of configured headers, one line each, prefixed with <paramref name="key"/> (<c>…:Headers:Name: …</c>):
+    /// invalid names, references that do not resolve. Values are never part of a message.
+    /// </summary>
+    public static IEnumerable<string> Problems(IEnumerable<KeyValuePair<string, string>> headers, string key)
+    {
+        foreach (var (header, template) in headers)
+        {
+            if (!IsValidName(header))
+                yield return $"{key}:Headers:{header}: not a valid header name.";
+            else if (Resolve(template ?? "", out var problem) is null)
+                yield return $"{key}:Headers:{header}: {problem}";
+        }
+    }
 
     /// <summary>Whether <paramref name="name"/> is a valid HTTP header name (an RFC 9110 token).</summary>
     public static bool IsValidName(string name) => name.Length > 0 && HeaderName().IsMatch(name);

@@ -49,7 +49,7 @@ internal sealed partial class HttpToolsOptionsValidator(IConfiguration configura
         if (string.IsNullOrWhiteSpace(tool.Description))
             errors.Add($"{key}:Description: missing; say what the tool does, the model reads it.");
 
-        if (UrlProblem(tool.Url) is { } urlProblem)
+        if (ConfiguredUrl.Problem(tool.Url) is { } urlProblem)
             errors.Add($"{key}:Url: {urlProblem}");
 
         if (!Methods.Contains(tool.Method ?? ""))
@@ -60,31 +60,12 @@ internal sealed partial class HttpToolsOptionsValidator(IConfiguration configura
         else if (!string.IsNullOrWhiteSpace(tool.Parameters))
             errors.AddRange(ArgumentSchema.CheckDefinition(tool.Parameters).Select(p => $"{key}:Parameters: {p}."));
 
-        foreach (var (header, template) in tool.Headers)
-        {
-            if (!HeaderValue.IsValidName(header))
-                errors.Add($"{key}:Headers:{header}: not a valid header name.");
-            else if (HeaderValue.Resolve(template ?? "", out var problem) is null)
-                errors.Add($"{key}:Headers:{header}: {problem}");
-        }
+        errors.AddRange(HeaderValue.Problems(tool.Headers, key));
 
         if (tool.Timeout <= TimeSpan.Zero || tool.Timeout > TimeSpan.FromMinutes(10))
             errors.Add($"{key}:Timeout: must be more than 0 and at most 10 minutes.");
 
         if (tool.MaxResponseBytes is < 1 or > MaxResponseLimit)
             errors.Add($"{key}:MaxResponseBytes: must be between 1 and {MaxResponseLimit} (16 MB).");
-    }
-
-    private static string? UrlProblem(string? url)
-    {
-        if (string.IsNullOrWhiteSpace(url))
-            return "missing.";
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            return $"'{url}' is not an absolute https URL.";
-        if (!LoopbackHttp.IsAllowed(uri))
-            return $"'{url}' must use https (plain http is allowed only for loopback addresses).";
-        if (uri.UserInfo.Length > 0)
-            return "must not carry credentials; put them in Headers (with ${env:NAME}).";
-        return null;
     }
 }
