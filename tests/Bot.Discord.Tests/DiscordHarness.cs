@@ -40,6 +40,7 @@ internal sealed class DiscordHarness : IAsyncDisposable
     public FakeOpenAIServer OpenAI { get; }
 
     private Action<DiscordOptions>? _configure;
+    private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
     private IHost _host = null!;
 
     public DiscordOptions Options { get; private set; } = null!;
@@ -58,10 +59,11 @@ internal sealed class DiscordHarness : IAsyncDisposable
     /// <summary>The channel of the recorded mention.</summary>
     public const string GuildChannel = "1457510428359004343";
 
+    /// <param name="settings">Configuration keys on top of the harness's own (for example OpenAI tools).</param>
     public static async Task<DiscordHarness> StartAsync(Action<DiscordOptions>? configure = null, Action<FakeDiscordServer>? arrange = null,
-        bool waitForReady = true)
+        bool waitForReady = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var harness = new DiscordHarness(await FakeDiscordServer.StartAsync(), await FakeOpenAIServer.StartAsync());
+        var harness = new DiscordHarness(await FakeDiscordServer.StartAsync(), await FakeOpenAIServer.StartAsync()) { _settings = settings ?? new Dictionary<string, string?>() };
         arrange?.Invoke(harness.Discord);
         await harness.StartBotAsync(configure);
         if (waitForReady)
@@ -125,6 +127,7 @@ internal sealed class DiscordHarness : IAsyncDisposable
             ["Discord:IdentifyInterval"] = "00:00:00",
             ["Discord:AttachmentHosts:0"] = "127.0.0.1",
         });
+        builder.Configuration.AddInMemoryCollection(_settings);
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(new ListLoggerProvider<DiscordBotService>(Log, "Bot.Discord"));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration)
