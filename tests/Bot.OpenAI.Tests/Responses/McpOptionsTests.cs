@@ -17,7 +17,7 @@ namespace Bot.OpenAI.Tests.Responses;
 /// </summary>
 public sealed class McpOptionsTests : IDisposable
 {
-    private const int McpIgnoredEvent = 2041;
+    private const int McpIgnoredEvent = 2051;
 
     private readonly TempDirectory _directory = new();
 
