@@ -1,5 +1,3 @@
-using Bot.Core.Backends;
-using Bot.Core.Channels;
 using Bot.Core.Conversations;
 using Microsoft.Extensions.Logging;
 

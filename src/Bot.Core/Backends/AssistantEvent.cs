@@ -1,5 +1,3 @@
-using Bot.Core.Channels;
-
 namespace Bot.Core.Backends;
 
 /// <summary>One thing that happened while the assistant answered a turn.</summary>

@@ -1,6 +1,4 @@
 using Bot.Core.Attachments;
-using Bot.Core.Backends;
-using Bot.Core.Channels;
 using Bot.Core.Replies;
 using Bot.Core.Storage;
 using Bot.Core.Tools.Approvals;

@@ -1,4 +1,3 @@
-using Bot.Core.Backends;
 using Bot.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,3 @@
-using Bot.Core.Backends;
-using Bot.Core.Channels;
 using Bot.Core.Replies;
 using Bot.Core.Tools.Approvals;
 using Microsoft.Extensions.Logging;

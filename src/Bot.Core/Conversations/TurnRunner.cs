@@ -1,7 +1,5 @@
 using System.Text;
 using Bot.Core.Attachments;
-using Bot.Core.Backends;
-using Bot.Core.Channels;
 using Bot.Core.Replies;
 using Bot.Core.Storage;
 using Bot.Core.Tools.Approvals;

@@ -1,5 +1,3 @@
-using Bot.Core.Backends;
-
 namespace Bot.Core.Conversations;
 
 /// <summary>The short sentences the bot says when something goes wrong. Details go to the log, never here.</summary>

@@ -1,6 +1,4 @@
 using Bot.Core.Attachments;
-using Bot.Core.Backends;
-using Bot.Core.Channels;
 using Bot.Core.Configuration;
 using Bot.Core.Conversations;
 using Bot.Core.Tools;

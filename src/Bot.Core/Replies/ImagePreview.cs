@@ -1,5 +1,3 @@
-using Bot.Core.Channels;
-
 namespace Bot.Core.Replies;
 
 /// <summary>The latest partial image of an image being drawn, as a reply snapshot carries it.</summary>

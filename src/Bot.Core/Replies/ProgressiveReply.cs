@@ -1,5 +1,4 @@
 using Bot.Core.Attachments;
-using Bot.Core.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Core.Replies;

@@ -1,6 +1,3 @@
-using Bot.Core.Backends;
-using Bot.Core.Channels;
-
 namespace Bot.Core.Replies;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Bot.Core.Backends;
-
 namespace Bot.Core.Replies;
 
 /// <summary>Partial images: the latest one is the reply's preview until the reply ends or the drawing fails.</summary>

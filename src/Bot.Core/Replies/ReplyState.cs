@@ -1,7 +1,5 @@
 using System.Text;
 using Bot.Core.Attachments;
-using Bot.Core.Backends;
-using Bot.Core.Channels;
 
 namespace Bot.Core.Replies;
 

@@ -1,5 +1,3 @@
-using Bot.Core.Backends;
-
 namespace Bot.Core.Storage;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Bot.Core.Backends;
 using Bot.Core.Conversations;
 
 namespace Bot.Core.Storage;
