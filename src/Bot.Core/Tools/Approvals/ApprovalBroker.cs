@@ -14,7 +14,7 @@ public sealed class ApprovalBroker(TimeProvider time) : IApprovalAnswers
 {
     private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<string, Pending> _open = new(StringComparer.Ordinal);
-    private readonly ExpiringMap<string, ApprovalAnswerResult> _closed = new(TimeSpan.FromDays(1), 10_000, time, StringComparer.Ordinal);
+    private readonly ExpiringMap<string, ApprovalDecision> _closed = new(TimeSpan.FromDays(1), 10_000, time, StringComparer.Ordinal);
 
     /// <summary>Opens a question for <paramref name="askerId"/> that expires after <paramref name="timeout"/>.</summary>
     public ApprovalPrompt Open(ApprovalQuestion question, string askerId, TimeSpan timeout)
@@ -33,7 +33,12 @@ public sealed class ApprovalBroker(TimeProvider time) : IApprovalAnswers
     public async Task<ApprovalDecision> WaitAsync(ApprovalPrompt prompt, CancellationToken cancellationToken = default)
     {
         if (!_open.TryGetValue(prompt.Id, out var pending))
-            throw new InvalidOperationException($"Approval {prompt.Id} is not open.");
+        {
+            // Answered (or closed) before the wait began: that decision stands.
+            lock (_lock)
+                return _closed.TryGetValue(prompt.Id, out var closed) ? closed : throw new InvalidOperationException($"Approval {prompt.Id} was never opened.");
+        }
+
         var wait = prompt.ExpiresAt - time.GetUtcNow();
         try
         {
@@ -68,7 +73,9 @@ public sealed class ApprovalBroker(TimeProvider time) : IApprovalAnswers
                 return ApprovalAnswerResult.Accepted;
         }
 
-        return _closed.TryGetValue(promptId, out var result) ? result : ApprovalAnswerResult.Expired;
+        return _closed.TryGetValue(promptId, out var decision) && decision is ApprovalDecision.Approved or ApprovalDecision.Denied
+            ? ApprovalAnswerResult.AlreadyAnswered
+            : ApprovalAnswerResult.Expired;
     }
 
     // Only the first close of a question decides it; later ones return false.
@@ -79,8 +86,7 @@ public sealed class ApprovalBroker(TimeProvider time) : IApprovalAnswers
         {
             if (!_open.TryRemove(id, out pending))
                 return false;
-            var remembered = decision is ApprovalDecision.Approved or ApprovalDecision.Denied ? ApprovalAnswerResult.AlreadyAnswered : ApprovalAnswerResult.Expired;
-            _closed.AddOrUpdate(id, _ => remembered, (_, _) => remembered);
+            _closed.AddOrUpdate(id, _ => decision, (_, _) => decision);
         }
 
         pending.Decision.TrySetResult(decision);

@@ -28,6 +28,17 @@ public sealed class ApprovalBrokerTests
     }
 
     [Fact]
+    public async Task AnAnswerBeforeTheWaitBegins_StillDecidesIt()
+    {
+        var prompt = _broker.Open(s_question, "ada", s_timeout);
+
+        Assert.Equal(ApprovalAnswerResult.Accepted, _broker.Answer(prompt.Id, "ada", mayAnswerForOthers: false, approve: true));
+
+        Assert.Equal(ApprovalDecision.Approved, await _broker.WaitAsync(prompt).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(ApprovalAnswerResult.AlreadyAnswered, _broker.Answer(prompt.Id, "ada", mayAnswerForOthers: false, approve: false));
+    }
+
+    [Fact]
     public async Task SomeoneElsesAnswer_IsRefused_AndChangesNothing_ButAnAdminMayAnswer()
     {
         var prompt = _broker.Open(s_question, "ada", s_timeout);
