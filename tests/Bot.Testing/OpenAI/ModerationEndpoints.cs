@@ -61,7 +61,9 @@ internal sealed class ModerationEndpoints(FakeModeration moderation)
 
         moderation.Record(new FakeModerationRequest(model, [.. inputs.SelectMany(i => i.Texts)], inputs.Count(i => i.HasImage)));
         var results = inputs.Select(i => (Flagged: i.Texts.Any(moderation.IsFlagged), i.HasImage)).ToList();
-        await OpenAIHttp.OkAsync(context, (Model: model ?? "omni-moderation-latest", Results: results, Categories: moderation.FlaggedCategories), static (w, s) =>
+        // A flagged category the spec does not list is written too, as a newer model would.
+        var names = FakeModeration.AllCategories.Concat(moderation.FlaggedCategories.Except(FakeModeration.AllCategories)).ToList();
+        await OpenAIHttp.OkAsync(context, (Model: model ?? "omni-moderation-latest", Results: results, Categories: moderation.FlaggedCategories, Names: names), static (w, s) =>
         {
             w.WriteStartObject();
             w.WriteString("id", "modr-" + Guid.NewGuid().ToString("N"));
@@ -72,15 +74,15 @@ internal sealed class ModerationEndpoints(FakeModeration moderation)
                 w.WriteStartObject();
                 w.WriteBoolean("flagged", flagged);
                 w.WriteStartObject("categories");
-                foreach (var name in FakeModeration.AllCategories)
+                foreach (var name in s.Names)
                     w.WriteBoolean(name, flagged && s.Categories.Contains(name));
                 w.WriteEndObject();
                 w.WriteStartObject("category_scores");
-                foreach (var name in FakeModeration.AllCategories)
+                foreach (var name in s.Names)
                     w.WriteNumber(name, flagged && s.Categories.Contains(name) ? 0.93 : 0.0001);
                 w.WriteEndObject();
                 w.WriteStartObject("category_applied_input_types");
-                foreach (var name in FakeModeration.AllCategories)
+                foreach (var name in s.Names)
                 {
                     w.WriteStartArray(name);
                     w.WriteStringValue("text");
