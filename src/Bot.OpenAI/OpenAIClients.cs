@@ -4,6 +4,7 @@ using OpenAI.Assistants;
 using OpenAI.Containers;
 using OpenAI.Conversations;
 using OpenAI.Files;
+using OpenAI.Moderations;
 using OpenAI.Responses;
 using OpenAI.VectorStores;
 
@@ -12,6 +13,8 @@ namespace Bot.OpenAI;
 /// <summary>The SDK clients the backends use, sharing one pipeline (endpoint, key, retry policy, timeout).</summary>
 public sealed class OpenAIClients
 {
+    private readonly OpenAIClient _root;
+
     public OpenAIClients(OpenAIOptions options)
     {
         var clientOptions = new OpenAIClientOptions
@@ -23,7 +26,7 @@ public sealed class OpenAIClients
         if (!string.IsNullOrWhiteSpace(options.Endpoint))
             clientOptions.Endpoint = new Uri(options.Endpoint);
 
-        var root = new OpenAIClient(new ApiKeyCredential(options.ApiKey ?? ""), clientOptions);
+        var root = _root = new OpenAIClient(new ApiKeyCredential(options.ApiKey ?? ""), clientOptions);
         Responses = root.GetResponsesClient();
         Conversations = root.GetConversationClient();
         Files = root.GetOpenAIFileClient();
@@ -41,6 +44,9 @@ public sealed class OpenAIClients
     public VectorStoreClient VectorStores { get; }
 
     public ContainerClient Containers { get; }
+
+    /// <summary>A moderation client for <paramref name="model"/> on the same pipeline (cheap: the pipeline is shared).</summary>
+    public ModerationClient Moderations(string model) => _root.GetModerationClient(model);
 
     /// <summary>The Assistants v2 client (threads, messages, runs) of the Assistants backend.</summary>
     public AssistantClient Assistants { get; }

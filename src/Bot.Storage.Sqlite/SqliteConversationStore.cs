@@ -12,7 +12,7 @@ namespace Bot.Storage.Sqlite;
 /// and, thanks to WAL, never wait for the writer. The busy timeout only matters for another process.
 /// </remarks>
 public sealed partial class SqliteConversationStore : IConversationStore, IFollowedPlaces, IVisitorSessions, IBotSecrets,
-    IProvisionedAssistants, IAsyncDisposable, IDisposable
+    IProvisionedAssistants, IModerationLog, IAsyncDisposable, IDisposable
 {
     private const int BusyTimeoutSeconds = 5;
 

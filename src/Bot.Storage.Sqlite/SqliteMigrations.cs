@@ -11,7 +11,7 @@ namespace Bot.Storage.Sqlite;
 /// <remarks>
 /// Timestamps are unix milliseconds (UTC) in INTEGER columns named <c>*_at_ms</c>; enums are stored by name.
 /// </remarks>
-internal static class SqliteMigrations
+internal static partial class SqliteMigrations
 {
     private const string Version1 = """
         CREATE TABLE conversations (
@@ -165,7 +165,7 @@ internal static class SqliteMigrations
         """;
 
     /// <summary>The scripts in order; the schema version of a database is how many of them it has had.</summary>
-    public static IReadOnlyList<string> Scripts { get; } = [Version1, Version2, Version3];
+    public static IReadOnlyList<string> Scripts { get; } = [Version1, Version2, Version3, VersionModerationEvents];
 
     /// <summary>The schema version this build creates.</summary>
     public static int LatestVersion => Scripts.Count;

@@ -4,7 +4,7 @@ namespace Bot.Storage.Sqlite;
 /// Every statement the store runs after migration, in one place so that a test can check each one's query
 /// plan: all of them find their rows through a key or an index, never by scanning a table.
 /// </summary>
-internal static class StoreSql
+internal static partial class StoreSql
 {
     private const string ConversationColumns =
         "id, channel, chat_conversation_id, backend_kind, remote_conversation_id, vector_store_id, " +

@@ -56,6 +56,9 @@ internal sealed class DiscordHarness : IAsyncDisposable
 
     public ListLogger<DiscordBotService> Log { get; } = new();
 
+    /// <summary>What every class of the bot logs (core, backend, store, channel).</summary>
+    public ListLogger<DiscordHarness> AllLog { get; } = new();
+
     /// <summary>The channel of the recorded mention.</summary>
     public const string GuildChannel = "1457510428359004343";
 
@@ -128,7 +131,8 @@ internal sealed class DiscordHarness : IAsyncDisposable
             ["Discord:AttachmentHosts:0"] = "127.0.0.1",
         });
         builder.Configuration.AddInMemoryCollection(_settings);
-        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(new ListLoggerProvider<DiscordBotService>(Log, "Bot.Discord"));
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(new ListLoggerProvider<DiscordBotService>(Log, "Bot.Discord"))
+            .AddProvider(new ListLoggerProvider<DiscordHarness>(AllLog));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration)
             .AddDiscordChannel(builder.Configuration);
@@ -184,6 +188,17 @@ internal sealed class DiscordHarness : IAsyncDisposable
         var probe = new IncomingMessage(new ConversationKey("discord", "probe"), message["id"]!.GetValue<string>(), new MessageAuthor("probe", "probe"),
             "probe", [], DateTimeOffset.UtcNow, "probe||probe");
         return await Store.TryAcceptAsync(probe, DateTimeOffset.UtcNow) is null;
+    }
+
+    /// <summary>The inbox status the store gave a message (read from the database file), or null when it is not there.</summary>
+    public string? InboxStatusOf(JsonObject message)
+    {
+        using var connection = new SqliteConnection($"Data Source={_databasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status FROM inbox WHERE channel = 'discord' AND message_id = $id;";
+        command.Parameters.AddWithValue("$id", message["id"]!.GetValue<string>());
+        return command.ExecuteScalar() as string;
     }
 
     public string NextMessageId() => (1_460_000_000_000_000_000 + Interlocked.Increment(ref _nextMessage)).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -37,6 +37,7 @@ public sealed partial class QueryPlanTests : StoreTestBase
 
         Assert.Contains(Plan(StoreSql.SelectUnfinishedInbox), line => line.Contains("ix_inbox_unfinished", StringComparison.Ordinal));
         Assert.Contains(Plan(StoreSql.SetInboxStatusOfTurn), line => line.Contains("ix_inbox_turn", StringComparison.Ordinal));
+        Assert.Contains(Plan(StoreSql.CountModerationEvents), line => line.Contains("ix_moderation_events_user", StringComparison.Ordinal));
         Assert.Contains(Plan(StoreSql.FindActiveConversation), line => line.Contains("ux_conversations_active_key", StringComparison.Ordinal));
         Assert.Contains(Plan(StoreSql.SelectLiveRemoteObjects), line => line.Contains("ix_remote_objects_conversation", StringComparison.Ordinal));
         Assert.Contains(Plan(StoreSql.RequestRemoteDeletion), line => line.Contains("ix_remote_objects_conversation", StringComparison.Ordinal));

@@ -1,5 +1,6 @@
 using System.Text;
 using Bot.Core.Attachments;
+using Bot.Core.Moderation;
 using Bot.Core.Replies;
 using Bot.Core.Storage;
 using Bot.Core.Tools.Approvals;
@@ -24,7 +25,8 @@ internal sealed class TurnRunner(
     ILogger logger,
     CancellationToken shutdown,
     CancellationToken delivery,
-    ApprovalBroker approvals)
+    ApprovalBroker approvals,
+    ModerationGate? moderation = null)
 {
     public async Task<TurnStatus> RunAsync(ConversationKey key, IReadOnlyList<PendingMessage> batch, TurnControl control)
     {
@@ -42,6 +44,7 @@ internal sealed class TurnRunner(
         var state = new ReplyState();
         var turn = new TurnProgress(time);
         long? turnId = null;
+        var unturnedStatus = InboxStatus.Failed;
         ProgressiveReply? reply = null;
         ReplyEnding ending;
         using var deadline = new TurnDeadline(options.TurnTimeout, time);
@@ -51,18 +54,26 @@ internal sealed class TurnRunner(
             var writer = channel.CreateReplyWriter(messages[^1].ReplyAddress);
             reply = new ProgressiveReply(writer, state, time, logger, delivery);
             reply.Start();
-            var backend = backends.Current;
-            var approver = new TurnApprover(approvals, writer, messages[^1].Author.Id, backend.ApprovalTimeout, state, reply, deadline, logger, delivery);
-            var conversation = await ResolveConversationAsync(key, backend, timeout.Token).ConfigureAwait(false);
-            if (conversation.Notice is not null)
+            // Moderation comes before anything else of the turn: no conversation, upload or response for refused input.
+            if (moderation is not null && await moderation.CheckAsync(key, messages, timeout.Token).ConfigureAwait(false) is { } refusal)
             {
-                state.AddNotice(conversation.Notice);
-                reply.Invalidate();
+                (ending, unturnedStatus) = (refusal.Ending, refusal.InboxStatus);
             }
+            else
+            {
+                var backend = backends.Current;
+                var approver = new TurnApprover(approvals, writer, messages[^1].Author.Id, backend.ApprovalTimeout, state, reply, deadline, logger, delivery);
+                var conversation = await ResolveConversationAsync(key, backend, timeout.Token).ConfigureAwait(false);
+                if (conversation.Notice is not null)
+                {
+                    state.AddNotice(conversation.Notice);
+                    reply.Invalidate();
+                }
 
-            turnId = await store.StartTurnAsync(conversation.Record.Id, [.. batch.Select(p => p.InboxId)], time.GetUtcNow(), timeout.Token)
-                .ConfigureAwait(false);
-            ending = await AnswerAsync(channel, backend, conversation.Record, messages, state, reply, turn, approver, timeout.Token).ConfigureAwait(false);
+                turnId = await store.StartTurnAsync(conversation.Record.Id, [.. batch.Select(p => p.InboxId)], time.GetUtcNow(), timeout.Token)
+                    .ConfigureAwait(false);
+                ending = await AnswerAsync(channel, backend, conversation.Record, messages, state, reply, turn, approver, timeout.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -106,7 +117,7 @@ internal sealed class TurnRunner(
             }
         }
 
-        await RecordEndAsync(key, turnId, batch, turn).ConfigureAwait(false);
+        await RecordEndAsync(key, turnId, batch, turn, unturnedStatus).ConfigureAwait(false);
         return turn.Status;
     }
 
@@ -159,16 +170,17 @@ internal sealed class TurnRunner(
         throw new AssistantFailureException(FailureKind.StreamCut, "The backend's event stream ended without a TurnFinished event.");
     }
 
-    // The turn row is finished; a turn that never got one (the store failed before) marks its inbox rows failed, so
-    // that they are neither left Processing nor answered again after a restart.
-    private async Task RecordEndAsync(ConversationKey key, long? turnId, IReadOnlyList<PendingMessage> batch, TurnProgress turn)
+    // The turn row is finished; a turn that never got one (the store failed before, or moderation refused it) marks its
+    // inbox rows failed (or refused), so that they are neither left Processing nor answered again after a restart.
+    private async Task RecordEndAsync(ConversationKey key, long? turnId, IReadOnlyList<PendingMessage> batch, TurnProgress turn,
+        InboxStatus unturnedStatus)
     {
         try
         {
             if (turnId is { } id)
                 await store.FinishTurnAsync(id, turn.Outcome(time.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
             else
-                await store.SetInboxStatusAsync([.. batch.Select(p => p.InboxId)], InboxStatus.Failed, time.GetUtcNow(), CancellationToken.None)
+                await store.SetInboxStatusAsync([.. batch.Select(p => p.InboxId)], unturnedStatus, time.GetUtcNow(), CancellationToken.None)
                     .ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -1,6 +1,7 @@
 using Bot.Core.Attachments;
 using Bot.Core.Configuration;
 using Bot.Core.Conversations;
+using Bot.Core.Moderation;
 using Bot.Core.Tools;
 using Bot.Core.Tools.Approvals;
 using Microsoft.Extensions.Configuration;
@@ -33,6 +34,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ApprovalBroker>();
         services.TryAddSingleton<IApprovalAnswers>(sp => sp.GetRequiredService<ApprovalBroker>());
         services.AddHttpTools(configuration);
+        services.AddInputModeration(configuration);
         services.TryAddSingleton(sp =>
         {
             var backend = sp.GetRequiredService<BackendCatalog>().Current;

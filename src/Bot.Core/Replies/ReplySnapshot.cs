@@ -115,6 +115,12 @@ public enum ReplyEndingKind
 
     /// <summary>The backend, the store or the channel failed.</summary>
     Failed,
+
+    /// <summary>Moderation flagged the input: refused before anything was sent to the assistant.</summary>
+    Flagged,
+
+    /// <summary>The moderation check failed and moderation fails closed: nothing was sent to the assistant.</summary>
+    NotChecked,
 }
 
 /// <summary>How a turn ended and the one sentence the user is told about it (null for a complete answer).</summary>

@@ -26,6 +26,8 @@ public enum InboxStatus
     Failed,
     /// <summary>Dropped by a reset or stopped by the user.</summary>
     Cancelled,
+    /// <summary>Refused before a turn (flagged by moderation); the user was told.</summary>
+    Refused,
 }
 
 /// <summary>An accepted incoming message and its state.</summary>

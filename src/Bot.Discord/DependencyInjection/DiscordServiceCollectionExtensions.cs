@@ -1,9 +1,11 @@
 using Bot.Core.DependencyInjection;
+using Bot.Core.Moderation;
 using Bot.Discord.Adapter;
 using Bot.Discord.Gateway;
 using Bot.Discord.Rest;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Bot.Discord.DependencyInjection;
 
@@ -33,6 +35,8 @@ public static class DiscordServiceCollectionExtensions
             parts.AddSingleton<DiscordChannel>();
             parts.AddSingleton<MessageRouter>();
             parts.AddSingleton<InteractionHandler>();
+            parts.AddSingleton<IModerationAlerts>(sp => ActivatorUtilities.CreateInstance<DiscordModerationAlerts>(sp,
+                sp.GetRequiredService<IOptions<ModerationOptions>>().Value));
             parts.AddSingleton<DiscordBotService>();
             parts.AddHostedService(sp => sp.GetRequiredService<DiscordBotService>());
         });

@@ -91,6 +91,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>Messages or runs refused with "Can't add messages to thread_… while a run run_… is active." (or "already has an active run").</summary>
     public int RunActiveErrors => _state.RunActiveErrors;
 
+    /// <summary>POST /moderations: what flags an input, and the requests received.</summary>
+    public FakeModeration Moderation => _state.Moderation;
+
     /// <summary>What clients created and deleted.</summary>
     public FakeOpenAILedger Ledger => _state.Ledger;
 
@@ -115,6 +118,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         new AssistantEndpoints(state).Map(v1);
         new ThreadEndpoints(state).Map(v1);
         new RunEndpoints(state).Map(v1);
+        new ModerationEndpoints(state.Moderation).Map(v1);
         app.MapFallback(context => OpenAIHttp.NotFoundAsync(context, $"Invalid URL ({context.Request.Method} {context.Request.Path})"));
 
         state.BaseUri = new Uri(await LoopbackHost.StartAsync(app, cancellationToken).ConfigureAwait(false), "v1/");

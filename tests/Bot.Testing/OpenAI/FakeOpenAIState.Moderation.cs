@@ -1,0 +1,6 @@
+namespace Bot.Testing.OpenAI;
+
+internal sealed partial class FakeOpenAIState
+{
+    public FakeModeration Moderation { get; } = new();
+}
