@@ -118,6 +118,9 @@ public enum ReplyEndingKind
 
     /// <summary>The backend, the store or the channel failed.</summary>
     Failed,
+
+    /// <summary>The user's budget is used up: refused before the backend was asked (the sentence names the limit).</summary>
+    OverBudget,
 }
 
 /// <summary>How a turn ended and the one sentence the user is told about it (null for a complete answer).</summary>

@@ -27,6 +27,8 @@ public enum InboxStatus
     Failed,
     /// <summary>Dropped by a reset or stopped by the user.</summary>
     Cancelled,
+    /// <summary>Refused before a turn (a budget was used up); the user was told and nothing reached the backend.</summary>
+    Refused,
 }
 
 /// <summary>An accepted incoming message and its state.</summary>

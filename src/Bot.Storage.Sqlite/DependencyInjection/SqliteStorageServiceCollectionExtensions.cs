@@ -35,6 +35,7 @@ public static class SqliteStorageServiceCollectionExtensions
         Port<IVisitorSessions>(services);
         Port<IBotSecrets>(services);
         Port<IProvisionedAssistants>(services);
+        Port<IUsageLedger>(services);
         return services;
     }
 
