@@ -19,7 +19,12 @@ internal sealed partial class TurnRunner
         {
             return await budgets.CheckAsync(key.Channel, userId, messages.Count, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // Stopped, reset or shutting down while reading: the turn's own handling of that token ends it as such.
+            return null;
+        }
+        catch (Exception ex)
         {
             Log.BudgetCheckFailed(logger, key, ex);
             return null;
