@@ -19,6 +19,8 @@ public abstract class OpenAIBackendBase
 
     private protected OpenAIOptions Options { get; }
 
+    public string Model => Options.Model;
+
     public int MaxInputCharacters => Options.MaxInputCharacters;
 
     public bool CodeInterpreterEnabled => Options.Tools.CodeInterpreter;

@@ -164,8 +164,29 @@ internal static partial class SqliteMigrations
         DROP TABLE kv;
         """;
 
+    // Self-contained (IF NOT EXISTS, its own index only), so that it can be renumbered among other scripts.
+    private const string VersionUsageLedger = """
+        -- The usage ledger: one row per channel user, UTC day ('YYYY-MM-DD'), model and place, added to by every turn.
+        -- The key leads with (channel, user_id, day), so a user's day or month is a range of the key, never a scan.
+        -- place_id is the conversation key ('channel:conversation id') until places exist; then the place id.
+        CREATE TABLE IF NOT EXISTS usage_ledger (
+            channel       TEXT    NOT NULL,
+            user_id       TEXT    NOT NULL,
+            day           TEXT    NOT NULL,
+            model         TEXT    NOT NULL,
+            place_id      TEXT    NOT NULL,
+            turns         INTEGER NOT NULL DEFAULT 0,
+            input_tokens  INTEGER NOT NULL DEFAULT 0,
+            output_tokens INTEGER NOT NULL DEFAULT 0,
+            updated_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (channel, user_id, day, model, place_id)
+        ) WITHOUT ROWID;
+        -- A place's totals per day (for per-place budgets and /usage later) read a range of this index.
+        CREATE INDEX IF NOT EXISTS ix_usage_ledger_place ON usage_ledger (place_id, day);
+        """;
+
     /// <summary>The scripts in order; the schema version of a database is how many of them it has had.</summary>
-    public static IReadOnlyList<string> Scripts { get; } = [Version1, Version2, Version3, VersionModerationEvents];
+    public static IReadOnlyList<string> Scripts { get; } = [Version1, Version2, Version3, VersionModerationEvents, VersionUsageLedger];
 
     /// <summary>The schema version this build creates.</summary>
     public static int LatestVersion => Scripts.Count;

@@ -3,13 +3,15 @@ using Bot.Benchmarks;
 // The benchmark runs as three kinds of process (see docs/benchmarks.md):
 //   (no verb)                 the orchestrator: runs each scenario in a child, prints the tables, writes the report;
 //   scenario load|length ...  one measured scenario, the bot alone in its process; prints "RESULT {json}";
-//   fake --port 0 ...         the OpenAI fake, started by each scenario process.
+//   fake --port 0 ...         the OpenAI fake, started by each scenario process;
+//   budget [--write path]     only the budget check's cost per turn (BudgetBench), in this process.
 try
 {
     return args switch
     {
         ["fake", .. var rest] => await FakeProcess.ServeAsync(rest),
         ["scenario", .. var rest] => await ScenarioChild.RunAsync(rest),
+        ["budget", .. var rest] => await BudgetBench.RunAsync(rest),
         _ => await Orchestrator.RunAsync(BenchmarkOptions.Parse(args)),
     };
 }

@@ -12,6 +12,9 @@ public interface IAssistantBackend
     /// <summary>The backend kind stored with each conversation ("Responses", "Assistants").</summary>
     string Kind { get; }
 
+    /// <summary>The model the backend asks for, as configured; the usage ledger counts tokens per model.</summary>
+    string Model => string.Empty;
+
     /// <summary>Longest user input, in characters, that one turn may send.</summary>
     int MaxInputCharacters { get; }
 

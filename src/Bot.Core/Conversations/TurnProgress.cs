@@ -13,6 +13,9 @@ internal sealed class TurnProgress(TimeProvider time)
 
     public string? Error { get; set; }
 
+    /// <summary>The tokens the backend reported so far.</summary>
+    public TokenUsage Usage => _usage;
+
     public void Observe(AssistantEvent assistantEvent)
     {
         switch (assistantEvent)

@@ -15,7 +15,7 @@ namespace Bot.Core.Conversations;
 /// <c>shutdown</c> stops the turn's work when the host stops; <c>delivery</c> stops writing replies a
 /// little later, so that the users of interrupted turns still read why their answer ended.
 /// </summary>
-internal sealed class TurnRunner(
+internal sealed partial class TurnRunner(
     IConversationStore store,
     BackendCatalog backends,
     ChannelRegistry channels,
@@ -26,7 +26,8 @@ internal sealed class TurnRunner(
     CancellationToken shutdown,
     CancellationToken delivery,
     ApprovalBroker approvals,
-    ModerationGate? moderation = null)
+    ModerationGate? moderation = null,
+    BudgetGate? budgets = null)
 {
     public async Task<TurnStatus> RunAsync(ConversationKey key, IReadOnlyList<PendingMessage> batch, TurnControl control)
     {
@@ -37,6 +38,9 @@ internal sealed class TurnRunner(
             Log.ChannelMissing(logger, key.Channel, key);
             return TurnStatus.Failed;
         }
+
+        if (await CheckBudgetAsync(key, messages, control.Token).ConfigureAwait(false) is { } overBudget)
+            return await RefuseAsync(key, channel, batch, overBudget).ConfigureAwait(false);
 
         // The turn owns its reply state; the progressive reply only takes snapshots of it. Everything from here on,
         // the writer's creation and the store's first writes included, ends in the same place: one ending, the final
@@ -100,25 +104,29 @@ internal sealed class TurnRunner(
         }
 
         state.Finish(ending);
-        if (reply is not null)
-        {
-            try
-            {
-                await reply.CompleteAsync().ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (delivery.IsCancellationRequested)
-            {
-                // The host's grace for last writes ran out: the user is not told here, but the turn is still recorded
-                // as ended below, so that it is neither left Running nor taken for a crash.
-            }
-            finally
-            {
-                await reply.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
+        await DeliverFinalAsync(reply).ConfigureAwait(false);
         await RecordEndAsync(key, turnId, batch, turn, unturnedStatus).ConfigureAwait(false);
+        await RecordUsageAsync(key, messages, turn).ConfigureAwait(false);
         return turn.Status;
+    }
+
+    private async Task DeliverFinalAsync(ProgressiveReply? reply)
+    {
+        if (reply is null)
+            return;
+        try
+        {
+            await reply.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (delivery.IsCancellationRequested)
+        {
+            // The host's grace for last writes ran out: the user is not told here, but the turn is still recorded as
+            // ended afterwards, so that it is neither left Running nor taken for a crash.
+        }
+        finally
+        {
+            await reply.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task<ReplyEnding> AnswerAsync(IChatChannel channel, IAssistantBackend backend, ConversationRecord record,

@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
     {
         services.AddValidatedOptions<ConversationOptions>(configuration, ConversationOptions.SectionName);
         services.AddValidatedOptions<AttachmentOptions>(configuration, AttachmentOptions.SectionName);
+        services.AddValidatedOptions<BudgetOptions>(configuration, BudgetOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ChannelRegistry>();
@@ -41,6 +42,9 @@ public static class CoreServiceCollectionExtensions
             return new AttachmentPolicy(sp.GetRequiredService<IOptions<AttachmentOptions>>().Value,
                 backend.CodeInterpreterEnabled, backend.FileSearchEnabled);
         });
+        // The ledger is the store's; a composition whose store keeps none checks only the message rate.
+        services.TryAddSingleton(sp => new BudgetGate(sp.GetRequiredService<IOptions<BudgetOptions>>().Value,
+            sp.GetService<Storage.IUsageLedger>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ConversationService>();
         services.AddHostedService(sp => sp.GetRequiredService<ConversationService>());
         // After the conversation service, whose start initializes the store the sweep reads.

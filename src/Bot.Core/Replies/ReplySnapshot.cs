@@ -121,6 +121,9 @@ public enum ReplyEndingKind
 
     /// <summary>The moderation check failed and moderation fails closed: nothing was sent to the assistant.</summary>
     NotChecked,
+
+    /// <summary>The user's budget is used up: refused before the backend was asked (the sentence names the limit).</summary>
+    OverBudget,
 }
 
 /// <summary>How a turn ended and the one sentence the user is told about it (null for a complete answer).</summary>

@@ -26,7 +26,7 @@ public enum InboxStatus
     Failed,
     /// <summary>Dropped by a reset or stopped by the user.</summary>
     Cancelled,
-    /// <summary>Refused before a turn (flagged by moderation); the user was told.</summary>
+    /// <summary>Refused before a turn (flagged by moderation, or a budget used up); the user was told and nothing reached the backend.</summary>
     Refused,
 }
 

@@ -36,6 +36,7 @@ public static class SqliteStorageServiceCollectionExtensions
         Port<IBotSecrets>(services);
         Port<IProvisionedAssistants>(services);
         Port<IModerationLog>(services);
+        Port<IUsageLedger>(services);
         return services;
     }
 

@@ -19,6 +19,8 @@ public sealed class ScriptedBackend : IAssistantBackend
 
     public string Kind { get; set; } = "Scripted";
 
+    public string Model { get; set; } = "scripted-model";
+
     public int MaxInputCharacters { get; set; } = 10_000;
 
     public bool CodeInterpreterEnabled { get; set; } = true;

@@ -47,11 +47,12 @@ public sealed class CoreHarness : IAsyncDisposable
 
     /// <summary>
     /// Starts the core. Pass <paramref name="databasePath"/> to reopen an existing database (a restart), and
-    /// <paramref name="time"/> (a <see cref="ManualClock"/>) to run the core, the store and the channel on virtual time.
+    /// <paramref name="time"/> (a <see cref="ManualClock"/>) to run the core, the store and the channel on virtual time,
+    /// and <paramref name="budgets"/> to check budgets against the store's usage ledger.
     /// </summary>
     public static async Task<CoreHarness> StartAsync(IAssistantBackend backend, RecordingChannel? channel = null,
         ConversationOptions? options = null, AttachmentOptions? attachments = null, string? databasePath = null,
-        ILoggerFactory? loggerFactory = null, bool recover = true, TimeProvider? time = null)
+        ILoggerFactory? loggerFactory = null, bool recover = true, TimeProvider? time = null, BudgetOptions? budgets = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         var owned = databasePath is null ? new TempDirectory() : null;
@@ -67,7 +68,8 @@ public sealed class CoreHarness : IAsyncDisposable
         var policy = new AttachmentPolicy(attachments ?? new AttachmentOptions(), backend.CodeInterpreterEnabled, backend.FileSearchEnabled);
         var approvals = new ApprovalBroker(time);
         var service = new ConversationService(store, new BackendCatalog(backend), registry, policy, Options.Create(options ?? new ConversationOptions()),
-            time, loggerFactory.CreateLogger<ConversationService>(), approvals);
+            time, loggerFactory.CreateLogger<ConversationService>(), approvals,
+            budgets: budgets is null ? null : new BudgetGate(budgets, store, time));
         await service.StartAsync(CancellationToken.None);
         if (recover)
             await new ChannelStartup(registry, service).StartAsync(channel);

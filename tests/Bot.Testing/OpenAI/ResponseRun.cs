@@ -88,7 +88,7 @@ internal sealed partial class ResponseRun(
 
     private async Task EndAsync(FakeEnding ending)
     {
-        var usage = (Math.Max(1, Request.InputChars / 4), _outputTokens);
+        var usage = script.ReportedUsage ?? (Math.Max(1, Request.InputChars / 4), _outputTokens);
         lock (response.Sync)
         {
             if (response.Status == "cancelled")

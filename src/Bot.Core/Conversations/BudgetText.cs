@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace Bot.Core.Conversations;
+
+/// <summary>The sentences that tell a user which budget is used up and when it resets (UTC).</summary>
+internal static class BudgetText
+{
+    public static string DailyUsed(long limit, DateTimeOffset now)
+    {
+        var reset = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"You've used your daily budget of {limit:N0} tokens; it resets at 00:00 UTC (in {Duration(reset - now)}).");
+    }
+
+    public static string MonthlyUsed(long limit, DateTimeOffset now)
+    {
+        var utc = now.UtcDateTime;
+        var reset = new DateTimeOffset(new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"You've used your monthly budget of {limit:N0} tokens; it resets on {reset:d MMMM} at 00:00 UTC (in {Duration(reset - now)}).");
+    }
+
+    public static string RateUsed(int limit, TimeSpan wait) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"You've sent {limit:N0} {(limit == 1 ? "message" : "messages")} in the last minute, the most allowed; you can send again in {Duration(wait)}.");
+
+    /// <summary>"42 s", "12 min", "5 h 12 min", "3 d 4 h": seconds are rounded up to the next minute once a wait is a minute or more.</summary>
+    public static string Duration(TimeSpan span)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling(span.TotalSeconds));
+        if (seconds < 60)
+            return string.Create(CultureInfo.InvariantCulture, $"{seconds} s");
+
+        var minutes = (seconds + 59) / 60;
+        var (days, hours, rest) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+        if (days > 0)
+            return hours > 0 ? string.Create(CultureInfo.InvariantCulture, $"{days} d {hours} h") : string.Create(CultureInfo.InvariantCulture, $"{days} d");
+        if (hours > 0)
+            return rest > 0 ? string.Create(CultureInfo.InvariantCulture, $"{hours} h {rest} min") : string.Create(CultureInfo.InvariantCulture, $"{hours} h");
+        return string.Create(CultureInfo.InvariantCulture, $"{rest} min");
+    }
+}
