@@ -2,12 +2,14 @@ using Bot.Core.Attachments;
 using Bot.Core.Configuration;
 using Bot.Core.Conversations;
 using Bot.Core.Moderation;
+using Bot.Core.Storage;
 using Bot.Core.Tools;
 using Bot.Core.Tools.Approvals;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Core.DependencyInjection;
@@ -80,5 +82,23 @@ public static class CoreServiceCollectionExtensions
     {
         services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(section));
         return services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+    }
+
+    /// <summary>
+    /// Adds the validated <see cref="ModerationOptions"/> and the <see cref="ModerationGate"/>. The check itself
+    /// (<see cref="IInputModeration"/>), the event store (<see cref="IModerationLog"/>) and the alert targets
+    /// (<see cref="IModerationAlerts"/>) come from the backend, the store and the channels.
+    /// </summary>
+    private static IServiceCollection AddInputModeration(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<ModerationOptions>(configuration, ModerationOptions.SectionName);
+        services.TryAddSingleton(sp => new ModerationGate(
+            sp.GetRequiredService<IOptions<ModerationOptions>>().Value,
+            sp.GetService<IInputModeration>(),
+            sp.GetService<IModerationLog>(),
+            sp.GetServices<IModerationAlerts>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ModerationGate>>()));
+        return services;
     }
 }
