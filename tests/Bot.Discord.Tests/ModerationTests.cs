@@ -49,7 +49,7 @@ public sealed class ModerationTests
         Assert.Equal(["what is two and two"], check.Texts);
         var log = bot.OpenAI.RequestLog;
         Assert.True(IndexOf(log, "POST /v1/moderations") < IndexOf(log, "POST /v1/responses"), string.Join("\n", log));
-        Assert.Equal("Answered", bot.InboxStatusOf(mention));
+        await bot.WaitUntilAsync(() => bot.InboxStatusOf(mention) == "Answered", "the inbox row of mention marked Answered"); // recorded just after the reply
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class ModerationTests
         Assert.Contains(ModerationGate.RefusedSentence, refusal.Content, StringComparison.Ordinal);
         Assert.Empty(bot.OpenAI.ResponseRequests);
         Assert.DoesNotContain(bot.OpenAI.RequestLog, r => r.Contains("/conversations", StringComparison.Ordinal) || r.Contains("/files", StringComparison.Ordinal));
-        Assert.Equal("Refused", bot.InboxStatusOf(flagged));
+        await bot.WaitUntilAsync(() => bot.InboxStatusOf(flagged) == "Refused", "the inbox row of flagged marked Refused"); // recorded just after the reply
 
         var stored = Assert.Single(await bot.Store.GetModerationEventsAsync("discord", author));
         Assert.Equal(["harassment", "harassment/threatening"], stored.Categories);
@@ -100,7 +100,7 @@ public sealed class ModerationTests
         Assert.Contains(ModerationGate.RefusedSentence, Assert.Single(await bot.AnsweredAsync(flagged)).Content, StringComparison.Ordinal);
         Assert.Empty(bot.OpenAI.RunRequests);
         Assert.DoesNotContain(bot.OpenAI.RequestLog, r => r.StartsWith("POST /v1/threads", StringComparison.Ordinal));
-        Assert.Equal("Refused", bot.InboxStatusOf(flagged));
+        await bot.WaitUntilAsync(() => bot.InboxStatusOf(flagged) == "Refused", "the inbox row of flagged marked Refused"); // recorded just after the reply
 
         var next = bot.Mention("a clean one");
         await bot.SendAsync(next);
@@ -137,7 +137,7 @@ public sealed class ModerationTests
 
         Assert.Contains(ModerationGate.NotCheckedSentence, Assert.Single(await bot.AnsweredAsync(mention)).Content, StringComparison.Ordinal);
         Assert.Empty(bot.OpenAI.ResponseRequests);
-        Assert.Equal("Failed", bot.InboxStatusOf(mention));
+        await bot.WaitUntilAsync(() => bot.InboxStatusOf(mention) == "Failed", "the inbox row of mention marked Failed"); // recorded just after the reply
         Assert.Equal(1, bot.AllLog.Count(1232));
     }
 
