@@ -10,14 +10,8 @@ internal sealed partial class ResponseRun
     {
         ToolOf(step.ServerLabel);
         var item = new McpListToolsItem(FakeIds.McpListTools(), step.ServerLabel, step.ToolNames);
-        var index = Add(item);
-        if (sse is null)
-        {
-            item.Done = true;
+        if (await StartItemAsync(item) is not { } index)
             return;
-        }
-
-        await ItemAddedAsync(index, item);
         await ToolEventAsync(McpEventTypes.ListToolsInProgress, index, item);
         await ToolEventAsync(McpEventTypes.ListToolsCompleted, index, item);
         await ItemDoneAsync(index, item);
@@ -38,16 +32,10 @@ internal sealed partial class ResponseRun
         }
 
         var item = new McpCallItem(FakeIds.McpCall(), step);
-        var index = Add(item);
-        if (sse is null)
-        {
-            item.Done = true;
+        if (await StartItemAsync(item) is not { } index)
             return;
-        }
-
-        await ItemAddedAsync(index, item);
         await ToolEventAsync(McpEventTypes.CallInProgress, index, item);
-        var w = sse.Begin(McpEventTypes.CallArgumentsDelta);
+        var w = sse!.Begin(McpEventTypes.CallArgumentsDelta); // an index means the response streams
         w.WriteNumber(JsonNames.OutputIndex, index);
         w.WriteString(JsonNames.ItemId, item.Id);
         w.WriteString(JsonNames.Delta, step.Arguments);
@@ -68,14 +56,8 @@ internal sealed partial class ResponseRun
         var rest = script.Steps.SkipWhile(s => !ReferenceEquals(s, step)).Skip(1).ToList();
         state.McpApprovals[item.Id] = new McpPendingApproval(item.Id, step, rest, script.Ending);
         _awaitingApproval = true;
-        var index = Add(item);
-        if (sse is null)
-        {
-            item.Done = true;
+        if (await StartItemAsync(item) is not { } index)
             return;
-        }
-
-        await ItemAddedAsync(index, item);
         await ItemDoneAsync(index, item);
     }
 

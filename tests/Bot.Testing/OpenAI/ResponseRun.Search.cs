@@ -6,14 +6,8 @@ internal sealed partial class ResponseRun
     private async Task WebSearchAsync(WebSearchStep step)
     {
         var item = new WebSearchCallItem(FakeIds.WebSearchCall(), step.Query, step.Failed);
-        var index = Add(item);
-        if (sse is null)
-        {
-            item.Done = true;
+        if (await StartItemAsync(item) is not { } index)
             return;
-        }
-
-        await ItemAddedAsync(index, item);
         await ToolEventAsync(EventTypes.WebSearchInProgress, index, item);
         await ToolEventAsync(EventTypes.WebSearchSearching, index, item);
         await SearchPauseAsync();
@@ -25,14 +19,8 @@ internal sealed partial class ResponseRun
     private async Task CompactionAsync()
     {
         var item = new CompactionItem(FakeIds.Compaction());
-        var index = Add(item);
-        if (sse is null)
-        {
-            item.Done = true;
+        if (await StartItemAsync(item) is not { } index)
             return;
-        }
-
-        await ItemAddedAsync(index, item);
         await ItemDoneAsync(index, item);
     }
 }

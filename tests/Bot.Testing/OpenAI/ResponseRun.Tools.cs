@@ -98,14 +98,8 @@ internal sealed partial class ResponseRun
     private async Task FileSearchAsync(IReadOnlyList<string> queries)
     {
         var item = new FileSearchCallItem(FakeIds.FileSearchCall(), queries, Request.IncludesFileSearchResults ? SearchHits() : null);
-        var index = Add(item);
-        if (sse is null)
-        {
-            item.Done = true;
+        if (await StartItemAsync(item) is not { } index)
             return;
-        }
-
-        await ItemAddedAsync(index, item);
         await ToolEventAsync(EventTypes.FileSearchInProgress, index, item);
         await ToolEventAsync(EventTypes.FileSearchSearching, index, item);
         await SearchPauseAsync();

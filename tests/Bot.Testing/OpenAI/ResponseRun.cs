@@ -258,6 +258,20 @@ internal sealed partial class ResponseRun(
         await sse.EndAsync();
     }
 
+    // Adds a tool item: without a stream it is simply done (null); with one, output_item.added is sent and its index returned.
+    private async Task<int?> StartItemAsync(FakeItem item)
+    {
+        var index = Add(item);
+        if (sse is null)
+        {
+            item.Done = true;
+            return null;
+        }
+
+        await ItemAddedAsync(index, item);
+        return index;
+    }
+
     private int Add(FakeItem item)
     {
         lock (response.Sync)
