@@ -134,6 +134,9 @@ public sealed class HttpFunctionToolTests
         var output = await bot.Registry.InvokeAsync("get_weather", """{"city":"Oslo"}""");
 
         Assert.Contains("'get_weather' did not answer within 0.2 seconds", ErrorOf(output), StringComparison.Ordinal);
+        // On a loaded machine the server may record the request a moment after the client gave up on it.
+        for (var waited = 0; service.Requests.Count == 0 && waited < 10_000; waited += 20)
+            await Task.Delay(20);
         Assert.Single(service.Requests);
     }
 
