@@ -15,6 +15,18 @@ public interface IAssistantBackend
     /// <summary>The model the backend asks for, as configured; the usage ledger counts tokens per model.</summary>
     string Model => string.Empty;
 
+    /// <summary>The models a place may choose (<c>OpenAI:AllowedModels</c>); the configured model is always one of them.</summary>
+    IReadOnlyList<string> AllowedModels => Model.Length > 0 ? [Model] : [];
+
+    /// <summary>The labels of the configured remote MCP servers (each can be switched off per place).</summary>
+    IReadOnlyList<string> McpServerLabels => [];
+
+    /// <summary>Whether web search is switched on in configuration.</summary>
+    bool WebSearchEnabled => false;
+
+    /// <summary>Whether image generation is switched on in configuration.</summary>
+    bool ImageGenerationEnabled => false;
+
     /// <summary>Longest user input, in characters, that one turn may send.</summary>
     int MaxInputCharacters { get; }
 
@@ -58,8 +70,37 @@ public interface IAssistantBackend
 /// Asks the person who started the turn before a remote tool that requires approval runs; none given = every such call
 /// is denied as unavailable.
 /// </param>
-public sealed record TurnRequest(RemoteThread Thread, string Text, IReadOnlyList<UploadedFile> Files, IToolApprover? Approver = null)
+/// <param name="Settings">The place's settings for this turn (model, instructions, tools); null = as configured.</param>
+public sealed record TurnRequest(RemoteThread Thread, string Text, IReadOnlyList<UploadedFile> Files, IToolApprover? Approver = null,
+    TurnSettings? Settings = null)
 {
+    /// <summary>The settings to apply (never null).</summary>
+    public TurnSettings Overrides => Settings ?? TurnSettings.None;
+
     /// <summary>The approver to ask (never null).</summary>
     public IToolApprover Approvals => Approver ?? IToolApprover.None;
+}
+
+/// <summary>
+/// The settings in force where a turn happens (<c>Places:*</c> and admin commands); null members leave the backend's
+/// configured value. A backend that cannot apply one ignores it.
+/// </summary>
+/// <param name="Model">The model to ask (one of <see cref="IAssistantBackend.AllowedModels"/>).</param>
+/// <param name="Instructions">Instructions in place of the configured ones.</param>
+/// <param name="CodeInterpreter">Code interpreter on or off.</param>
+/// <param name="FileSearch">File search on or off.</param>
+/// <param name="WebSearch">Web search on or off.</param>
+/// <param name="ImageGeneration">Image generation on or off.</param>
+/// <param name="DisabledMcpServers">Labels of the configured MCP servers not offered in this turn.</param>
+public sealed record TurnSettings(
+    string? Model = null,
+    string? Instructions = null,
+    bool? CodeInterpreter = null,
+    bool? FileSearch = null,
+    bool? WebSearch = null,
+    bool? ImageGeneration = null,
+    IReadOnlySet<string>? DisabledMcpServers = null)
+{
+    /// <summary>Nothing overridden.</summary>
+    public static TurnSettings None { get; } = new();
 }

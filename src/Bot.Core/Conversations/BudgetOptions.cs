@@ -15,6 +15,21 @@ public sealed class BudgetOptions
     [Range(0, long.MaxValue)]
     public long PerUserMonthlyTokens { get; set; }
 
+    /// <summary>
+    /// Most tokens one place may use per UTC day, all its users together: the Discord server, the Teams team or chat,
+    /// the DM (<see cref="Places.PlacePath.Community"/>); a place that sets its own limit counts itself.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long PerPlaceDailyTokens { get; set; }
+
+    /// <summary>Most tokens one place may use per calendar month (UTC).</summary>
+    [Range(0, long.MaxValue)]
+    public long PerPlaceMonthlyTokens { get; set; }
+
+    /// <summary>Most tokens one tenant may use per calendar month (UTC): a Teams tenant, or a Discord server.</summary>
+    [Range(0, long.MaxValue)]
+    public long PerTenantMonthlyTokens { get; set; }
+
     /// <summary>Most messages one user may send the bot in any 60 seconds (counted in memory, per bot process).</summary>
     [Range(0, 10_000)]
     public int PerUserMessagesPerMinute { get; set; }

@@ -3,19 +3,28 @@ using System.Globalization;
 namespace Bot.Core.Conversations;
 
 /// <summary>The sentences that tell a user which budget is used up and when it resets (UTC).</summary>
-internal static class BudgetText
+public static class BudgetText
 {
+    /// <summary>The next 00:00 UTC.</summary>
+    public static DateTimeOffset NextDay(DateTimeOffset now) => new(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+
+    /// <summary>00:00 UTC on the first of next month.</summary>
+    public static DateTimeOffset NextMonth(DateTimeOffset now)
+    {
+        var utc = now.UtcDateTime;
+        return new DateTimeOffset(new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1));
+    }
+
     public static string DailyUsed(long limit, DateTimeOffset now)
     {
-        var reset = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+        var reset = NextDay(now);
         return string.Create(CultureInfo.InvariantCulture,
             $"You've used your daily budget of {limit:N0} tokens; it resets at 00:00 UTC (in {Duration(reset - now)}).");
     }
 
     public static string MonthlyUsed(long limit, DateTimeOffset now)
     {
-        var utc = now.UtcDateTime;
-        var reset = new DateTimeOffset(new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1));
+        var reset = NextMonth(now);
         return string.Create(CultureInfo.InvariantCulture,
             $"You've used your monthly budget of {limit:N0} tokens; it resets on {reset:d MMMM} at 00:00 UTC (in {Duration(reset - now)}).");
     }

@@ -1,3 +1,5 @@
+using Bot.Core.Places;
+
 namespace Bot.Core.Conversations;
 
 /// <summary>The person who wrote a message, as the channel names them.</summary>
@@ -24,6 +26,10 @@ public sealed record IncomingAttachment(string FileName, string? ContentType, lo
 /// still be written after a restart.
 /// </param>
 /// <param name="IsShared">True when several people talk in the conversation, so that the author's name goes with the text.</param>
+/// <param name="Places">
+/// Where the conversation lives, outermost first (<see cref="PlacePath"/>); null: the conversation alone
+/// (<see cref="PlacePath.OfConversation"/>).
+/// </param>
 public sealed record IncomingMessage(
     ConversationKey Conversation,
     string MessageId,
@@ -32,4 +38,9 @@ public sealed record IncomingMessage(
     IReadOnlyList<IncomingAttachment> Attachments,
     DateTimeOffset ReceivedAt,
     string ReplyAddress,
-    bool IsShared = false);
+    bool IsShared = false,
+    PlacePath? Places = null)
+{
+    /// <summary>Where the conversation lives: <see cref="Places"/>, or the conversation alone.</summary>
+    public PlacePath Path => Places ?? PlacePath.OfConversation(Conversation);
+}

@@ -2,9 +2,11 @@ using Bot.Core.Attachments;
 using Bot.Core.Configuration;
 using Bot.Core.Conversations;
 using Bot.Core.Moderation;
+using Bot.Core.Places;
 using Bot.Core.Storage;
 using Bot.Core.Tools;
 using Bot.Core.Tools.Approvals;
+using Bot.Core.Usage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -47,6 +49,12 @@ public static class CoreServiceCollectionExtensions
         // The ledger is the store's; a composition whose store keeps none checks only the message rate.
         services.TryAddSingleton(sp => new BudgetGate(sp.GetRequiredService<IOptions<BudgetOptions>>().Value,
             sp.GetService<Storage.IUsageLedger>(), sp.GetRequiredService<TimeProvider>()));
+        // Per-place settings read the store's commands (when it keeps them) and Places:* of this configuration.
+        services.TryAddSingleton(sp => new PlaceSettings(sp.GetService<IPlaceSettingsStore>(), configuration,
+            sp.GetRequiredService<BackendCatalog>().Current, sp.GetRequiredService<IOptions<BudgetOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new UsageReports(sp.GetService<IUsageLedger>(), sp.GetRequiredService<PlaceSettings>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ConversationService>();
         services.AddHostedService(sp => sp.GetRequiredService<ConversationService>());
         // After the conversation service, whose start initializes the store the sweep reads.

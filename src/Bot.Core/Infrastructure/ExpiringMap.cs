@@ -114,6 +114,13 @@ public sealed class ExpiringMap<TKey, TValue>
             return _entries.Remove(key, out var entry) && entry.ExpiresAt > now;
     }
 
+    /// <summary>Removes every entry.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+            _entries.Clear();
+    }
+
     private void StoreLocked(TKey key, TValue value, DateTimeOffset now)
     {
         if (now >= _nextSweep || (_entries.Count >= _capacity && !_entries.ContainsKey(key)))

@@ -37,6 +37,7 @@ public static class SqliteStorageServiceCollectionExtensions
         Port<IProvisionedAssistants>(services);
         Port<IModerationLog>(services);
         Port<IUsageLedger>(services);
+        Port<IPlaceSettingsStore>(services);
         return services;
     }
 

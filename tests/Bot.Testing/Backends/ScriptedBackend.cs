@@ -23,6 +23,18 @@ public sealed class ScriptedBackend : IAssistantBackend
 
     public int MaxInputCharacters { get; set; } = 10_000;
 
+    /// <inheritdoc />
+    public IReadOnlyList<string> AllowedModels { get; set; } = ["scripted-model", "scripted-mini"];
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> McpServerLabels { get; set; } = [];
+
+    /// <inheritdoc />
+    public bool WebSearchEnabled { get; set; }
+
+    /// <inheritdoc />
+    public bool ImageGenerationEnabled { get; set; }
+
     public bool CodeInterpreterEnabled { get; set; } = true;
 
     public bool FileSearchEnabled { get; set; } = true;
