@@ -81,10 +81,13 @@ public enum ToolKind
 }
 
 /// <summary>Tokens used by a response.</summary>
-public readonly record struct TokenUsage(long InputTokens, long OutputTokens)
+/// <param name="InputTokens">Input tokens, cached ones included.</param>
+/// <param name="OutputTokens">Output tokens (reasoning included).</param>
+/// <param name="CachedInputTokens">The part of <paramref name="InputTokens"/> served from the prompt cache, where reported.</param>
+public readonly record struct TokenUsage(long InputTokens, long OutputTokens, long CachedInputTokens = 0)
 {
     public long TotalTokens => InputTokens + OutputTokens;
 
     public static TokenUsage operator +(TokenUsage a, TokenUsage b) =>
-        new(a.InputTokens + b.InputTokens, a.OutputTokens + b.OutputTokens);
+        new(a.InputTokens + b.InputTokens, a.OutputTokens + b.OutputTokens, a.CachedInputTokens + b.CachedInputTokens);
 }
