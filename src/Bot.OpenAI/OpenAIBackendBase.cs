@@ -7,7 +7,7 @@ namespace Bot.OpenAI;
 /// What both OpenAI backends share: the limits and tools the options give, SDK calls whose failures are told to the user,
 /// and the deletion of the objects both APIs create (files and vector stores), where "already gone" counts as deleted.
 /// </summary>
-public abstract class OpenAIBackendBase
+public abstract partial class OpenAIBackendBase
 {
     private protected OpenAIBackendBase(OpenAIClients clients, OpenAIOptions options)
     {

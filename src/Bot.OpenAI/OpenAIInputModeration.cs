@@ -7,23 +7,77 @@ namespace Bot.OpenAI;
 
 /// <summary>
 /// <see cref="IInputModeration"/> on POST /moderations, through the backends' pipeline (endpoint, key, retries, network
-/// timeout). The request goes as JSON of our own (an array of strings, one result per message) and the answer is read
-/// by name, so that every category the endpoint reports, new ones included, is kept as the API spells it.
+/// timeout). The request goes as JSON of our own and the answer is read by name, so that every category the endpoint
+/// reports, new ones included, is kept as the API spells it. Texts go together in one request (an array of strings, one
+/// result each); an image goes in a request of its own as multi-modal input (an <c>image_url</c> part with a base64 data
+/// URL, after its text part if it has one), which the endpoint answers with one result for all its parts.
 /// </summary>
 internal sealed class OpenAIInputModeration(OpenAIClients clients) : IInputModeration
 {
-    public async Task<IReadOnlyList<ModerationVerdict>> CheckAsync(IReadOnlyList<string> texts, string model, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ModerationVerdict>> CheckAsync(IReadOnlyList<ModerationInput> inputs, string model,
+        CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(texts);
-        if (texts.Count == 0)
-            return [];
+        ArgumentNullException.ThrowIfNull(inputs);
+        var verdicts = new ModerationVerdict[inputs.Count];
+        var texts = new List<int>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i].HasImage)
+                verdicts[i] = (await ClassifyAsync(model, ImageBody(model, inputs[i]), 1, cancellationToken).ConfigureAwait(false))[0];
+            else if (inputs[i].Text is not null)
+                texts.Add(i);
+            else
+                verdicts[i] = ModerationVerdict.Clean;
+        }
 
-        var body = BinaryContent.Create(BinaryData.FromObjectAsJson(new { model, input = texts }));
+        if (texts.Count > 0)
+        {
+            var body = BinaryData.FromObjectAsJson(new { model, input = texts.Select(i => inputs[i].Text).ToArray() });
+            var textVerdicts = await ClassifyAsync(model, body, texts.Count, cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < texts.Count; j++)
+                verdicts[texts[j]] = textVerdicts[j];
+        }
+
+        return verdicts;
+    }
+
+    // {"model":"…","input":[{"type":"text","text":"…"},{"type":"image_url","image_url":{"url":"data:image/png;base64,…"}}]}
+    private static BinaryData ImageBody(string model, ModerationInput input)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("model", model);
+            writer.WriteStartArray("input");
+            if (!string.IsNullOrEmpty(input.Text))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type", "text");
+                writer.WriteString("text", input.Text);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteStartObject();
+            writer.WriteString("type", "image_url");
+            writer.WriteStartObject("image_url");
+            writer.WriteString("url", $"data:{input.ImageMediaType};base64,{Convert.ToBase64String(input.Image!.Value.Span)}");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return new BinaryData(buffer.ToArray());
+    }
+
+    private async Task<List<ModerationVerdict>> ClassifyAsync(string model, BinaryData body, int expected, CancellationToken cancellationToken)
+    {
         ClientResult result;
         try
         {
-            result = await clients.Moderations(model).ClassifyTextAsync(body, new RequestOptions { CancellationToken = cancellationToken })
-                .ConfigureAwait(false);
+            result = await clients.Moderations(model).ClassifyTextAsync(BinaryContent.Create(body),
+                new RequestOptions { CancellationToken = cancellationToken }).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -38,8 +92,8 @@ internal sealed class OpenAIInputModeration(OpenAIClients clients) : IInputModer
         try
         {
             var verdicts = Read(result.GetRawResponse().Content);
-            if (verdicts.Count != texts.Count)
-                throw new ModerationUnavailableException($"The moderation endpoint returned {verdicts.Count} results for {texts.Count} inputs.");
+            if (verdicts.Count != expected)
+                throw new ModerationUnavailableException($"The moderation endpoint returned {verdicts.Count} results for {expected} inputs.");
             return verdicts;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)

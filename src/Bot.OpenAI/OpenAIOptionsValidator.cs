@@ -41,6 +41,7 @@ internal sealed partial class OpenAIOptionsValidator : IValidateOptions<OpenAIOp
         if (options.MaxOutputFileBytes is < 1 or > MaxOutputFileLimit)
             errors.Add($"OpenAI:MaxOutputFileBytes: must be between 1 and {MaxOutputFileLimit} (1 GB).");
         ValidateImages(options, errors);
+        ValidateAllowedModels(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

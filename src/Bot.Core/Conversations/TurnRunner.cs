@@ -59,7 +59,7 @@ internal sealed partial class TurnRunner(
             reply = new ProgressiveReply(writer, state, time, logger, delivery);
             reply.Start();
             // Moderation comes before anything else of the turn: no conversation, upload or response for refused input.
-            if (moderation is not null && await moderation.CheckAsync(key, messages, timeout.Token).ConfigureAwait(false) is { } refusal)
+            if (moderation is not null && await moderation.CheckAsync(key, channel, messages, timeout.Token).ConfigureAwait(false) is { } refusal)
             {
                 (ending, unturnedStatus) = (refusal.Ending, refusal.InboxStatus);
             }

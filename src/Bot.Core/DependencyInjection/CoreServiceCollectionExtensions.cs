@@ -106,7 +106,8 @@ public static class CoreServiceCollectionExtensions
             sp.GetService<IModerationLog>(),
             sp.GetServices<IModerationAlerts>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ModerationGate>>()));
+            sp.GetRequiredService<ILogger<ModerationGate>>(),
+            sp.GetRequiredService<IOptions<AttachmentOptions>>().Value));
         return services;
     }
 }

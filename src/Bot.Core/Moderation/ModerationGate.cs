@@ -1,3 +1,4 @@
+using Bot.Core.Attachments;
 using Bot.Core.Conversations;
 using Bot.Core.Infrastructure;
 using Bot.Core.Replies;
@@ -10,10 +11,11 @@ namespace Bot.Core.Moderation;
 internal sealed record ModerationRefusal(ReplyEnding Ending, InboxStatus InboxStatus);
 
 /// <summary>
-/// Checks a turn's text before anything of it leaves for the assistant. Flagged input is refused with a neutral
-/// sentence, recorded per author (categories only), and announced to the operators best effort. When the check itself
-/// fails, <see cref="ModerationOptions.FailClosed"/> decides: the turn goes on (a warning once per run of failures) or
-/// the user is asked to try again later. The message text is never logged.
+/// Checks a turn's text and images before anything of it leaves for the assistant. Flagged input is refused with a
+/// neutral sentence, recorded per author (categories only), and announced to the operators best effort. When the check
+/// itself fails, <see cref="ModerationOptions.FailClosed"/> decides: the turn goes on (a warning once per run of
+/// failures) or the user is asked to try again later. The message text is never logged. Images are read through the
+/// channel within <paramref name="attachments"/>' image limit; one that cannot be read is not checked, and the turn goes on.
 /// </summary>
 public sealed class ModerationGate(
     ModerationOptions options,
@@ -21,8 +23,11 @@ public sealed class ModerationGate(
     IModerationLog? events,
     IEnumerable<IModerationAlerts> alerts,
     TimeProvider time,
-    ILogger<ModerationGate> logger)
+    ILogger<ModerationGate> logger,
+    AttachmentOptions? attachments = null)
 {
+    private readonly ModerationImages _images = new((attachments ?? new AttachmentOptions()).MaxImageBytes, logger);
+
     public const string RefusedSentence = "I can't help with that message.";
 
     public const string NotCheckedSentence = "⚠️ Your message could not be checked right now, so I didn't send it on. Please try again later.";
@@ -33,18 +38,26 @@ public sealed class ModerationGate(
     public bool IsActive => options.Enabled && moderation is not null;
 
     /// <summary>Null when the turn may go on.</summary>
-    internal async Task<ModerationRefusal?> CheckAsync(ConversationKey key, IReadOnlyList<IncomingMessage> messages, CancellationToken cancellationToken)
+    internal async Task<ModerationRefusal?> CheckAsync(ConversationKey key, IChatChannel channel, IReadOnlyList<IncomingMessage> messages,
+        CancellationToken cancellationToken)
     {
         if (!IsActive)
             return null;
-        var checkedMessages = messages.Where(m => !string.IsNullOrWhiteSpace(m.Text)).ToList();
-        if (checkedMessages.Count == 0)
+        var inputs = new List<(IncomingMessage Message, ModerationInput Input)>();
+        foreach (var message in messages)
+        {
+            if (!string.IsNullOrWhiteSpace(message.Text))
+                inputs.Add((message, ModerationInput.OfText(message.Text)));
+            await _images.AddAsync(channel, message, inputs, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (inputs.Count == 0)
             return null;
 
         IReadOnlyList<ModerationVerdict> verdicts;
         try
         {
-            verdicts = await moderation!.CheckAsync([.. checkedMessages.Select(m => m.Text)], options.Model, cancellationToken).ConfigureAwait(false);
+            verdicts = await moderation!.CheckAsync([.. inputs.Select(i => i.Input)], options.Model, cancellationToken).ConfigureAwait(false);
         }
         catch (ModerationUnavailableException ex)
         {
@@ -54,13 +67,17 @@ public sealed class ModerationGate(
         if (Interlocked.Exchange(ref _failing, 0) == 1)
             Log.ModerationRecovered(logger);
 
-        var flagged = checkedMessages.Zip(verdicts).Where(pair => pair.Second.Flagged).ToList();
+        // A message whose text and image were both flagged is one event, with the categories of both.
+        var flagged = inputs.Zip(verdicts).Where(pair => pair.Second.Flagged)
+            .GroupBy(pair => pair.First.Message, pair => pair.Second.Categories)
+            .ToList();
         if (flagged.Count == 0)
             return null;
 
-        foreach (var (message, verdict) in flagged)
+        foreach (var group in flagged)
         {
-            var categories = verdict.Categories;
+            var message = group.Key;
+            IReadOnlyList<string> categories = [.. group.SelectMany(c => c).Distinct(StringComparer.Ordinal)];
             Log.InputFlagged(logger, key, message.MessageId, message.Author.Id, string.Join(",", categories));
             await RecordAsync(key, message, categories).ConfigureAwait(false);
             Alert(new ModerationAlert(key, message.Author.Id, message.Author.DisplayName, categories));

@@ -118,11 +118,14 @@ internal sealed class AssistantProvisioner(
         }
     }
 
-    private IEnumerable<ToolDefinition> ToolDefinitions()
+    private IEnumerable<ToolDefinition> ToolDefinitions() => ToolDefinitions(options.Tools.CodeInterpreter, options.Tools.FileSearch, tools);
+
+    /// <summary>The assistant's tools: the built-in ones switched on, then every function tool.</summary>
+    internal static IEnumerable<ToolDefinition> ToolDefinitions(bool codeInterpreter, bool fileSearch, FunctionToolRegistry tools)
     {
-        if (options.Tools.CodeInterpreter)
+        if (codeInterpreter)
             yield return ToolDefinition.CreateCodeInterpreter();
-        if (options.Tools.FileSearch)
+        if (fileSearch)
             yield return ToolDefinition.CreateFileSearch();
         foreach (var tool in tools.Tools)
             yield return ToolDefinition.CreateFunction(tool.Name, tool.Description, BinaryData.FromString(tool.ParametersJsonSchema), strictParameterSchemaEnabled: false);

@@ -16,12 +16,12 @@ public sealed partial class AssistantsBackend
     /// Starts the streamed run (POST /threads/{id}/runs). An assistant the bot created that the service no longer
     /// knows (deleted by someone) is created again, once.
     /// </summary>
-    private async Task<RunEventReader> StartRunAsync(string threadId, RunStreamTranslator translator, CancellationToken cancellationToken)
+    private async Task<RunEventReader> StartRunAsync(string threadId, RunOverrides overrides, RunStreamTranslator translator, CancellationToken cancellationToken)
     {
         var assistantId = await _assistant.GetAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await CreateRunAsync(threadId, assistantId, translator, cancellationToken).ConfigureAwait(false);
+            return await CreateRunAsync(threadId, assistantId, overrides, translator, cancellationToken).ConfigureAwait(false);
         }
         catch (AssistantFailureException e) when (e.InnerException is ClientResultException { Status: 404 } && e.Message.Contains(assistantId, StringComparison.Ordinal))
         {
@@ -29,17 +29,20 @@ public sealed partial class AssistantsBackend
                 throw;
             Log.AssistantMissing(_logger, assistantId);
             assistantId = await _assistant.GetAsync(cancellationToken).ConfigureAwait(false);
-            return await CreateRunAsync(threadId, assistantId, translator, cancellationToken).ConfigureAwait(false);
+            return await CreateRunAsync(threadId, assistantId, overrides, translator, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<RunEventReader> CreateRunAsync(string threadId, string assistantId, RunStreamTranslator translator, CancellationToken cancellationToken)
+    private async Task<RunEventReader> CreateRunAsync(string threadId, string assistantId, RunOverrides overrides, RunStreamTranslator translator,
+        CancellationToken cancellationToken)
     {
         // {"assistant_id":"asst_…","truncation_strategy":{"type":"auto"},"stream":true}: a long thread drops its oldest
-        // messages to fit the model's context rather than fail.
+        // messages to fit the model's context rather than fail. A place's model, instructions or tools are added when
+        // they differ from the assistant's.
         using var content = Body(w =>
         {
             w.WriteString("assistant_id", assistantId);
+            WriteOverrides(w, overrides, _tools);
             w.WriteStartObject("truncation_strategy");
             w.WriteString("type", "auto");
             w.WriteEndObject();

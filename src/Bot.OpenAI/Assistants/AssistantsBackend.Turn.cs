@@ -18,7 +18,8 @@ public sealed partial class AssistantsBackend
         var output = new TurnOutput(this, request.Thread);
         string? runId = null;
         var ended = false;
-        Func<RunStreamTranslator, Task<RunEventReader>> open = translator => StartRunAsync(threadId, translator, cancellationToken);
+        var overrides = OverridesFor(request.Overrides);
+        Func<RunStreamTranslator, Task<RunEventReader>> open = translator => StartRunAsync(threadId, overrides, translator, cancellationToken);
         try
         {
             for (var round = 1; ; round++)
@@ -57,7 +58,7 @@ public sealed partial class AssistantsBackend
                     ended = true;
                     _idleThreads[threadId] = true;
                     if (run.Usage is { } usage)
-                        yield return new UsageReported(new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount));
+                        yield return new UsageReported(RunUsage.Of(usage));
                     yield return Finish(run);
                     yield break;
                 }

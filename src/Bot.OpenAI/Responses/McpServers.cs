@@ -15,9 +15,13 @@ internal sealed class McpServers
     public McpServers(McpOptions options)
     {
         _servers = [.. options.Servers.Select(Resolve)];
+        Labels = [.. _servers.Select(s => s.Label)];
     }
 
     public int Count => _servers.Count;
+
+    /// <summary>The servers' labels, in configuration order.</summary>
+    public IReadOnlyList<string> Labels { get; }
 
     /// <summary>
     /// Whether <paramref name="value"/> is a <see cref="McpServerOptions.RequireApproval"/> value (case-insensitive; empty
@@ -30,11 +34,16 @@ internal sealed class McpServers
         return !always || string.IsNullOrEmpty(text) || string.Equals(text, McpApproval.Always, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Adds one <c>mcp</c> tool per server; a new instance each time, as every request's options are its own.</summary>
-    public void AddTo(IList<ResponseTool> tools)
+    /// <summary>
+    /// Adds one <c>mcp</c> tool per server whose label is not in <paramref name="disabled"/>; a new instance each time, as
+    /// every request's options are its own.
+    /// </summary>
+    public void AddTo(IList<ResponseTool> tools, IReadOnlySet<string>? disabled = null)
     {
         foreach (var server in _servers)
         {
+            if (disabled is { Count: > 0 } && disabled.Contains(server.Label))
+                continue;
             var tool = new McpTool(server.Label, server.Url)
             {
                 ToolCallApprovalPolicy = new McpToolCallApprovalPolicy(server.AlwaysAsk

@@ -179,10 +179,11 @@ internal sealed partial class ResponseStreamTranslator
         _heldCitations.Clear();
     }
 
+    // input_tokens includes the cached ones (input_tokens_details.cached_tokens), which are billed at a lower price.
     private void AddUsage(ResponseResult response)
     {
         if (response.Usage is { } usage)
-            _events.Add(new UsageReported(new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount)));
+            _events.Add(new UsageReported(new TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0)));
     }
 
     // Every delta of a part names the same item: build its id once, not per delta.

@@ -14,7 +14,8 @@ public sealed partial class ResponsesBackend
     public async IAsyncEnumerable<AssistantEvent> RunTurnAsync(TurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var conversationId = await EnsureConversationAsync(request.Thread, cancellationToken).ConfigureAwait(false);
-        var options = NewRequest(conversationId, request.Thread);
+        var settings = TurnSettingsFor(request.Overrides);
+        var options = NewRequest(conversationId, request.Thread, settings);
         options.InputItems.Add(UserMessage(request));
 
         var downloadedContainerFiles = 0;
@@ -70,7 +71,7 @@ public sealed partial class ResponsesBackend
             if (round >= Options.MaxToolRounds)
                 throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for tools in more than {Options.MaxToolRounds} rounds.");
 
-            var next = NewRequest(conversationId, request.Thread);
+            var next = NewRequest(conversationId, request.Thread, settings);
             if (translator.FunctionCalls.Count > 0)
             {
                 Log.FunctionCalls(_logger, translator.Final!.Id, translator.FunctionCalls.Count, round);
@@ -90,18 +91,18 @@ public sealed partial class ResponsesBackend
     }
 
     // Everything a request carries each time: the model, instructions and tools are not remembered
-    // by the conversation, only its items are.
-    private CreateResponseOptions NewRequest(string conversationId, RemoteThread thread)
+    // by the conversation, only its items are. They are the place's where it set them (see TurnSettingsFor).
+    private CreateResponseOptions NewRequest(string conversationId, RemoteThread thread, RequestSettings settings)
     {
         var options = new CreateResponseOptions
         {
-            Model = Options.Model,
-            Instructions = Options.Instructions,
+            Model = settings.Model,
+            Instructions = settings.Instructions,
             StreamingEnabled = true,
             ConversationOptions = new ResponseConversationOptions(conversationId),
         };
 
-        if (Options.Tools.CodeInterpreter)
+        if (settings.CodeInterpreter)
         {
             var files = thread.CodeInterpreterFileIds.TakeLast(MaxContainerFiles);
             options.Tools.Add(ResponseTool.CreateCodeInterpreterTool(new CodeInterpreterToolContainer(
@@ -109,15 +110,15 @@ public sealed partial class ResponsesBackend
             options.IncludedProperties.Add(IncludedResponseProperty.CodeInterpreterCallOutputs);
         }
 
-        if (Options.Tools.FileSearch && thread.VectorStoreId is { } vectorStoreId)
+        if (settings.FileSearch && thread.VectorStoreId is { } vectorStoreId)
             options.Tools.Add(ResponseTool.CreateFileSearchTool([vectorStoreId], null, null, null));
 
-        if (Options.Tools.WebSearch)
+        if (settings.WebSearch)
             options.Tools.Add(ResponseTool.CreateWebSearchTool());
 
-        if (Options.Tools.ImageGeneration)
+        if (settings.ImageGeneration)
             options.Tools.Add(ImageGenerationTool());
-        _mcpServers.AddTo(options.Tools);
+        _mcpServers.AddTo(options.Tools, settings.DisabledMcpServers);
 
         foreach (var tool in _tools.Tools)
         {

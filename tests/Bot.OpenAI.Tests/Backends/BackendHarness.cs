@@ -9,6 +9,7 @@ using Bot.Testing;
 using Bot.Testing.Channels;
 using Bot.Testing.Conversations;
 using Bot.Testing.OpenAI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,9 @@ internal sealed class BackendHarness : IAsyncDisposable
     private readonly ConversationOptions? _conversations;
     private readonly RecordingChannel? _channel;
     private RemoteObjectSweeper? _sweeper;
+    private PlaceSettingsBackend? _backend;
+    private TurnSettings? _settings;
+    private ILoggerFactory? _loggers;
 
     private BackendHarness(string api, FakeOpenAIServer server, TempDirectory directory, IEnumerable<IFunctionTool> tools,
         Action<OpenAIOptions>? configure, ConversationOptions? conversations, RecordingChannel? channel)
@@ -56,14 +60,29 @@ internal sealed class BackendHarness : IAsyncDisposable
     /// <summary>Remote conversations or threads the backend created.</summary>
     public IReadOnlyList<string> RemoteConversations => IsAssistants ? Server.Ledger.CreatedThreads : Server.Ledger.CreatedConversations;
 
+    /// <summary>The place settings the next turns carry (kept across a restart); null: none.</summary>
+    public TurnSettings? Settings
+    {
+        get => _settings;
+        set
+        {
+            _settings = value;
+            if (_backend is not null)
+                _backend.Settings = value;
+        }
+    }
+
+    /// <summary>The backend under test, behind the settings the turns carry; it keeps the usage reported.</summary>
+    public PlaceSettingsBackend Backend => _backend!;
+
     /// <summary>Requests the service refused because the conversation or thread was busy.</summary>
     public int BusyRefusals => Server.RunActiveErrors + Server.ConversationConflicts;
 
     public static async Task<BackendHarness> StartAsync(string api, IEnumerable<IFunctionTool>? tools = null, Action<OpenAIOptions>? configure = null,
-        ConversationOptions? conversations = null, RecordingChannel? channel = null)
+        ConversationOptions? conversations = null, RecordingChannel? channel = null, ILoggerFactory? loggers = null)
     {
         var server = await FakeOpenAIServer.StartAsync();
-        var harness = new BackendHarness(api, server, new TempDirectory(), tools ?? [], configure, conversations, channel);
+        var harness = new BackendHarness(api, server, new TempDirectory(), tools ?? [], configure, conversations, channel) { _loggers = loggers };
         harness.Core = await harness.StartCoreAsync(channel);
         return harness;
     }
@@ -121,9 +140,12 @@ internal sealed class BackendHarness : IAsyncDisposable
         var clients = new OpenAIClients(options);
         CoreHarness? core = null;
         IAssistantBackend backend = IsAssistants
-            ? new AssistantsBackend(clients, options, registry, () => core!.Store, NullLogger<AssistantsBackend>.Instance)
-            : new ResponsesBackend(clients, options, registry, NullLogger<ResponsesBackend>.Instance);
-        core = await CoreHarness.StartAsync(backend, channel ?? _channel, _conversations, new AttachmentOptions(), _directory.File("bot.db"));
+            ? new AssistantsBackend(clients, options, registry, () => core!.Store, Logger<AssistantsBackend>())
+            : new ResponsesBackend(clients, options, registry, Logger<ResponsesBackend>());
+        _backend = new PlaceSettingsBackend(backend) { Settings = _settings };
+        core = await CoreHarness.StartAsync(_backend, channel ?? _channel, _conversations, new AttachmentOptions(), _directory.File("bot.db"));
         return core;
     }
+
+    private ILogger<T> Logger<T>() => _loggers?.CreateLogger<T>() ?? NullLogger<T>.Instance;
 }

@@ -39,7 +39,7 @@ public sealed class FakeOpenAIModerationTests : IAsyncLifetime
         _server.Moderation.FlaggedCategories = ["violence", "<@everyone>\n**bold**"];
         var moderation = new OpenAIInputModeration(Clients());
 
-        var verdicts = await moderation.CheckAsync(["hello", $"x {_server.Moderation.FlagMarker}"], "omni-moderation-latest");
+        var verdicts = await moderation.CheckAsync([ModerationInput.OfText("hello"), ModerationInput.OfText($"x {_server.Moderation.FlagMarker}")], "omni-moderation-latest");
 
         Assert.Equal([false, true], verdicts.Select(v => v.Flagged));
         Assert.Empty(verdicts[0].Categories);
@@ -52,7 +52,7 @@ public sealed class FakeOpenAIModerationTests : IAsyncLifetime
         _server.FailNext("POST", "/moderations", 500, times: 10);
         var moderation = new OpenAIInputModeration(Clients());
 
-        await Assert.ThrowsAsync<ModerationUnavailableException>(() => moderation.CheckAsync(["hello"], "omni-moderation-latest"));
+        await Assert.ThrowsAsync<ModerationUnavailableException>(() => moderation.CheckAsync([ModerationInput.OfText("hello")], "omni-moderation-latest"));
         Assert.Empty(_server.Moderation.Requests);
     }
 
@@ -63,4 +63,38 @@ public sealed class FakeOpenAIModerationTests : IAsyncLifetime
         MaxRetries = 1,
         RetryBaseDelay = TimeSpan.FromMilliseconds(1),
     });
+
+    [Fact]
+    public async Task TheBotsClient_SendsEachImageAsADataUrlPart_AndOnlyTheImageWithTheMarkerIsFlagged()
+    {
+        var moderation = new OpenAIInputModeration(Clients());
+        var flagged = FakeModeration.Png(_server.Moderation.FlagMarker);
+
+        var verdicts = await moderation.CheckAsync(
+            [ModerationInput.OfText("hello"), ModerationInput.OfImage(flagged, "image/png"), ModerationInput.OfImage(FakeModeration.Png("a cat"), "image/png")],
+            "omni-moderation-latest");
+
+        Assert.Equal([false, true, false], verdicts.Select(v => v.Flagged));
+        Assert.Equal(["harassment", "harassment/threatening"], verdicts[1].Categories);
+        // The texts in one request; each image in one of its own, as a multi-modal input.
+        Assert.Equal([(0, 1), (0, 1), (1, 0)], _server.Moderation.Requests.Select(r => (r.Texts.Count, r.ImageCount)).Order());
+    }
+
+    [Theory]
+    [InlineData("""{"type":"image_url"}""")]
+    [InlineData("""{"type":"image_url","image_url":{"url":"data:image/png;base64,%%%not-base64"}}""")]
+    [InlineData("""{"type":"image_url","image_url":{"url":"not a url"}}""")]
+    [InlineData("""{"type":"image","image_url":{"url":"https://images.example/cat.png"}}""")]
+    public async Task MalformedImageInput_IsRejectedWith400_AsTheServiceDoes(string part)
+    {
+        using var http = new HttpClient { BaseAddress = _server.BaseUri };
+        http.DefaultRequestHeaders.Add("Authorization", "Bearer " + FakeOpenAIServer.ApiKey);
+
+        using var response = await http.PostAsync("moderations",
+            new StringContent($$"""{"model":"omni-moderation-latest","input":[{{part}}]}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"error\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(_server.Moderation.Requests);
+    }
 }

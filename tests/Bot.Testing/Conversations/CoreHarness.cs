@@ -1,5 +1,6 @@
 using Bot.Core.Attachments;
 using Bot.Core.Backends;
+using Bot.Core.Moderation;
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
 using Bot.Core.Storage;
@@ -48,11 +49,13 @@ public sealed class CoreHarness : IAsyncDisposable
     /// <summary>
     /// Starts the core. Pass <paramref name="databasePath"/> to reopen an existing database (a restart), and
     /// <paramref name="time"/> (a <see cref="ManualClock"/>) to run the core, the store and the channel on virtual time,
-    /// and <paramref name="budgets"/> to check budgets against the store's usage ledger.
+    /// and <paramref name="budgets"/> to check budgets against the store's usage ledger; <paramref name="moderation"/> makes a
+    /// moderation gate (moderation on) that checks through that client and records its events in the store.
     /// </summary>
     public static async Task<CoreHarness> StartAsync(IAssistantBackend backend, RecordingChannel? channel = null,
         ConversationOptions? options = null, AttachmentOptions? attachments = null, string? databasePath = null,
-        ILoggerFactory? loggerFactory = null, bool recover = true, TimeProvider? time = null, BudgetOptions? budgets = null)
+        ILoggerFactory? loggerFactory = null, bool recover = true, TimeProvider? time = null, BudgetOptions? budgets = null,
+        (IInputModeration Client, ModerationOptions Options)? moderation = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         var owned = databasePath is null ? new TempDirectory() : null;
@@ -69,7 +72,10 @@ public sealed class CoreHarness : IAsyncDisposable
         var approvals = new ApprovalBroker(time);
         var service = new ConversationService(store, new BackendCatalog(backend), registry, policy, Options.Create(options ?? new ConversationOptions()),
             time, loggerFactory.CreateLogger<ConversationService>(), approvals,
-            budgets: budgets is null ? null : new BudgetGate(budgets, store, time));
+            budgets: budgets is null ? null : new BudgetGate(budgets, store, time),
+            moderation: moderation is { } m
+                ? new ModerationGate(m.Options, m.Client, store, [], time, loggerFactory.CreateLogger<ModerationGate>(), attachments)
+                : null);
         await service.StartAsync(CancellationToken.None);
         if (recover)
             await new ChannelStartup(registry, service).StartAsync(channel);

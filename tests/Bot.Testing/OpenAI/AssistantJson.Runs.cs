@@ -60,6 +60,9 @@ internal static partial class AssistantJson
                 w.WriteNumber("prompt_tokens", usage.Prompt);
                 w.WriteNumber("completion_tokens", usage.Completion);
                 w.WriteNumber("total_tokens", usage.Prompt + usage.Completion);
+                w.WriteStartObject("prompt_token_details");
+                w.WriteNumber("cached_tokens", r.CachedPromptTokens);
+                w.WriteEndObject();
                 w.WriteEndObject();
             }
             else

@@ -110,7 +110,8 @@ internal sealed partial class AssistantRun(
                 throw new OperationCanceledException();
             }
 
-            r.Usage = (Math.Max(1, request.UserText.Length / 4), r.CompletionTokens);
+            r.Usage = script.ReportedUsage ?? (Math.Max(1, request.UserText.Length / 4), r.CompletionTokens);
+            r.CachedPromptTokens = script.ReportedCachedTokens;
             switch (ending.Kind)
             {
                 case FakeEndingKind.Completed:

@@ -32,4 +32,38 @@ public sealed class FakeModeration
     internal void Record(FakeModerationRequest request) => _requests.Enqueue(request);
 
     internal bool IsFlagged(string text) => text.Contains(FlagMarker, StringComparison.Ordinal);
+
+    /// <summary>
+    /// A PNG signature followed by <paramref name="text"/>: enough for the bot, which knows an image by its first bytes, and
+    /// for the fake, which flags an image whose bytes contain <see cref="FlagMarker"/>.
+    /// </summary>
+    public static byte[] Png(string text) => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, .. System.Text.Encoding.UTF8.GetBytes(text)];
+
+    /// <summary>An image is flagged when its bytes contain the marker's UTF-8 bytes (an image URL is never flagged).</summary>
+    internal bool IsFlagged(byte[]? image) =>
+        image is not null && image.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(FlagMarker)) >= 0;
+
+    /// <summary>
+    /// Reads an `image_url.url`: an http(s) URL (not fetched: <paramref name="bytes"/> is null), or a data URL
+    /// `data:image/…;base64,…` with valid base64 that decodes to something. False for anything else.
+    /// </summary>
+    internal static bool TryReadImage(string url, out byte[]? bytes)
+    {
+        bytes = null;
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+            return true;
+        const string Prefix = "data:image/";
+        var comma = url.IndexOf(',', StringComparison.Ordinal);
+        if (!url.StartsWith(Prefix, StringComparison.Ordinal) || comma < 0 || !url.AsSpan(0, comma).EndsWith(";base64", StringComparison.Ordinal))
+            return false;
+        try
+        {
+            bytes = Convert.FromBase64String(url[(comma + 1)..]);
+            return bytes.Length > 0;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
 }

@@ -98,6 +98,7 @@ internal sealed partial class ResponseRun(
             }
 
             response.Usage = usage;
+            response.CachedTokens = script.ReportedCachedTokens;
             response.CompletedAt = FakeOpenAIState.Now();
             (response.Status, response.Error, response.IncompleteReason) = ending.Kind switch
             {

@@ -26,6 +26,9 @@ internal sealed class StoredResponse(string id, long createdAt, ParsedResponseRe
 
     public (int Input, int Output)? Usage { get; set; }
 
+    /// <summary>`usage.input_tokens_details.cached_tokens`.</summary>
+    public int CachedTokens { get; set; }
+
     /// <summary>The final response object of a replayed fixture, written as recorded.</summary>
     public byte[]? RecordedJson { get; set; }
 
@@ -155,7 +158,7 @@ internal sealed class StoredResponse(string id, long createdAt, ParsedResponseRe
         w.WriteStartObject("usage");
         w.WriteNumber("input_tokens", usage.Input);
         w.WriteStartObject("input_tokens_details");
-        w.WriteNumber("cached_tokens", 0);
+        w.WriteNumber("cached_tokens", CachedTokens);
         w.WriteNumber("cache_write_tokens", 0);
         w.WriteEndObject();
         w.WriteNumber("output_tokens", usage.Output);

@@ -120,6 +120,9 @@ internal sealed class StoredRun(string id, string threadId, string assistantId, 
 
     public (int Prompt, int Completion)? Usage { get; set; }
 
+    /// <summary>`usage.prompt_token_details.cached_tokens`, as the service writes it (recorded runs spell it so).</summary>
+    public int CachedPromptTokens { get; set; }
+
     /// <summary>Function calls of a requires_action pause: call id, name, arguments.</summary>
     public List<(string Id, string Name, string Arguments)> RequiredCalls { get; } = [];
 
