@@ -49,7 +49,8 @@ internal static class ApprovalCard
         return card;
     }
 
-    private static JsonObject Run(string text, bool bold = false, bool monospace = false)
+    /// <summary>Text shown as written (no Markdown): a RichTextBlock with one text run.</summary>
+    internal static JsonObject Run(string text, bool bold = false, bool monospace = false)
     {
         // Text runs take no Markdown; "{{" would still start a DATE()/TIME() function, so a zero-width space parts the braces.
         var run = new JsonObject { ["type"] = "TextRun", ["text"] = text.Replace("{{", "{\u200B{", StringComparison.Ordinal) };
