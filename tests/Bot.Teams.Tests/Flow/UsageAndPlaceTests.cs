@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using Bot.Core.Storage;
 using Bot.Testing.OpenAI;
 using Bot.Testing.Teams;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Teams.Tests.Flow;
 
@@ -26,7 +28,9 @@ public sealed class UsageAndPlaceTests : IAsyncLifetime
     {
         var chat = $"a:usage-{Guid.NewGuid():N}";
         _bot.OpenAI.Enqueue(FakeResponse.Stream().Text("Paris.").Usage(15, 6));
-        await _bot.AskAsync(_bot.Fixture("personal_message.json", chat, "capital of France?"));
+        var question = _bot.Fixture("personal_message.json", chat, "capital of France?");
+        await _bot.AskAsync(question);
+        await UsageRecordedAsync(question["from"]!["id"]!.GetValue<string>()); // just after the answer is delivered
 
         var reply = await _bot.ReplyOfAsync(_bot.Fixture("personal_message.json", chat, "/usage"));
 
@@ -99,6 +103,14 @@ public sealed class UsageAndPlaceTests : IAsyncLifetime
 
         Assert.Equal("`AllowedUserIds` is now `11111111-2222-3333-4444-555555555555` here.", set.Text);
         Assert.StartsWith("`AllowedUserIds` is cleared here", adminCommand.Text, StringComparison.Ordinal);
+    }
+
+    private async Task UsageRecordedAsync(string userId)
+    {
+        var ledger = _bot.Services.GetRequiredService<IUsageLedger>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while ((await ledger.GetUserUsageAsync("teams", userId, DateOnly.FromDateTime(DateTime.UtcNow))).DayTurns == 0)
+            await Task.Delay(20, timeout.Token);
     }
 
     private JsonObject Unmentioned(string text)
