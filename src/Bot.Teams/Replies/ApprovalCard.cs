@@ -20,14 +20,8 @@ internal static class ApprovalCard
     private const int MaxHeadingLength = 300, MaxArgumentsLength = 4000;
 
     /// <summary>The message activity carrying the card (the question, or with <paramref name="outcome"/> its settled form).</summary>
-    public static JsonObject Activity(ReplyAddress address, ApprovalPrompt prompt, ApprovalDecision? outcome = null)
-    {
-        var message = OutgoingActivities.Message(address, "");
-        message.Remove("text");
-        message.Remove("textFormat");
-        message["attachments"] = new JsonArray(new JsonObject { ["contentType"] = ContentType, ["content"] = Card(prompt, outcome) });
-        return message;
-    }
+    public static JsonObject Activity(ReplyAddress address, ApprovalPrompt prompt, ApprovalDecision? outcome = null) =>
+        OutgoingActivities.Card(address, Card(prompt, outcome));
 
     public static JsonObject Card(ApprovalPrompt prompt, ApprovalDecision? outcome = null)
     {

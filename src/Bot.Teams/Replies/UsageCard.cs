@@ -11,14 +11,8 @@ namespace Bot.Teams.Replies;
 /// </summary>
 internal static class UsageCard
 {
-    public static JsonObject Activity(ReplyAddress address, UserUsageReport user, PlaceUsageReport? place, DateTimeOffset now)
-    {
-        var message = OutgoingActivities.Message(address, "");
-        message.Remove("text");
-        message.Remove("textFormat");
-        message["attachments"] = new JsonArray(new JsonObject { ["contentType"] = ApprovalCard.ContentType, ["content"] = Card(user, place, now) });
-        return message;
-    }
+    public static JsonObject Activity(ReplyAddress address, UserUsageReport user, PlaceUsageReport? place, DateTimeOffset now) =>
+        OutgoingActivities.Card(address, Card(user, place, now));
 
     public static JsonObject Card(UserUsageReport user, PlaceUsageReport? place, DateTimeOffset now)
     {
