@@ -15,7 +15,8 @@ window.BotUsage = (function () {
   }
 
   function describe(period) {
-    let used = `${number.format(period.tokens)} tokens in ${number.format(period.turns)} turns`;
+    const plural = (n, word) => `${number.format(n)} ${word}${n === 1 ? "" : "s"}`;
+    let used = `${plural(period.tokens, "token")} in ${plural(period.turns, "turn")}`;
     if (period.estimatedCost !== null && period.estimatedCost !== undefined) used += `, ≈ $${period.estimatedCost}`;
     const left = period.remaining === null || period.remaining === undefined
       ? "no limit"
