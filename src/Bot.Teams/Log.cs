@@ -29,4 +29,10 @@ internal static partial class Log
 
     [LoggerMessage(6007, LogLevel.Warning, "Connector {Method} answered {Status}; retry {Attempt} in {Delay}")]
     public static partial void ConnectorRetry(ILogger logger, string method, int status, TimeSpan delay, int attempt);
+
+    [LoggerMessage(6100, LogLevel.Information, "Teams admin {ObjectId} ran {Command} {Setting} at {Place}")]
+    public static partial void SettingsCommand(ILogger logger, string? objectId, string command, string? setting, string place);
+
+    [LoggerMessage(6101, LogLevel.Information, "Refused a settings command from {UserId} at {Place}: not in Teams:AdminUserIds")]
+    public static partial void CommandRefused(ILogger logger, string? userId, string place);
 }

@@ -132,6 +132,17 @@ internal sealed class TeamsHarness : IAsyncDisposable
         await Teams.WaitUntilAsync(r => r.Count(x => x.ConversationId == conversation && x.StreamType == "final") > before);
     }
 
+    /// <summary>Sends an activity and waits for the next message the bot posts (not a stream update) in its conversation.</summary>
+    public async Task<ConnectorRequest> ReplyOfAsync(JsonObject activity)
+    {
+        var conversation = Activities.ConversationId(activity);
+        bool IsReply(ConnectorRequest r) => r.ConversationId == conversation && r.Method == "POST" && r.Type == "message" && !r.IsStreamRequest;
+        var before = Teams.Requests.Count(IsReply);
+        await SendAsync(activity);
+        await Teams.WaitUntilAsync(r => r.Count(IsReply) > before);
+        return Teams.Requests.Where(IsReply).Last();
+    }
+
     /// <summary>
     /// Asserts that a refused activity started nothing: a valid message sent after it is answered, and by then nothing
     /// of the refused one is in the store's inbox, at the assistant or at the Connector.

@@ -1,6 +1,8 @@
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
+using Bot.Core.Places;
 using Bot.Core.Tools.Approvals;
+using Bot.Core.Usage;
 
 namespace Bot.Host.Terminal;
 
@@ -15,11 +17,18 @@ internal sealed partial class TerminalChatService(
     TerminalOptions options,
     TerminalConsole console,
     IHostApplicationLifetime lifetime,
-    IApprovalAnswers approvals) : BackgroundService
+    IApprovalAnswers approvals,
+    PlaceSettings settings,
+    UsageReports usage,
+    TimeProvider time) : BackgroundService
 {
     private const string Help = """
         Type a message and press Enter. Commands:
           /attach <path> [text]   send a file (with optional text)
+          /usage                  tokens used today and this month, and what is left
+          /settings show          the settings in force here and where each comes from
+          /settings set <name> <value>, /settings clear <name>, /settings history
+          /model <name>           answer with another allowed model from the next message on
           /reset                  forget this conversation and start a new one
           /help                   show this help
           /exit                   quit (so does end of input, Ctrl+D)
@@ -82,6 +91,11 @@ internal sealed partial class TerminalChatService(
 
             attachments = [attachment];
         }
+        else if (SettingsCommand.TryParse(line, out var command) && command.Slash)
+        {
+            Say(await CommandAsync(command, cancellationToken));
+            return;
+        }
         else if (line.StartsWith('/'))
         {
             Say($"Unknown command {line.Split(' ')[0]}. /help lists the commands.");
@@ -89,7 +103,7 @@ internal sealed partial class TerminalChatService(
         }
 
         var message = new IncomingMessage(Key, Guid.NewGuid().ToString("N"), new MessageAuthor(UserId, UserId),
-            text, attachments, DateTimeOffset.UtcNow, ReplyAddress: Key.ConversationId);
+            text, attachments, DateTimeOffset.UtcNow, ReplyAddress: Key.ConversationId, Places: Here);
         var accepted = await conversations.AcceptAsync(message, cancellationToken);
         await AnswerQuestionsUntilAsync(accepted.Answered, cancellationToken);
         Say("");

@@ -24,12 +24,17 @@ internal sealed class Activity
     public ActivityChannelData? ChannelData { get; set; }
 }
 
-/// <summary>The part of Teams' channelData the bot reads: the tenant (teams.md §3).</summary>
+/// <summary>The part of Teams' channelData the bot reads: the tenant, and in a channel its team and channel (teams.md §3.4).</summary>
 internal sealed class ActivityChannelData
 {
     public TenantInfo? Tenant { get; set; }
+
+    public TenantInfo? Team { get; set; }
+
+    public TenantInfo? Channel { get; set; }
 }
 
+/// <summary>An object of channelData known by its id (tenant, team, channel).</summary>
 internal sealed class TenantInfo
 {
     public string? Id { get; set; }

@@ -25,10 +25,7 @@ internal sealed class ApprovalSubmits(IApprovalAnswers answers, TeamsOptions opt
         if (!value.TryGetProperty(ApprovalCard.IdField, out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 and <= MaxIdLength } promptId
             || !value.TryGetProperty(ApprovalCard.ApproveField, out var approve) || approve.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             return ApprovalTexts.AnswerReply(ApprovalAnswerResult.Expired); // not a value our cards send
-        var result = answers.Answer(promptId, activity.From!.Id!, IsAdmin(activity.From), approve.GetBoolean());
+        var result = answers.Answer(promptId, activity.From!.Id!, TeamsPlaces.IsListed(options.AdminUserIds, activity.From), approve.GetBoolean());
         return ApprovalTexts.AnswerReply(result);
     }
-
-    private bool IsAdmin(ChannelAccount from) =>
-        Guid.TryParse(from.AadObjectId, out var objectId) && options.AdminUserIds.Any(a => Guid.TryParse(a, out var admin) && admin == objectId);
 }

@@ -1,5 +1,6 @@
 using Bot.Core.Conversations;
 using Bot.Core.Infrastructure;
+using Bot.Core.Places;
 using Bot.Teams.Connector;
 using Bot.Teams.Replies;
 using Microsoft.Extensions.Hosting;
@@ -15,12 +16,16 @@ internal sealed record ActivityResponse(int Status, JsonObject? Body = null)
 
 /// <summary>
 /// Acts on an authenticated activity: messages become core messages (the bot's mention removed, reset/stop handled),
-/// clicks on an approval card go to <see cref="ApprovalSubmits"/> (never to the assistant),
+/// clicks on an approval card go to <see cref="ApprovalSubmits"/> (never to the assistant), text commands to
+/// <see cref="TeamsCommands"/>. In a group chat or channel a message without the bot's mention (Teams delivers those only
+/// with resource-specific consent) is answered only where the place's <c>ReplyMode</c> is <c>All</c>; where the place
+/// names <c>AllowedUserIds</c>, nobody else is answered (silently).
 /// the bot's arrival gets one welcome, invokes get their status. Slow work runs in the background on the host's
 /// token, never on the request's, so that Teams gets its 200 at once.
 /// </summary>
 internal sealed class TeamsActivityHandler(ConversationService conversations, ConnectorClient connector, StreamTracker streams,
-    ApprovalSubmits approvals, TeamsOptions options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<TeamsActivityHandler> logger)
+    ApprovalSubmits approvals, TeamsCommands commands, PlaceSettings settings, TeamsOptions options, TimeProvider time,
+    IHostApplicationLifetime lifetime, ILogger<TeamsActivityHandler> logger)
 {
     private static readonly HashSet<string> s_reset = new(["reset", "/reset"], StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> s_stop = new(["stop", "/stop"], StringComparer.OrdinalIgnoreCase);
@@ -65,6 +70,26 @@ internal sealed class TeamsActivityHandler(ConversationService conversations, Co
         var key = address.Key;
         var text = IncomingTranslator.Text(activity);
         var files = IncomingTranslator.Attachments(activity);
+        var places = TeamsPlaces.Of(address, activity);
+        var here = await settings.ResolveAsync(places, _stopping).ConfigureAwait(false);
+        if (!address.IsPersonal && !here.ReplyToAll && !TeamsPlaces.MentionsBot(activity))
+            return; // delivered by resource-specific consent, but this place answers mentions only
+
+        var command = files.Count == 0 && SettingsCommand.TryParse(text, out var parsed) ? parsed : null;
+        var isCommand = command is not null;
+        // An admin's commands are always taken, so that a list without them cannot lock them out.
+        var mayCommand = isCommand && TeamsPlaces.IsListed(options.AdminUserIds, activity.From);
+        if (!mayCommand && here.AllowedUserIds.Count > 0 && !TeamsPlaces.IsListed(here.AllowedUserIds, activity.From))
+            return;
+
+        if (isCommand)
+        {
+            // A command is not a turn: nothing is stored, nothing reaches the assistant, no budget is spent.
+            if (_recent.TryAdd($"{address.KeyId}|{activity.Id}"))
+                Background("command", ct => commands.RunAsync(command!, activity, address, places, ct));
+            return;
+        }
+
         if (!address.IsPersonal && files.Count > 0)
         {
             // Teams gives bots the files of personal chats only (group and channel files need Microsoft Graph).
@@ -90,7 +115,7 @@ internal sealed class TeamsActivityHandler(ConversationService conversations, Co
             Background("informative update", ct => stream.InformAsync(TeamsStreamingWriter.Thinking, ct));
 
         var message = new IncomingMessage(key, messageId, new MessageAuthor(activity.From.Id, activity.From.Name ?? "Someone"), text, files,
-            activity.Timestamp ?? time.GetUtcNow(), address.Serialize(), IsShared: !address.IsPersonal);
+            activity.Timestamp ?? time.GetUtcNow(), address.Serialize(), IsShared: !address.IsPersonal, Places: places);
         await conversations.AcceptAsync(message, _stopping).ConfigureAwait(false);
     }
 

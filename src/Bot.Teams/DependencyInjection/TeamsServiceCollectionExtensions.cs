@@ -41,6 +41,7 @@ public static class TeamsServiceCollectionExtensions
             parts.AddSingleton<AttachmentHosts>();
             parts.AddSingleton<TeamsChannel>();
             parts.AddSingleton<ApprovalSubmits>();
+            parts.AddSingleton<TeamsCommands>();
             parts.AddSingleton<TeamsActivityHandler>();
             parts.AddSingleton<ServiceUrlPolicy>();
             parts.AddSingleton<TeamsEndpoint>();

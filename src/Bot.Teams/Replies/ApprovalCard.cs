@@ -20,14 +20,8 @@ internal static class ApprovalCard
     private const int MaxHeadingLength = 300, MaxArgumentsLength = 4000;
 
     /// <summary>The message activity carrying the card (the question, or with <paramref name="outcome"/> its settled form).</summary>
-    public static JsonObject Activity(ReplyAddress address, ApprovalPrompt prompt, ApprovalDecision? outcome = null)
-    {
-        var message = OutgoingActivities.Message(address, "");
-        message.Remove("text");
-        message.Remove("textFormat");
-        message["attachments"] = new JsonArray(new JsonObject { ["contentType"] = ContentType, ["content"] = Card(prompt, outcome) });
-        return message;
-    }
+    public static JsonObject Activity(ReplyAddress address, ApprovalPrompt prompt, ApprovalDecision? outcome = null) =>
+        OutgoingActivities.Card(address, Card(prompt, outcome));
 
     public static JsonObject Card(ApprovalPrompt prompt, ApprovalDecision? outcome = null)
     {
@@ -49,7 +43,8 @@ internal static class ApprovalCard
         return card;
     }
 
-    private static JsonObject Run(string text, bool bold = false, bool monospace = false)
+    /// <summary>Text shown as written (no Markdown): a RichTextBlock with one text run.</summary>
+    internal static JsonObject Run(string text, bool bold = false, bool monospace = false)
     {
         // Text runs take no Markdown; "{{" would still start a DATE()/TIME() function, so a zero-width space parts the braces.
         var run = new JsonObject { ["type"] = "TextRun", ["text"] = text.Replace("{{", "{\u200B{", StringComparison.Ordinal) };

@@ -15,6 +15,16 @@ internal static class OutgoingActivities
         ["conversation"] = new JsonObject { ["id"] = address.ConversationId },
     };
 
+    /// <summary>A message whose only content is one Adaptive Card.</summary>
+    public static JsonObject Card(ReplyAddress address, JsonObject card)
+    {
+        var message = Message(address, "");
+        message.Remove("text");
+        message.Remove("textFormat");
+        message["attachments"] = new JsonArray(new JsonObject { ["contentType"] = ApprovalCard.ContentType, ["content"] = card });
+        return message;
+    }
+
     public static JsonObject Typing(ReplyAddress address) => new()
     {
         ["type"] = "typing",

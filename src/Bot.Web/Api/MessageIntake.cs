@@ -77,7 +77,7 @@ internal sealed class MessageIntake(
         var id = "u-" + WebThreadStore.NewId(8);
         var now = DateTimeOffset.UtcNow;
         var message = new IncomingMessage(new ConversationKey(WebChannel.ChannelName, thread.Id), id, new MessageAuthor(visitor, "Web visitor"),
-            text.Trim(), [.. files.Select(f => f.Attachment)], now, ReplyAddress: thread.Id);
+            text.Trim(), [.. files.Select(f => f.Attachment)], now, ReplyAddress: thread.Id, Places: WebChatEndpoints.VisitorPlace(visitor));
 
         // Not the request's token from here on: once the visitor's message is shown, a closed tab must not leave it half-accepted.
         await visitors.ClaimAsync(visitor, thread.Id, CancellationToken.None).ConfigureAwait(false);

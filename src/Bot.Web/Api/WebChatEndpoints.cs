@@ -23,6 +23,7 @@ internal static partial class WebChatEndpoints
         var api = chat.MapGroup("/api").AddEndpointFilter<AccessFilter>();
         api.MapPost("/access", Access);
         api.MapGet("/session", SessionAsync);
+        api.MapGet("/usage", UsageAsync);
         var thread = api.MapGroup("/threads/{thread}");
         thread.MapGet("", HistoryAsync);
         thread.MapGet("/events", EventsAsync);

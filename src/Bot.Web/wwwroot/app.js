@@ -7,6 +7,7 @@
     title: $("title"), thread: $("thread"), messages: $("messages"), status: $("status"), error: $("error"),
     composer: $("composer"), input: $("input"), send: $("send"), stop: $("stop"), newButton: $("new"),
     fileInput: $("file-input"), files: $("files"), drop: $("drop"), keyForm: $("key-form"), key: $("key"),
+    usage: $("usage"), usageButton: $("usage-button"),
   };
   const headers = { "X-Bot-Web": "1" };
   const imageTypes = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
@@ -229,6 +230,12 @@
 
   async function send() {
     const text = ui.input.value;
+    if (text.trim().toLowerCase() === "/usage" && state.pending.length === 0) {
+      ui.input.value = ""; // a command for the page, not a message for the assistant
+      resize();
+      window.BotUsage.show(ui.usage, api);
+      return;
+    }
     if (state.sending || state.running || (text.trim() === "" && state.pending.length === 0)) return;
     const form = new FormData();
     form.append("text", text);
@@ -319,6 +326,7 @@
   document.addEventListener("keydown", e => { if (e.key === "Escape" && state.running) stop(); });
   ui.stop.addEventListener("click", stop);
   ui.newButton.addEventListener("click", newConversation);
+  ui.usageButton.addEventListener("click", () => window.BotUsage.show(ui.usage, api));
   ui.fileInput.addEventListener("change", () => { addFiles(ui.fileInput.files); ui.fileInput.value = ""; ui.input.focus(); });
 
   let dragDepth = 0;

@@ -91,9 +91,7 @@ public sealed class ConnectorTests
 
     private static JsonObject GroupMessage(TeamsHarness bot, string text)
     {
-        var activity = Activities.Personal(bot.Teams.ServiceUrl, text);
-        activity["conversation"] = new JsonObject { ["id"] = Group, ["conversationType"] = "groupChat", ["isGroup"] = true };
-        return activity;
+        return Activities.InGroupChat(Activities.Personal(bot.Teams.ServiceUrl, text), Group);
     }
 
     private static async Task AskPersonalAsync(TeamsHarness bot, string text)

@@ -54,13 +54,7 @@ public sealed class GroupAndChannelTests : IAsyncLifetime
     public async Task GroupChat_IsAnsweredWithoutStreaming_AndTheAuthorNamed()
     {
         var activity = Activities.Personal(_bot.Teams.ServiceUrl, "what is 2+2?");
-        activity["conversation"] = new JsonObject
-        {
-            ["id"] = "19:444d246d19234aab86db1a0cb3d13cb8@thread.v2",
-            ["conversationType"] = "groupChat",
-            ["isGroup"] = true,
-            ["tenantId"] = "72f988bf-86f1-41af-91ab-2d7cd011db47",
-        };
+        Activities.InGroupChat(activity, "19:444d246d19234aab86db1a0cb3d13cb8@thread.v2", "72f988bf-86f1-41af-91ab-2d7cd011db47");
 
         await _bot.SendAsync(activity);
         await _bot.Teams.WaitUntilAsync(r => r.Any(x => x.ConversationId == "19:444d246d19234aab86db1a0cb3d13cb8@thread.v2" && x.Type == "message"));

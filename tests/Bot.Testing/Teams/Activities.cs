@@ -46,6 +46,34 @@ public static class Activities
 
     public static string Id(JsonObject activity) => activity["id"]!.GetValue<string>();
 
+    /// <summary>
+    /// Makes <paramref name="activity"/> a group chat message that @mentions the bot, as Teams delivers group messages to a
+    /// bot (the mention markup first in the text, a mention entity naming the bot).
+    /// </summary>
+    public static JsonObject InGroupChat(JsonObject activity, string conversationId, string? tenantId = null)
+    {
+        activity["conversation"] = new JsonObject { ["id"] = conversationId, ["conversationType"] = "groupChat", ["isGroup"] = true };
+        if (tenantId is not null)
+            activity["conversation"]!["tenantId"] = tenantId;
+        return MentioningBot(activity);
+    }
+
+    /// <summary>Adds the bot's @mention (markup in the text and its entity) to <paramref name="activity"/>.</summary>
+    public static JsonObject MentioningBot(JsonObject activity)
+    {
+        const string markup = "<at>Bot</at>";
+        activity["text"] = markup + " " + activity["text"]?.GetValue<string>();
+        if (activity["entities"] is not JsonArray entities)
+            activity["entities"] = entities = [];
+        entities.Add(new JsonObject
+        {
+            ["type"] = "mention",
+            ["text"] = markup,
+            ["mentioned"] = new JsonObject { ["id"] = $"28:{FakeTeamsServer.AppId}", ["name"] = "Bot" },
+        });
+        return activity;
+    }
+
     /// <summary>A personal chat message (the personal_message fixture) in its own conversation.</summary>
     public static JsonObject Personal(string serviceUrl, string text) =>
         FromFixture("personal_message.json", serviceUrl, $"a:test-{Guid.NewGuid():N}", text);

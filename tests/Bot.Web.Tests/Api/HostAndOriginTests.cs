@@ -128,7 +128,7 @@ public sealed class HostAndOriginTests
 
     private static (string Method, string Path)[] Routes(string thread) =>
     [
-        ("GET", "/"), ("GET", "/assets/app.js"), ("GET", "/api/session"), ("POST", "/api/access"), ("GET", $"/api/threads/{thread}"),
+        ("GET", "/"), ("GET", "/assets/app.js"), ("GET", "/api/session"), ("GET", "/api/usage"), ("POST", "/api/access"), ("GET", $"/api/threads/{thread}"),
         ("GET", $"/api/threads/{thread}/events"), ("POST", $"/api/threads/{thread}/messages"), ("POST", $"/api/threads/{thread}/stop"),
         ("POST", $"/api/threads/{thread}/reset"), ("GET", $"/api/threads/{thread}/files/0123456789abcdef"),
     ];
