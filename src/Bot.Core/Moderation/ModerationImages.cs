@@ -64,7 +64,7 @@ internal sealed class ModerationImages(long maxBytes, ILogger logger)
             return null;
         }
 
-        if (MediaTypeOf(bytes) is not { } mediaType)
+        if (ImageSignature.MediaTypeOf(bytes) is not { } mediaType)
         {
             Log.ImageNotChecked(logger, message.MessageId, message.Conversation, "not a PNG, JPEG, GIF or WebP image");
             return null;
@@ -72,14 +72,4 @@ internal sealed class ModerationImages(long maxBytes, ILogger logger)
 
         return ModerationInput.OfImage(bytes, mediaType);
     }
-
-    /// <summary>The media type the bytes' signature shows, or null for anything else (an empty file included).</summary>
-    internal static string? MediaTypeOf(ReadOnlySpan<byte> bytes) => bytes switch
-    {
-        [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => "image/png",
-        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
-        [(byte)'G', (byte)'I', (byte)'F', (byte)'8', (byte)'7' or (byte)'9', (byte)'a', ..] => "image/gif",
-        [(byte)'R', (byte)'I', (byte)'F', (byte)'F', _, _, _, _, (byte)'W', (byte)'E', (byte)'B', (byte)'P', ..] => "image/webp",
-        _ => null,
-    };
 }

@@ -115,8 +115,7 @@ public sealed class PlaceSettings
         null => "not set",
         _ when definition.Kind == SettingKind.Switch => value == "true" ? "on" : "off",
         _ when definition.Kind == SettingKind.Tokens => value == "0" ? "no limit" : long.Parse(value, CultureInfo.InvariantCulture).ToString("N0", CultureInfo.InvariantCulture),
-        _ when definition.Kind == SettingKind.Text && value.Length > 80 => "`" + value[..80].ReplaceLineEndings(" ").Replace('`', '\'') + "…`",
-        _ => "`" + value.ReplaceLineEndings(" ").Replace('`', '\'') + "`",
+        _ => "`" + SettingDefinition.OneLine(value, definition.Kind == SettingKind.Text ? 80 : int.MaxValue) + "`",
     };
 
     private const string NoStore = "Settings can't be changed here: this bot keeps no store for them.";

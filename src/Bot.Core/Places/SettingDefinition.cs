@@ -114,11 +114,17 @@ public sealed record SettingDefinition(string Name, SettingKind Kind, string Des
         return clean.ToString().Trim();
     }
 
-    // What the admin typed, quoted back no longer than a line and without backticks that would break the quote.
-    private static string Short(string text)
+    // What the admin typed, quoted back no longer than a line.
+    private static string Short(string text) => OneLine(text, 60);
+
+    /// <summary>
+    /// <paramref name="text"/> on one line, without backticks (which would break a quote around it), cut to
+    /// <paramref name="max"/> characters with an ellipsis.
+    /// </summary>
+    internal static string OneLine(string text, int max)
     {
-        var one = text.Replace('`', '\'').ReplaceLineEndings(" ");
-        return one.Length <= 60 ? one : one[..60] + "…";
+        var one = text.ReplaceLineEndings(" ").Replace('`', '\'');
+        return one.Length <= max ? one : one[..max] + "…";
     }
 }
 

@@ -137,9 +137,5 @@ public static class SettingsText
         _ => "default",
     };
 
-    private static string Quote(string value, int length)
-    {
-        var one = value.ReplaceLineEndings(" ").Replace('`', '\'');
-        return "`" + (one.Length <= length ? one : one[..length] + "…") + "`";
-    }
+    private static string Quote(string value, int length) => "`" + SettingDefinition.OneLine(value, length) + "`";
 }

@@ -75,7 +75,7 @@ internal sealed partial class ResponseStreamTranslator
         if (image.PartialIndex is { } index)
         {
             _events.Add(new ToolActivity(ToolKind.ImageGeneration, Running: true));
-            if (image.Bytes is { } partial && MediaTypes.ImageTypeOf(partial) is { } partialType)
+            if (image.Bytes is { } partial && Bot.Core.Attachments.ImageSignature.MediaTypeOf(partial) is { } partialType)
             {
                 var name = $"image-{number}-partial-{index + 1}{MediaTypes.ExtensionOf(partialType)}";
                 _events.Add(new PartialImageReady(image.CallId, index, new OutputFile(name, partialType, partial)));
@@ -98,7 +98,7 @@ internal sealed partial class ResponseStreamTranslator
                 Log.ImageTooLarge(_logger, image.CallId, _imageLimit);
                 _events.Add(new OutputFileTooLarge($"image-{number}.png", _imageLimit, image.CallId));
                 return;
-            case StreamedImageProblem.None when image.Bytes is { } bytes && MediaTypes.ImageTypeOf(bytes) is { } type:
+            case StreamedImageProblem.None when image.Bytes is { } bytes && Bot.Core.Attachments.ImageSignature.MediaTypeOf(bytes) is { } type:
                 _events.Add(new OutputFileReady(new OutputFile($"image-{number}{MediaTypes.ExtensionOf(type)}", type, bytes), image.CallId));
                 return;
             default:

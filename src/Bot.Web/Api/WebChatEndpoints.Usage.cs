@@ -23,16 +23,7 @@ internal static partial class WebChatEndpoints
     {
         var visitor = VisitorDirectory.Visitor(context);
         var report = await usage.ForUserAsync(WebChannel.ChannelName, visitor, VisitorPlace(visitor), context.RequestAborted).ConfigureAwait(false);
-        return Results.Json(new { today = Period(report.Today), month = Period(report.Month), exempt = report.Exempt }, WebJson.Options);
+        // UsagePeriod serializes as the page reads it: tokens, turns, limit, remaining, resetsAt, estimatedCost.
+        return Results.Json(new { today = report.Today, month = report.Month, exempt = report.Exempt }, WebJson.Options);
     }
-
-    private static object Period(UsagePeriod period) => new
-    {
-        tokens = period.Tokens,
-        turns = period.Turns,
-        limit = period.Limit,
-        remaining = period.Remaining,
-        resetsAt = period.ResetsAt,
-        estimatedCost = period.EstimatedCost,
-    };
 }
