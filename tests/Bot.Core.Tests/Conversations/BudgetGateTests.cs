@@ -137,5 +137,14 @@ public sealed class BudgetGateTests
             var today = mine.Where(e => e.Day == day).ToList();
             return Task.FromResult(new UsageTotals(today.Sum(e => e.Usage.TotalTokens), today.Count, mine.Sum(e => e.Usage.TotalTokens), mine.Count));
         }
+
+        public Task<UsageTotals> GetPlaceUsageAsync(string placeId, DateOnly day, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlyList<ModelUsage>> GetModelUsageAsync(UsageOwner owner, DateOnly day, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlyList<PlaceUserUsage>> GetTopPlaceUsersAsync(string placeId, DateOnly day, int count, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
     }
 }
