@@ -49,6 +49,19 @@ public sealed class UsageCommandTests
     }
 
     [Fact]
+    public async Task Usage_CountsAgainstTheLimitSetForTheChannel_NotTheGlobalOne()
+    {
+        await using var bot = await DiscordHarness.StartAsync(settings: s_budget);
+        await RunAsync(bot, Settings(bot, "set", ("name", "Budgets.PerUserDailyTokens"), ("value", "5k")));
+
+        var here = Fields(Assert.Single((await RunAsync(bot, Slash(bot, "usage"))).Embeds));
+        var elsewhere = Fields(Assert.Single((await RunAsync(bot, Slash(bot, "usage", channelId: "1457510428359004999"))).Embeds));
+
+        Assert.StartsWith("0 tokens in 0 turns; 5,000 of 5,000 left; resets ", here["Today"], StringComparison.Ordinal);
+        Assert.StartsWith("0 tokens in 0 turns; 1,000 of 1,000 left; resets ", elsewhere["Today"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Usage_InADirectMessage_ShowsTheUsersOwnUsage()
     {
         await using var bot = await DiscordHarness.StartAsync();
