@@ -67,6 +67,25 @@ public sealed class PlaceRuleTests
     }
 
     [Fact]
+    public async Task AThreadWhoseParentCannotBeFetched_SitsRightBelowTheServer_AndIsFetchedOnlyOnce()
+    {
+        await using var bot = await DiscordHarness.StartAsync();
+        var router = bot.Services.GetRequiredServiceOf<MessageRouter>();
+
+        IncomingMessage? routed = null;
+        for (var i = 0; i < 2; i++)
+        {
+            var message = bot.Mention("hi", ThreadId);
+            message["channel_type"] = 11;
+            routed = await router.RouteAsync(Element(message), bot.Discord.BotUserId);
+        }
+
+        Assert.Equal([(Server(bot), PlaceKind.Server), (Channel(ThreadId), PlaceKind.Thread)], Levels(routed!));
+        Assert.Single(bot.Discord.Requests, r => r.Method == "GET" && r.Path == $"/channels/{ThreadId}" && r.Status == 404);
+        Assert.Contains(bot.Log.Entries, e => e.EventId.Id == 5100);
+    }
+
+    [Fact]
     public async Task AllowedUserIds_AtAChannel_OthersAreIgnoredSilently_TheListedUserIsAnswered_AndAManagerIsNotLockedOut()
     {
         await using var bot = await DiscordHarness.StartAsync();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Bot.Discord.Rest;
 using Microsoft.Extensions.Logging;
 using CorePlace = Bot.Core.Places.Place;
@@ -16,6 +17,9 @@ namespace Bot.Discord.Adapter;
 internal sealed class DiscordPlaces(GuildDirectory guilds, DiscordRestClient rest, ILogger<DiscordPlaces> logger)
 {
     public const string Prefix = "discord:";
+
+    private const int MaxUnknown = 10_000;
+    private readonly ConcurrentDictionary<string, byte> _unknown = new(StringComparer.Ordinal);
 
     /// <summary>The path of a message or interaction in <paramref name="place"/>.</summary>
     public async Task<PlacePath> PathAsync(Place place, CancellationToken cancellationToken = default)
@@ -41,6 +45,9 @@ internal sealed class DiscordPlaces(GuildDirectory guilds, DiscordRestClient res
     {
         if (guilds.ParentOf(threadId) is { } known)
             return known;
+        // A thread whose fetch failed is not fetched again for every message in it.
+        if (_unknown.ContainsKey(threadId))
+            return null;
         try
         {
             if (await rest.GetChannelAsync(threadId, cancellationToken).ConfigureAwait(false) is JsonObject channel)
@@ -54,6 +61,9 @@ internal sealed class DiscordPlaces(GuildDirectory guilds, DiscordRestClient res
             Log.ThreadParentUnknown(logger, threadId, ex);
         }
 
+        if (_unknown.Count >= MaxUnknown)
+            _unknown.Clear();
+        _unknown.TryAdd(threadId, 0);
         return null;
     }
 }

@@ -39,25 +39,29 @@ internal sealed partial class MessageRouter(DiscordOptions options, GuildDirecto
         int? channelType = message.TryGetProperty("channel_type", out var ct) ? ct.GetInt32() : null;
         var place = new Place(channelId, guildId, channelType);
         var direct = place.IsDirect;
-        // Places are checked before anything else (as ever, nothing is logged for them); users once the message is known to be for the bot.
+        // Places are checked before anything else (as ever, nothing is logged for them).
         if (!direct && !access.PlaceAllowed(place))
             return null;
 
         var role = guildId is null ? null : guilds.BotRole(guildId);
         var thread = ConversationIds.IsThread(channelType);
-        var path = await places.PathAsync(place, cancellationToken).ConfigureAwait(false);
-        var here = await settings.ResolveAsync(path, cancellationToken).ConfigureAwait(false);
-        var remembered = thread && await followed.IsPlaceFollowedAsync(DiscordChannel.ChannelName, channelId, cancellationToken).ConfigureAwait(false);
-        if (!(direct || remembered || here.ReplyToAll || MentionsBot(message, content, botUserId, role) || RepliesToBot(message, botUserId)))
-            return null;
         var id = message.GetProperty("id").GetString()!;
+        var addressed = direct || MentionsBot(message, content, botUserId, role) || RepliesToBot(message, botUserId);
+        // The global lists come first, so that what they refuse costs no read of the store; a refusal is logged only
+        // for a message meant for the bot.
         var requester = Requester.OfMessage(message);
         if (access.Check(requester, place) is var verdict and not Access.Allowed)
         {
-            Log.MessageRefused(logger, id, authorId, verdict);
+            if (addressed)
+                Log.MessageRefused(logger, id, authorId, verdict);
             return null;
         }
 
+        var path = await places.PathAsync(place, cancellationToken).ConfigureAwait(false);
+        var here = await settings.ResolveAsync(path, cancellationToken).ConfigureAwait(false);
+        var remembered = thread && await followed.IsPlaceFollowedAsync(DiscordChannel.ChannelName, channelId, cancellationToken).ConfigureAwait(false);
+        if (!(addressed || remembered || here.ReplyToAll))
+            return null;
         if (!AccessPolicy.PlaceAdmits(requester, here, guildId))
         {
             Log.PlaceRefused(logger, id, authorId, path.Nearest.Id);

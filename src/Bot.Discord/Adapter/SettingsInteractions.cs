@@ -90,9 +90,9 @@ internal sealed class SettingsInteractions(DiscordRestClient rest, PlaceSettings
     {
         if (name == "model")
         {
-            var options = Options(data);
-            return (new SettingsCommand(SettingsCommandKind.Model, SettingNames.Model, options.GetValueOrDefault("name", "")),
-                options.GetValueOrDefault("scope") == "server");
+            var given = Options(data);
+            return (new SettingsCommand(SettingsCommandKind.Model, SettingNames.Model, given.GetValueOrDefault("name", "")),
+                given.GetValueOrDefault("scope") == "server");
         }
 
         var sub = data.TryGetProperty("options", out var subs) && subs.ValueKind == JsonValueKind.Array && subs.GetArrayLength() > 0 ? subs[0] : default;
