@@ -46,7 +46,7 @@ public sealed class DiscordHostTests
         try
         {
             await WaitUntilAsync(() => discord.Commands is not null, process, log, "the commands to be registered");
-            Assert.Equal(["reset", "stop"], discord.Commands!.Select(c => c!["name"]!.GetValue<string>()));
+            Assert.Equal(["reset", "stop", "settings", "model", "usage"], discord.Commands!.Select(c => c!["name"]!.GetValue<string>()));
             Assert.Single(discord.Gateway.Identifies);
 
             var mention = discord.Fixture("message_create_guild_bot_mention.json");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Bot.Core.Places;
 
 namespace Bot.Discord.Adapter;
 
@@ -39,10 +40,14 @@ internal sealed record Place(string ChannelId, string? GuildId, int? ChannelType
 /// </summary>
 internal sealed record Requester(string UserId, IReadOnlyList<string>? RoleIds, BigInteger Permissions)
 {
-    private static readonly BigInteger s_administrator = BigInteger.One << 3, s_manageMessages = BigInteger.One << 13;
+    private static readonly BigInteger s_administrator = BigInteger.One << 3, s_manageGuild = BigInteger.One << 5,
+        s_manageMessages = BigInteger.One << 13;
 
     /// <summary>MANAGE_MESSAGES or ADMINISTRATOR in the channel: may stop anyone's answer.</summary>
     public bool IsModerator => !(Permissions & (s_administrator | s_manageMessages)).IsZero;
+
+    /// <summary>MANAGE_GUILD (Manage Server) or ADMINISTRATOR: may show and change the bot's settings.</summary>
+    public bool IsManager => !(Permissions & (s_administrator | s_manageGuild)).IsZero;
 
     /// <summary>The author of a MESSAGE_CREATE (its <c>member</c>, when present, has the roles but no permissions).</summary>
     public static Requester OfMessage(JsonElement message) =>
@@ -93,6 +98,21 @@ internal sealed class AccessPolicy(DiscordOptions options, GuildDirectory guilds
         (options.AllowedGuildIds.Count == 0 || options.AllowedGuildIds.Contains(place.GuildId!)) &&
         (options.AllowedChannelIds.Count == 0 || options.AllowedChannelIds.Contains(place.ChannelId) ||
          options.AllowedChannelIds.Contains(place.ParentId ?? guilds.ParentOrSelf(place.ChannelId)));
+
+    /// <summary>
+    /// Whether a place's own allow-lists (<c>AllowedUserIds</c>, <c>AllowedRoleIds</c> set by <c>/settings</c> or
+    /// <c>Places:*</c>) let the requester in, on top of the global ones; both empty: everyone the global lists admit.
+    /// </summary>
+    public static bool PlaceAdmits(Requester requester, EffectiveSettings here, string? guildId)
+    {
+        var users = here.AllowedUserIds;
+        var roles = here.AllowedRoleIds;
+        if (users.Count == 0 && roles.Count == 0)
+            return true;
+        if (users.Contains(requester.UserId))
+            return true;
+        return requester.RoleIds is { } held && (held.Any(roles.Contains) || (guildId is not null && roles.Contains(guildId)));
+    }
 
     /// <summary>The sentence a refused command or button gets (messages are refused silently).</summary>
     public static string Refusal(Access access) => access switch

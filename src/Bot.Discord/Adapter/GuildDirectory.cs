@@ -34,7 +34,7 @@ internal sealed class GuildDirectory
             _botRoles[guildId] = role.GetProperty("id").GetString()!;
     }
 
-    /// <summary>Takes a thread channel object (THREAD_CREATE, GUILD_CREATE threads).</summary>
+    /// <summary>Takes a thread channel object (THREAD_CREATE, GUILD_CREATE threads, a fetched channel).</summary>
     public void AddThread(JsonElement thread)
     {
         if (thread.TryGetProperty("parent_id", out var parent) && parent.ValueKind == JsonValueKind.String)
@@ -42,6 +42,9 @@ internal sealed class GuildDirectory
     }
 
     public string? BotRole(string guildId) => _botRoles.GetValueOrDefault(guildId);
+
+    /// <summary>The channel a thread belongs to, or null when the gateway told nothing about it.</summary>
+    public string? ParentOf(string threadId) => _threadParents.GetValueOrDefault(threadId);
 
     /// <summary>The channel a thread belongs to, or the channel itself.</summary>
     public string ParentOrSelf(string channelId) => _threadParents.GetValueOrDefault(channelId, channelId);

@@ -1,4 +1,5 @@
 using Bot.Core.Conversations;
+using Bot.Core.Places;
 using Bot.Discord.Rest;
 using Microsoft.Extensions.Logging;
 
@@ -7,11 +8,14 @@ namespace Bot.Discord.Adapter;
 /// <summary>
 /// Slash commands, the Stop button and the approval buttons (<see cref="ApprovalClicks"/>). <c>/reset</c> is acknowledged at once (deferred, ephemeral) and
 /// confirmed when the reset is done; <c>/stop</c> and the button stop the conversation's running answer, if the
-/// user asked for it or may manage messages there. Where the allow-lists refuse the user or the place, or the
-/// answer is someone else's, the user gets a short ephemeral sentence instead.
+/// user asked for it or may manage messages there. <c>/settings</c>, <c>/model</c>, <c>/usage</c> and their
+/// autocomplete go to <see cref="SettingsInteractions"/>. Where the allow-lists refuse the user or the place (the
+/// global lists, then the place's own, which never lock out a member with Manage Server), or the answer is someone
+/// else's, the user gets a short ephemeral sentence instead.
 /// </summary>
 internal sealed class InteractionHandler(DiscordRestClient rest, ConversationService conversations, AccessPolicy access,
-    RunningReplies replies, ApprovalClicks approvals, DiscordOptions options, ILogger<InteractionHandler> logger)
+    RunningReplies replies, ApprovalClicks approvals, DiscordPlaces places, PlaceSettings settings, SettingsInteractions settingsCommands,
+    DiscordOptions options, ILogger<InteractionHandler> logger)
 {
     private const string NotRunning = "I'm not writing an answer here right now.";
     private const string NotYours = "Only the person who asked (or a moderator) can stop this answer.";
@@ -22,16 +26,35 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
         var token = interaction.GetProperty("token").GetString()!;
         var type = interaction.GetProperty("type").GetInt32();
         var data = interaction.GetProperty("data");
-        var name = type == 2 ? data.GetProperty("name").GetString() ?? "" : data.TryGetProperty("custom_id", out var cid) ? cid.GetString() ?? "" : "";
+        var command = type is 2 or 4;
+        var name = command ? data.GetProperty("name").GetString() ?? "" : data.TryGetProperty("custom_id", out var cid) ? cid.GetString() ?? "" : "";
         try
         {
             var stopButton = type == 3 && name.StartsWith(DiscordReplyWriter.StopPrefix, StringComparison.Ordinal);
             var approvalButton = type == 3 && name.StartsWith(ApprovalMessage.Prefix, StringComparison.Ordinal);
-            if (type != 2 && !stopButton && !approvalButton)
+            if (!command && !stopButton && !approvalButton)
                 return;
             var place = Place.OfInteraction(interaction);
             var requester = Requester.OfInteraction(interaction);
-            if (access.Check(requester, place) is var verdict and not Access.Allowed)
+            var verdict = access.Check(requester, place);
+            EffectiveSettings? here = null;
+            PlacePath? path = null;
+            if (verdict == Access.Allowed && command)
+            {
+                path = await places.PathAsync(place, cancellationToken).ConfigureAwait(false);
+                here = await settings.ResolveAsync(path, cancellationToken).ConfigureAwait(false);
+                if (!requester.IsManager && !AccessPolicy.PlaceAdmits(requester, here, place.GuildId))
+                    verdict = Access.UserNotAllowed;
+            }
+
+            if (type == 4)
+            {
+                await settingsCommands.AutocompleteAsync(interaction, name, verdict == Access.Allowed ? requester : requester with { Permissions = 0 },
+                    cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (verdict != Access.Allowed)
             {
                 await EphemeralAsync(id, token, AccessPolicy.Refusal(verdict), cancellationToken).ConfigureAwait(false);
                 return;
@@ -52,7 +75,14 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
                 return;
             }
 
-            var key = Key(ConversationIds.For(place.ChannelId, place.GuildId, place.ChannelType, requester.UserId, options.ConversationScope));
+            if (SettingsInteractions.Handles(name))
+            {
+                await settingsCommands.CommandAsync(interaction, name, requester, place, path!, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var scope = MessageRouter.Scope(here!, options);
+            var key = Key(ConversationIds.For(place.ChannelId, place.GuildId, place.ChannelType, requester.UserId, scope));
             switch (name)
             {
                 case "reset":

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Bot.Core.Conversations;
+using Bot.Core.Places;
 using Bot.Core.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -8,11 +9,14 @@ namespace Bot.Discord.Adapter;
 /// <summary>
 /// Decides whether a MESSAGE_CREATE is for the bot and turns it into the core's <see cref="IncomingMessage"/>.
 /// It is for the bot in a DM, when it mentions the bot (user or managed role), when it replies to one of the
-/// bot's messages, or in a thread the bot answers in. Bots, system messages and empty messages are ignored, and so,
-/// silently and without being stored, is what the allow-lists refuse.
+/// bot's messages, in a thread the bot answers in, or anywhere in a channel or thread whose <c>ReplyMode</c> is
+/// <c>All</c>. Bots, system messages and empty messages are ignored, and so, silently and without being stored, is what
+/// the allow-lists refuse: the global ones (<see cref="AccessPolicy"/>, checked before any setting is read) and then the
+/// place's own <c>AllowedUserIds</c> / <c>AllowedRoleIds</c>. A place's <c>ConversationScope</c> overrides
+/// <see cref="DiscordOptions.ConversationScope"/>.
 /// </summary>
 internal sealed partial class MessageRouter(DiscordOptions options, GuildDirectory guilds, AccessPolicy access, IFollowedPlaces followed,
-    ILogger<MessageRouter> logger)
+    DiscordPlaces places, PlaceSettings settings, ILogger<MessageRouter> logger)
 {
     /// <summary>The message for the core, or null when the bot should not answer it.</summary>
     public async Task<IncomingMessage?> RouteAsync(JsonElement message, string botUserId, CancellationToken cancellationToken = default)
@@ -35,19 +39,32 @@ internal sealed partial class MessageRouter(DiscordOptions options, GuildDirecto
         int? channelType = message.TryGetProperty("channel_type", out var ct) ? ct.GetInt32() : null;
         var place = new Place(channelId, guildId, channelType);
         var direct = place.IsDirect;
-        // Places are checked before anything else (as ever, nothing is logged for them); users once the message is known to be for the bot.
+        // Places are checked before anything else (as ever, nothing is logged for them).
         if (!direct && !access.PlaceAllowed(place))
             return null;
 
         var role = guildId is null ? null : guilds.BotRole(guildId);
         var thread = ConversationIds.IsThread(channelType);
-        var remembered = thread && await followed.IsPlaceFollowedAsync(DiscordChannel.ChannelName, channelId, cancellationToken).ConfigureAwait(false);
-        if (!(direct || remembered || MentionsBot(message, content, botUserId, role) || RepliesToBot(message, botUserId)))
-            return null;
         var id = message.GetProperty("id").GetString()!;
-        if (access.Check(Requester.OfMessage(message), place) is var verdict and not Access.Allowed)
+        var addressed = direct || MentionsBot(message, content, botUserId, role) || RepliesToBot(message, botUserId);
+        // The global lists come first, so that what they refuse costs no read of the store; a refusal is logged only
+        // for a message meant for the bot.
+        var requester = Requester.OfMessage(message);
+        if (access.Check(requester, place) is var verdict and not Access.Allowed)
         {
-            Log.MessageRefused(logger, id, authorId, verdict);
+            if (addressed)
+                Log.MessageRefused(logger, id, authorId, verdict);
+            return null;
+        }
+
+        var path = await places.PathAsync(place, cancellationToken).ConfigureAwait(false);
+        var here = await settings.ResolveAsync(path, cancellationToken).ConfigureAwait(false);
+        var remembered = thread && await followed.IsPlaceFollowedAsync(DiscordChannel.ChannelName, channelId, cancellationToken).ConfigureAwait(false);
+        if (!(addressed || remembered || here.ReplyToAll))
+            return null;
+        if (!AccessPolicy.PlaceAdmits(requester, here, guildId))
+        {
+            Log.PlaceRefused(logger, id, authorId, path.Nearest.Id);
             return null;
         }
 
@@ -55,12 +72,16 @@ internal sealed partial class MessageRouter(DiscordOptions options, GuildDirecto
             await RememberThreadAsync(channelId, cancellationToken).ConfigureAwait(false);
 
         var text = StripMentions(content, botUserId, role);
-        var conversation = ConversationIds.For(channelId, guildId, channelType, authorId, options.ConversationScope);
+        var conversation = ConversationIds.For(channelId, guildId, channelType, authorId, Scope(here, options));
         var name = DisplayName(message, author);
         var sent = message.TryGetProperty("timestamp", out var ts) && ts.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.UtcNow;
         return new IncomingMessage(new ConversationKey(DiscordChannel.ChannelName, conversation), id, new MessageAuthor(authorId, name),
-            text, attachments, sent, new ReplyAddress(channelId, id, conversation, authorId).ToString(), IsShared: !direct);
+            text, attachments, sent, new ReplyAddress(channelId, id, conversation, authorId).ToString(), IsShared: !direct, Places: path);
     }
+
+    /// <summary>The conversation scope in force: the place's <c>ConversationScope</c>, else <c>Discord:ConversationScope</c>.</summary>
+    public static ConversationScope Scope(EffectiveSettings here, DiscordOptions options) =>
+        Enum.TryParse<ConversationScope>(here.ConversationScope, ignoreCase: true, out var scope) ? scope : options.ConversationScope;
 
     /// <summary>Remembers that the bot answers in a thread (so that messages there need no mention).</summary>
     public Task RememberThreadAsync(string threadId, CancellationToken cancellationToken = default) =>

@@ -29,6 +29,8 @@ public static class DiscordServiceCollectionExtensions
             parts.AddSingleton<DiscordGatewayClient>();
             parts.AddSingleton<GuildDirectory>();
             parts.AddSingleton<AccessPolicy>();
+            parts.AddSingleton<DiscordPlaces>();
+            parts.AddSingleton<SettingsInteractions>();
             parts.AddSingleton<RunningReplies>();
             parts.AddSingleton<PostedApprovals>();
             parts.AddSingleton<ApprovalClicks>();

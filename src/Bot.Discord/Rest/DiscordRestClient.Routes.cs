@@ -4,7 +4,7 @@ namespace Bot.Discord.Rest;
 internal sealed partial class DiscordRestClient
 {
     /// <summary>Interaction callback: respond within 3 s.</summary>
-    public const int CallbackMessage = 4, CallbackDeferredMessage = 5, CallbackUpdateMessage = 7;
+    public const int CallbackMessage = 4, CallbackDeferredMessage = 5, CallbackUpdateMessage = 7, CallbackAutocompleteResult = 8;
 
     /// <summary>GET /gateway/bot: the gateway URL, recommended shards and the session start limit.</summary>
     public Task<JsonNode?> GetGatewayBotAsync(CancellationToken cancellationToken = default) =>
@@ -13,6 +13,10 @@ internal sealed partial class DiscordRestClient
     /// <summary>Replaces the application's global commands with <paramref name="commands"/>.</summary>
     public Task<JsonNode?> OverwriteCommandsAsync(string applicationId, JsonArray commands, CancellationToken cancellationToken = default) =>
         SendJsonAsync(HttpMethod.Put, $"/applications/{applicationId}/commands", commands, cancellationToken);
+
+    /// <summary>GET /channels/{id}: a channel object (a thread's tells its parent channel).</summary>
+    public Task<JsonNode?> GetChannelAsync(string channelId, CancellationToken cancellationToken = default) =>
+        SendJsonAsync(HttpMethod.Get, $"/channels/{channelId}", null, cancellationToken);
 
     /// <summary>Posts a message (with files: multipart) and returns its id.</summary>
     public async Task<string> CreateMessageAsync(string channelId, JsonObject message, IReadOnlyList<UploadFile>? files = null,

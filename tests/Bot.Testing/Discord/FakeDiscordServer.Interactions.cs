@@ -20,6 +20,11 @@ public sealed partial class FakeDiscordServer
                 .ConfigureAwait(false);
 
         var type = body?["type"]?.GetValue<int>();
+        // An autocomplete is answered with its result (type 8) and nothing else; type 8 answers nothing else.
+        if ((interaction.Type == 4) != (type == 8))
+            return await InvalidFormAsync(context, $"type: callback type {type} does not answer an interaction of type {interaction.Type}.").ConfigureAwait(false);
+        if ((type == 8 ? ChoicesError(body?["data"]) : EmbedsError(body?["data"]?["embeds"])) is { } dataError)
+            return await InvalidFormAsync(context, dataError).ConfigureAwait(false);
         var flags = Flags(body?["data"]);
         var message = type == 7 && interaction.MessageId is { } messageId ? _messages.GetValueOrDefault(messageId) : null;
         // Type 5 may only choose visibility; type 7 edits the component's message, so edit rules apply.

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 
 namespace Bot.Testing.Discord;
@@ -61,6 +60,7 @@ public sealed partial class FakeDiscordServer
                 ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = 999, ["reset_after"] = 14_400_000, ["max_concurrency"] = 1 },
             }).ConfigureAwait(false),
             ("PUT", ["applications", _, "commands"]) => await OverwriteCommandsAsync(context, body).ConfigureAwait(false),
+            ("GET", ["channels", var channelId]) => await GetChannelAsync(context, channelId).ConfigureAwait(false),
             ("POST", ["channels", var channel, "messages"]) => await CreateMessageAsync(context, channel, body, files).ConfigureAwait(false),
             ("PATCH", ["channels", _, "messages", var id]) => await EditMessageAsync(context, id, body, files).ConfigureAwait(false),
             ("POST", ["channels", _, "typing"]) => await WriteAsync(context, 204, null).ConfigureAwait(false),
@@ -69,23 +69,6 @@ public sealed partial class FakeDiscordServer
             ("POST", ["webhooks", _, var token]) => await EditOriginalAsync(context, token, body).ConfigureAwait(false),
             _ => await WriteAsync(context, 404, new JsonObject { ["message"] = "404: Not Found", ["code"] = 0 }).ConfigureAwait(false),
         };
-    }
-
-    private async Task<int> OverwriteCommandsAsync(HttpContext context, JsonNode? body)
-    {
-        if (body is not JsonArray commands)
-            return await InvalidFormAsync(context, "Expected an array of commands.").ConfigureAwait(false);
-        foreach (var command in commands)
-        {
-            var name = command?["name"]?.GetValue<string>() ?? "";
-            var description = command?["description"]?.GetValue<string>() ?? "";
-            if (!CommandName().IsMatch(name) || description.Length is < 1 or > 100)
-                return await InvalidFormAsync(context, $"Invalid command '{name}'.").ConfigureAwait(false);
-            command!["id"] = NextId();
-        }
-
-        Commands = commands;
-        return await WriteAsync(context, 200, commands.DeepClone()).ConfigureAwait(false);
     }
 
     private async Task<int> CreateMessageAsync(HttpContext context, string channel, JsonNode? body, List<FakeAttachment> files)
@@ -261,6 +244,4 @@ public sealed partial class FakeDiscordServer
         return status;
     }
 
-    [GeneratedRegex(@"^[-_'\p{L}\p{N}]{1,32}$", RegexOptions.CultureInvariant)]
-    private static partial Regex CommandName();
 }

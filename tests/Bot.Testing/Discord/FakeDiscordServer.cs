@@ -105,7 +105,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     {
         var id = interaction["id"]!.GetValue<string>();
         _interactions[id] = new FakeInteraction(id, interaction["token"]!.GetValue<string>(), DateTimeOffset.UtcNow,
-            interaction["message"]?["id"]?.GetValue<string>());
+            interaction["message"]?["id"]?.GetValue<string>()) { Type = interaction["type"]?.GetValue<int>() ?? 2 };
         return Gateway.DispatchAsync("INTERACTION_CREATE", interaction);
     }
 
@@ -140,6 +140,16 @@ public sealed class FakeInteraction(string id, string token, DateTimeOffset sent
     public string Token { get; } = token;
 
     public DateTimeOffset SentAt { get; } = sentAt;
+
+    /// <summary>The interaction's type (2 command, 3 component, 4 autocomplete).</summary>
+    public int Type { get; init; }
+
+    /// <summary>The embeds of the response (empty when it has none).</summary>
+    public IReadOnlyList<JsonObject> Embeds => CallbackData?["embeds"] is JsonArray embeds ? [.. embeds.OfType<JsonObject>()] : [];
+
+    /// <summary>The names of the choices of an autocomplete result (type 8).</summary>
+    public IReadOnlyList<string> Choices =>
+        CallbackData?["choices"] is JsonArray choices ? [.. choices.Select(c => c?["name"]?.GetValue<string>() ?? "")] : [];
 
     /// <summary>The message a component interaction came from.</summary>
     public string? MessageId { get; } = messageId;
