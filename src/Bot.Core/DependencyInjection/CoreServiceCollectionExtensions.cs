@@ -31,10 +31,12 @@ public static class CoreServiceCollectionExtensions
         services.AddValidatedOptions<ConversationOptions>(configuration, ConversationOptions.SectionName);
         services.AddValidatedOptions<AttachmentOptions>(configuration, AttachmentOptions.SectionName);
         services.AddValidatedOptions<BudgetOptions>(configuration, BudgetOptions.SectionName);
+        // OpenAI:Prices (model names as keys) and Places:* (place ids as keys) are read by hand and checked at start.
         services.AddSingleton<IValidateOptions<PriceOptions>, PriceOptionsValidator>();
         services.AddOptions<PriceOptions>().Configure(prices => PriceOptions.Bind(configuration, prices)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PlacesConfiguration>, PlacesConfigurationValidator>();
-        services.AddOptions<PlacesConfiguration>().Configure<IServiceProvider>((places, sp) => places.Check(configuration, sp.GetService<BackendCatalog>()?.Current))
+        services.AddOptions<PlacesConfiguration>()
+            .Configure<IServiceProvider>((places, sp) => places.Check(configuration, sp.GetService<BackendCatalog>()?.Current))
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Bot.Core.Places;
 using Bot.Core.Storage;
 using Bot.Testing.OpenAI;
 using Bot.Testing.Teams;
@@ -25,6 +26,22 @@ public sealed class PlaceTurnFlowTests
 
         Assert.Equal("`Model` is now `gpt-other` here.", set.Text);
         Assert.Equal([("before", "gpt-test"), ("after", "gpt-other")], bot.OpenAI.ResponseRequests.Select(r => (r.UserText, r.Model)));
+    }
+
+    [Fact]
+    public async Task AStoredModelThatIsNoLongerAllowed_NeverReachesOpenAI_TheConfiguredModelAnswers()
+    {
+        await using var bot = await TeamsHarness.StartAsync();
+        var chat = $"a:withdrawn-{Guid.NewGuid():N}";
+        // Set while it was allowed; OpenAI:AllowedModels no longer names it.
+        await bot.Services.GetRequiredService<IPlaceSettingsStore>().ChangePlaceSettingAsync(
+            new PlaceSettingChange("teams:" + chat, "Model", "gpt-withdrawn", "teams:someone", DateTimeOffset.UtcNow));
+
+        await bot.AskAsync(bot.Fixture("personal_message.json", chat, "hello"));
+
+        var inForce = await bot.Services.GetRequiredService<PlaceSettings>().ResolveAsync(PlacePath.Of(new Place("teams:" + chat, PlaceKind.DirectChat)));
+        Assert.Equal("gpt-withdrawn", inForce.Model);
+        Assert.Equal(["gpt-test"], bot.OpenAI.ResponseRequests.Select(r => r.Model));
     }
 
     [Fact]
