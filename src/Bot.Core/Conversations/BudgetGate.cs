@@ -4,9 +4,10 @@ using Bot.Core.Storage;
 namespace Bot.Core.Conversations;
 
 /// <summary>
-/// Decides before a turn whether its user may still spend (<see cref="BudgetOptions"/>), and records what a finished
-/// turn spent in the usage ledger. Token budgets are read from the ledger, so they hold across restarts and instances;
-/// the message rate is a sliding window kept in memory by this process.
+/// Decides before a turn whether its user, its place and its tenant may still spend (<see cref="BudgetOptions"/> and the
+/// limits in force at the place), and records what a finished turn spent in the usage ledger, for the user and every
+/// level of the place path. Token budgets are read from the ledger, so they hold across restarts and instances; the
+/// message rate is a sliding window kept in memory by this process.
 /// </summary>
 /// <remarks>
 /// A turn is charged to the author of its last message (several coalesced messages are rare and usually one user's).
