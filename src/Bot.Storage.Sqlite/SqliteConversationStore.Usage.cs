@@ -3,17 +3,39 @@ using Bot.Core.Storage;
 
 namespace Bot.Storage.Sqlite;
 
-/// <summary>The usage ledger (<see cref="IUsageLedger"/>): table <c>usage_ledger</c>, one row per user, day, model and place.</summary>
+/// <summary>
+/// The usage ledger (<see cref="IUsageLedger"/>): table <c>usage_ledger</c>, one row per user, day, model and place;
+/// <c>place_usage</c> per place, day and model; <c>place_user_usage</c> per place, month, user and model; and
+/// <c>usage_users</c>, the users' last display names.
+/// </summary>
 public sealed partial class SqliteConversationStore : IUsageLedger
 {
-    // One statement: the add happens inside SQLite under its write lock, so concurrent records (this process's queue at
-    // the writer, or another process) never lose one.
+    // One statement per row: the add happens inside SQLite under its write lock, so concurrent records (this process's
+    // queue at the writer, or another process) never lose one.
     internal const string AddUsage =
-        "INSERT INTO usage_ledger (channel, user_id, day, model, place_id, turns, input_tokens, output_tokens, updated_at_ms) " +
-        "VALUES ($channel, $user_id, $day, $model, $place_id, 1, $input, $output, $now) " +
+        "INSERT INTO usage_ledger (channel, user_id, day, model, place_id, turns, input_tokens, output_tokens, cached_input_tokens, updated_at_ms) " +
+        "VALUES ($channel, $user_id, $day, $model, $place_id, 1, $input, $output, $cached, $now) " +
         "ON CONFLICT (channel, user_id, day, model, place_id) DO UPDATE SET turns = turns + 1, " +
         "input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens, " +
-        "updated_at_ms = excluded.updated_at_ms;";
+        "cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens, updated_at_ms = excluded.updated_at_ms;";
+
+    internal const string AddPlaceUsage =
+        "INSERT INTO place_usage (place_id, day, model, turns, input_tokens, output_tokens, cached_input_tokens, updated_at_ms) " +
+        "VALUES ($place_id, $day, $model, 1, $input, $output, $cached, $now) " +
+        "ON CONFLICT (place_id, day, model) DO UPDATE SET turns = turns + 1, " +
+        "input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens, " +
+        "cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens, updated_at_ms = excluded.updated_at_ms;";
+
+    internal const string AddPlaceUserUsage =
+        "INSERT INTO place_user_usage (place_id, month, channel, user_id, model, turns, input_tokens, output_tokens, cached_input_tokens, updated_at_ms) " +
+        "VALUES ($place_id, $month, $channel, $user_id, $model, 1, $input, $output, $cached, $now) " +
+        "ON CONFLICT (place_id, month, channel, user_id, model) DO UPDATE SET turns = turns + 1, " +
+        "input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens, " +
+        "cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens, updated_at_ms = excluded.updated_at_ms;";
+
+    internal const string UpsertUsageUser =
+        "INSERT INTO usage_users (channel, user_id, display_name, updated_at_ms) VALUES ($channel, $user_id, $display_name, $now) " +
+        "ON CONFLICT (channel, user_id) DO UPDATE SET display_name = excluded.display_name, updated_at_ms = excluded.updated_at_ms;";
 
     // The month is a range of the primary key: (channel, user_id) fixed, day between the month's first and last.
     internal const string SelectUserUsage =
@@ -29,19 +51,54 @@ public sealed partial class SqliteConversationStore : IUsageLedger
         ArgumentException.ThrowIfNullOrEmpty(entry.Channel);
         ArgumentException.ThrowIfNullOrEmpty(entry.UserId);
         var now = Now;
-        return WriteAsync(_ =>
+        var places = entry.CountedPlaceIds;
+        var displayName = entry.DisplayName is { Length: > 0 } name ? name : null;
+        return WriteAsync(transaction =>
         {
-            var command = WriterCommand(AddUsage, null,
+            var usage = entry.Usage;
+            WriterCommand(AddUsage, transaction,
                 ("$channel", entry.Channel),
                 ("$user_id", entry.UserId),
                 ("$day", DayText(entry.Day)),
                 ("$model", entry.Model),
                 ("$place_id", entry.PlaceId),
-                ("$input", entry.Usage.InputTokens),
-                ("$output", entry.Usage.OutputTokens),
-                ("$now", now));
-            return command.ExecuteNonQuery();
-        }, inTransaction: false, cancellationToken);
+                ("$input", usage.InputTokens),
+                ("$output", usage.OutputTokens),
+                ("$cached", usage.CachedInputTokens),
+                ("$now", now)).ExecuteNonQuery();
+            foreach (var place in places)
+            {
+                WriterCommand(AddPlaceUsage, transaction,
+                    ("$place_id", place),
+                    ("$day", DayText(entry.Day)),
+                    ("$model", entry.Model),
+                    ("$input", usage.InputTokens),
+                    ("$output", usage.OutputTokens),
+                    ("$cached", usage.CachedInputTokens),
+                    ("$now", now)).ExecuteNonQuery();
+                WriterCommand(AddPlaceUserUsage, transaction,
+                    ("$place_id", place),
+                    ("$month", MonthText(entry.Day)),
+                    ("$channel", entry.Channel),
+                    ("$user_id", entry.UserId),
+                    ("$model", entry.Model),
+                    ("$input", usage.InputTokens),
+                    ("$output", usage.OutputTokens),
+                    ("$cached", usage.CachedInputTokens),
+                    ("$now", now)).ExecuteNonQuery();
+            }
+
+            if (displayName is not null)
+            {
+                WriterCommand(UpsertUsageUser, transaction,
+                    ("$channel", entry.Channel),
+                    ("$user_id", entry.UserId),
+                    ("$display_name", displayName),
+                    ("$now", now)).ExecuteNonQuery();
+            }
+
+            return 0;
+        }, inTransaction: true, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -64,19 +121,7 @@ public sealed partial class SqliteConversationStore : IUsageLedger
         }, cancellationToken);
     }
 
-    // The place ledger's tables and statements come with issue 13's per-place budgets; until then they are unsupported.
-
-    /// <inheritdoc />
-    public Task<UsageTotals> GetPlaceUsageAsync(string placeId, DateOnly day, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The place ledger is not built yet.");
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ModelUsage>> GetModelUsageAsync(UsageOwner owner, DateOnly day, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The place ledger is not built yet.");
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<PlaceUserUsage>> GetTopPlaceUsersAsync(string placeId, DateOnly day, int count, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The place ledger is not built yet.");
-
     private static string DayText(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string MonthText(DateOnly day) => day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 }

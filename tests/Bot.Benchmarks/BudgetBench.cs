@@ -2,8 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using Bot.Core.Backends;
 using Bot.Core.Conversations;
+using Bot.Core.Places;
 using Bot.Storage.Sqlite;
 using Bot.Testing;
+using Bot.Testing.Backends;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -11,20 +14,23 @@ using Microsoft.Extensions.Options;
 namespace Bot.Benchmarks;
 
 /// <summary>
-/// The cost the budgets add to a turn: the check before it (a ledger read of the user's day and month) and the record
-/// after it (one upsert), against a SQLite ledger of <c>users × days</c> rows. Runs on its own (<c>budget</c> verb),
-/// in this process, and can put its section into docs/benchmarks.md above the hand-written analysis.
+/// The cost the budgets add to a turn: the check before it (the place's settings, then ledger reads of the user's, the
+/// team's and the tenant's day and month) and the record after it (the upserts of the user's, every place's and the
+/// place users' rows in one transaction), against a SQLite ledger of <c>users × days</c> user rows and
+/// <c>places × days</c> place rows. Runs on its own (<c>budget</c> verb), in this process, and can put its section into
+/// docs/benchmarks.md above the hand-written analysis.
 /// </summary>
 internal static class BudgetBench
 {
     public const string Heading = "### Budget check per turn";
 
-    /// <summary><c>budget [--users 10000] [--days 30] [--checks 10000] [--write docs/benchmarks.md]</c></summary>
+    /// <summary><c>budget [--users 10000] [--days 30] [--places 100] [--checks 10000] [--write docs/benchmarks.md]</c></summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var users = Option(args, "--users", 10_000);
         var days = Option(args, "--days", 30);
         var checks = Option(args, "--checks", 10_000);
+        var places = Math.Max(1, Option(args, "--places", Math.Max(1, users / 100)));
         var write = args.SkipWhile(a => a != "--write").Skip(1).FirstOrDefault();
 
         using var folder = new TempDirectory();
@@ -34,22 +40,31 @@ internal static class BudgetBench
         await using var store = new SqliteConversationStore(Options.Create(new SqliteStoreOptions { Path = path }),
             NullLogger<SqliteConversationStore>.Instance, clock);
         await store.InitializeAsync();
-        Seed(path, users, days, DateOnly.FromDateTime(today.UtcDateTime));
+        Seed(path, users, days, places, DateOnly.FromDateTime(today.UtcDateTime));
 
         // Limits far above what the ledger holds, so every check reads the ledger and lets the turn go ahead.
-        var gate = new BudgetGate(new BudgetOptions { PerUserDailyTokens = long.MaxValue, PerUserMonthlyTokens = long.MaxValue, PerUserMessagesPerMinute = 10_000 },
-            store, clock);
+        var options = new BudgetOptions
+        {
+            PerUserDailyTokens = long.MaxValue, PerUserMonthlyTokens = long.MaxValue, PerPlaceDailyTokens = long.MaxValue,
+            PerPlaceMonthlyTokens = long.MaxValue, PerTenantMonthlyTokens = long.MaxValue, PerUserMessagesPerMinute = 10_000,
+        };
+        var gate = new BudgetGate(options, store, clock);
+        var settings = new PlaceSettings(store, new ConfigurationBuilder().Build(), new ScriptedBackend { Model = "gpt-4.1-mini" }, options, clock);
         var random = new Random(13);
         var checkMs = new List<double>(checks);
         var recordMs = new List<double>(checks);
         for (var i = -checks / 10; i < checks; i++)
         {
-            var user = "user" + random.Next(users).ToString(CultureInfo.InvariantCulture);
+            var number = random.Next(users);
+            var user = "user" + number.ToString(CultureInfo.InvariantCulture);
+            var where = PathOf(number % places);
             var started = Stopwatch.GetTimestamp();
-            if (await gate.CheckAsync("discord", user, 1) is not null)
+            var effective = await settings.ResolveAsync(where);
+            if (await gate.CheckAsync("teams", user, 1, effective) is not null)
                 throw new InvalidOperationException("The benchmark's limits should never refuse.");
             var checkedAt = Stopwatch.GetTimestamp();
-            await gate.RecordAsync(new ConversationKey("discord", "c" + user), user, "gpt-4.1-mini", new TokenUsage(500, 200));
+            await gate.RecordAsync(new ConversationKey("teams", "c" + user), new MessageAuthor(user, "User " + user), where, "gpt-4.1-mini",
+                new TokenUsage(500, 200, 100));
             var recordedAt = Stopwatch.GetTimestamp();
             if (i < 0)
                 continue; // warm-up
@@ -57,23 +72,25 @@ internal static class BudgetBench
             recordMs.Add(Stopwatch.GetElapsedTime(checkedAt, recordedAt).TotalMilliseconds);
         }
 
-        var section = Section(users, days, checks, Distribution.Of(checkMs), Distribution.Of(recordMs));
+        var section = Section(users, days, places, checks, Distribution.Of(checkMs), Distribution.Of(recordMs));
         Console.WriteLine(section);
         if (write is not null)
             await WriteSectionAsync(write, section);
         return 0;
     }
 
-    private static string Section(int users, int days, int checks, Distribution check, Distribution record)
+    private static string Section(int users, int days, int places, int checks, Distribution check, Distribution record)
     {
         var table = new MarkdownTable("measure", "p50 (ms)", "p99 (ms)", "max (ms)", "mean (ms)")
-            .Row("budget check before a turn (ledger read of the day and month)", check.P50, check.P99, check.Max, check.Mean)
-            .Row("usage record after a turn (one upsert)", record.P50, record.P99, record.Max, record.Mean);
+            .Row("budget check before a turn (place settings; user, team and tenant day and month)", check.P50, check.P99, check.Max, check.Mean)
+            .Row("usage record after a turn (8 upserts in one transaction)", record.P50, record.P99, record.Max, record.Mean);
         var met = check.P99 < 1 ? "yes" : "**no**";
         return $"{Heading}\n\n" +
                $"`dotnet run -c Release --project tests/Bot.Benchmarks -- budget --write docs/benchmarks.md`: a SQLite ledger of " +
-               $"{users:N0} users × {days} days ({users * days:N0} rows), {checks:N0} turns of random users one after another, daily and " +
-               $"monthly limits set (so every check reads the ledger), in one process, times by Stopwatch.\n\n" +
+               $"{users:N0} users × {days} days ({users * days:N0} user rows) in {places:N0} Teams channels of as many teams in " +
+               $"{(Tenants(places) == 1 ? "1 tenant" : $"{Tenants(places):N0} tenants")} (place rows per level and day, place-user rows per level and month), {checks:N0} turns of " +
+               $"random users one after another, per-user daily and monthly, per-place daily and monthly and per-tenant monthly limits " +
+               $"set (so every check reads the ledger: the user, the team, the tenant), in one process, times by Stopwatch.\n\n" +
                table + "\n" +
                new MarkdownTable("target", "measured", "met").Row("budget checks add < 1 ms p99 to a turn", $"p99 {MarkdownTable.Format(check.P99)} ms", met) + "\n";
     }
@@ -100,31 +117,72 @@ internal static class BudgetBench
         await File.WriteAllTextAsync(path, text);
     }
 
-    private static void Seed(string path, int users, int days, DateOnly today)
+    // Teams-like places: channel p of team p, ten teams to a tenant, so the tenant limit is a read of its own.
+    private static PlacePath PathOf(int place) => PlacePath.Of(
+        new Place("teams:tenant" + (place / 10).ToString(CultureInfo.InvariantCulture), PlaceKind.Tenant),
+        new Place("teams:team" + place.ToString(CultureInfo.InvariantCulture), PlaceKind.Team),
+        new Place("teams:channel" + place.ToString(CultureInfo.InvariantCulture), PlaceKind.Channel));
+
+    private static int Tenants(int places) => (places + 9) / 10;
+
+    private static void Seed(string path, int users, int days, int places, DateOnly today)
     {
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
         using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO usage_ledger (channel, user_id, day, model, place_id, turns, input_tokens, output_tokens, updated_at_ms) " +
-                              "VALUES ('discord', $user, $day, 'gpt-4.1-mini', $place, 3, 1500, 600, 0);";
-        var user = command.Parameters.Add("$user", SqliteType.Text);
-        var day = command.Parameters.Add("$day", SqliteType.Text);
-        var place = command.Parameters.Add("$place", SqliteType.Text);
-        command.Prepare();
+        using var userRows = Insert(connection, transaction,
+            "INSERT INTO usage_ledger (channel, user_id, day, model, place_id, turns, input_tokens, output_tokens, cached_input_tokens, updated_at_ms) " +
+            "VALUES ('teams', $user, $day, 'gpt-4.1-mini', $place, 3, 1500, 600, 300, 0);", "$user", "$day", "$place");
+        using var placeRows = Insert(connection, transaction,
+            "INSERT INTO place_usage (place_id, day, model, turns, input_tokens, output_tokens, cached_input_tokens, updated_at_ms) " +
+            "VALUES ($place, $day, 'gpt-4.1-mini', 30, 15000, 6000, 3000, 0) ON CONFLICT DO NOTHING;", "$place", "$day");
+        using var placeUserRows = Insert(connection, transaction,
+            "INSERT INTO place_user_usage (place_id, month, channel, user_id, model, turns, input_tokens, output_tokens, cached_input_tokens, updated_at_ms) " +
+            "VALUES ($place, $month, 'teams', $user, 'gpt-4.1-mini', 3, 1500, 600, 300, 0) ON CONFLICT DO NOTHING;", "$place", "$month", "$user");
+        using var names = Insert(connection, transaction,
+            "INSERT INTO usage_users (channel, user_id, display_name, updated_at_ms) VALUES ('teams', $user, $user, 0);", "$user");
         for (var u = 0; u < users; u++)
         {
-            user.Value = "user" + u.ToString(CultureInfo.InvariantCulture);
-            place.Value = "discord:cuser" + u.ToString(CultureInfo.InvariantCulture);
+            var user = "user" + u.ToString(CultureInfo.InvariantCulture);
+            var placePath = PathOf(u % places);
+            Run(names, user);
             for (var d = 0; d < days; d++)
             {
-                day.Value = today.AddDays(-d).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                command.ExecuteNonQuery();
+                var day = today.AddDays(-d);
+                Run(userRows, user, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), placePath.Nearest.Id);
+                foreach (var place in placePath.Ids)
+                    Run(placeUserRows, place, day.ToString("yyyy-MM", CultureInfo.InvariantCulture), user);
+            }
+        }
+
+        for (var p = 0; p < places; p++)
+        {
+            for (var d = 0; d < days; d++)
+            {
+                foreach (var place in PathOf(p).Ids)
+                    Run(placeRows, place, today.AddDays(-d).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             }
         }
 
         transaction.Commit();
+    }
+
+    private static SqliteCommand Insert(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var parameter in parameters)
+            command.Parameters.Add(parameter, SqliteType.Text);
+        command.Prepare();
+        return command;
+    }
+
+    private static void Run(SqliteCommand command, params string[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+            command.Parameters[i].Value = values[i];
+        command.ExecuteNonQuery();
     }
 
     private static int Option(IReadOnlyList<string> args, string name, int fallback)

@@ -1,18 +1,20 @@
+using Bot.Core.Places;
 using Bot.Core.Storage;
 
 namespace Bot.Core.Conversations;
 
 /// <summary>
-/// Decides before a turn whether its user may still spend (<see cref="BudgetOptions"/>), and records what a finished
-/// turn spent in the usage ledger. Token budgets are read from the ledger, so they hold across restarts and instances;
-/// the message rate is a sliding window kept in memory by this process.
+/// Decides before a turn whether its user, its place and its tenant may still spend (<see cref="BudgetOptions"/> and the
+/// limits in force at the place), and records what a finished turn spent in the usage ledger, for the user and every
+/// level of the place path. Token budgets are read from the ledger, so they hold across restarts and instances; the
+/// message rate is a sliding window kept in memory by this process.
 /// </summary>
 /// <remarks>
 /// A turn is charged to the author of its last message (several coalesced messages are rare and usually one user's).
 /// The check happens before the turn, so a turn that crosses a limit finishes and the next one is refused. Without a
 /// ledger (a composition with no store that keeps one) token budgets are not checked and nothing is recorded.
 /// </remarks>
-public sealed class BudgetGate(BudgetOptions options, IUsageLedger? ledger, TimeProvider time)
+public sealed partial class BudgetGate(BudgetOptions options, IUsageLedger? ledger, TimeProvider time)
 {
     private static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(1);
 
@@ -21,11 +23,21 @@ public sealed class BudgetGate(BudgetOptions options, IUsageLedger? ledger, Time
     private readonly HashSet<string> _exempt = new(options.ExemptUserIds.Where(id => id.Length > 0), StringComparer.Ordinal);
 
     /// <summary>
-    /// Checks a turn of <paramref name="messages"/> messages by <paramref name="userId"/>: null when it may run (its
-    /// messages then count towards the rate), or the one sentence that tells the user which limit is reached and when it
-    /// resets.
+    /// Checks a turn of <paramref name="messages"/> messages by <paramref name="userId"/> against the per-user limits of
+    /// <see cref="BudgetOptions"/> and the message rate: null when it may run (its messages then count towards the rate),
+    /// or the one sentence that tells the user which limit is reached and when it resets.
     /// </summary>
-    public async Task<string?> CheckAsync(string channel, string userId, int messages, CancellationToken cancellationToken = default)
+    public Task<string?> CheckAsync(string channel, string userId, int messages, CancellationToken cancellationToken = default) =>
+        CheckAsync(channel, userId, messages, null, cancellationToken);
+
+    /// <summary>
+    /// Checks a turn at a place: the per-user and per-place limits in force there (<paramref name="place"/>, so a place
+    /// may override them; null: the per-user limits of <see cref="BudgetOptions"/> alone), the tenant's monthly limit
+    /// (<see cref="PlacePath.Tenant"/>), and the message rate. Exempt users are never refused. Only owners with a limit
+    /// are read, each once.
+    /// </summary>
+    public async Task<string?> CheckAsync(string channel, string userId, int messages, EffectiveSettings? place,
+        CancellationToken cancellationToken = default)
     {
         if (IsExempt(channel, userId))
             return null;
@@ -34,28 +46,35 @@ public sealed class BudgetGate(BudgetOptions options, IUsageLedger? ledger, Time
         if (RateRefusal(channel, userId, now) is { } tooFast)
             return tooFast;
 
-        if (ledger is not null && (options.PerUserDailyTokens > 0 || options.PerUserMonthlyTokens > 0))
-        {
-            var totals = await ledger.GetUserUsageAsync(channel, userId, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken)
-                .ConfigureAwait(false);
-            // The month first: when both are used up, the daily reset would not help.
-            if (options.PerUserMonthlyTokens > 0 && totals.MonthTokens >= options.PerUserMonthlyTokens)
-                return BudgetText.MonthlyUsed(options.PerUserMonthlyTokens, now);
-            if (options.PerUserDailyTokens > 0 && totals.DayTokens >= options.PerUserDailyTokens)
-                return BudgetText.DailyUsed(options.PerUserDailyTokens, now);
-        }
+        if (ledger is not null && await TokenRefusalAsync(channel, userId, place, now, cancellationToken).ConfigureAwait(false) is { } overBudget)
+            return overBudget;
 
         Admit(channel, userId, messages, now);
         return null;
     }
 
-    /// <summary>Adds a finished turn's usage to the ledger, on the day it finished (UTC).</summary>
-    public Task RecordAsync(ConversationKey key, string userId, string model, TokenUsage usage, CancellationToken cancellationToken = default)
+    /// <summary>Adds a finished turn's usage to the ledger, on the day it finished (UTC), at the conversation alone.</summary>
+    public Task RecordAsync(ConversationKey key, string userId, string model, TokenUsage usage, CancellationToken cancellationToken = default) =>
+        RecordAsync(key, new MessageAuthor(userId, ""), PlacePath.OfConversation(key), model, usage, cancellationToken);
+
+    /// <summary>
+    /// Adds a finished turn's usage to the ledger, on the day it finished (UTC): for <paramref name="author"/> (with their
+    /// display name), at every level of <paramref name="path"/>, for the model the turn used.
+    /// </summary>
+    public Task RecordAsync(ConversationKey key, MessageAuthor author, PlacePath path, string model, TokenUsage usage,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(author);
+        ArgumentNullException.ThrowIfNull(path);
         if (ledger is null)
             return Task.CompletedTask;
         var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        return ledger.RecordUsageAsync(new UsageEntry(key.Channel, userId, key.ToString(), model, day, usage), cancellationToken);
+        var entry = new UsageEntry(key.Channel, author.Id, path.Nearest.Id, model, day, usage)
+        {
+            PlaceIds = [.. path.Ids],
+            DisplayName = author.DisplayName.Length > 0 ? author.DisplayName : null,
+        };
+        return ledger.RecordUsageAsync(entry, cancellationToken);
     }
 
     private bool IsExempt(string channel, string userId) =>

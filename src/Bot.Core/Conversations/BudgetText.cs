@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bot.Core.Places;
 
 namespace Bot.Core.Conversations;
 
@@ -27,6 +28,31 @@ public static class BudgetText
         var reset = NextMonth(now);
         return string.Create(CultureInfo.InvariantCulture,
             $"You've used your monthly budget of {limit:N0} tokens; it resets on {reset:d MMMM} at 00:00 UTC (in {Duration(reset - now)}).");
+    }
+
+    /// <summary>"This server's daily budget of 1,000 tokens is used up; it resets at 00:00 UTC (in 5 h 12 min)."</summary>
+    public static string PlaceDailyUsed(Place place, long limit, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(place);
+        var reset = NextDay(now);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Whose(place)} daily budget of {limit:N0} tokens is used up; it resets at 00:00 UTC (in {Duration(reset - now)}).");
+    }
+
+    /// <summary>"This team's monthly budget of 1,000 tokens is used up; it resets on 1 January at 00:00 UTC (in 27 d 5 h)."</summary>
+    public static string PlaceMonthlyUsed(Place place, long limit, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(place);
+        var reset = NextMonth(now);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Whose(place)} monthly budget of {limit:N0} tokens is used up; it resets on {reset:d MMMM} at 00:00 UTC (in {Duration(reset - now)}).");
+    }
+
+    /// <summary>"This server's", "This team's", "This organization's" (a Teams tenant), "This chat's" …</summary>
+    public static string Whose(Place place)
+    {
+        ArgumentNullException.ThrowIfNull(place);
+        return "This " + (place.Kind == PlaceKind.Tenant ? "organization" : SettingsText.KindName(place.Kind)) + "'s";
     }
 
     public static string RateUsed(int limit, TimeSpan wait) =>

@@ -1,5 +1,6 @@
 using Bot.Core.Attachments;
 using Bot.Core.Moderation;
+using Bot.Core.Places;
 using Bot.Core.Replies;
 using Bot.Core.Storage;
 using Bot.Core.Tools.Approvals;
@@ -55,7 +56,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
 
     public ConversationService(IConversationStore store, BackendCatalog backends, ChannelRegistry channels, AttachmentPolicy policy,
         IOptions<ConversationOptions> options, TimeProvider time, ILogger<ConversationService> logger, ApprovalBroker? approvals = null,
-        ModerationGate? moderation = null, BudgetGate? budgets = null)
+        ModerationGate? moderation = null, BudgetGate? budgets = null, PlaceSettings? places = null)
     {
         _store = store;
         _backends = backends;
@@ -66,7 +67,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
         // On the service's clock, so that the grace after shutdown (CancelAfter) is as exact as every other wait of the core.
         _delivery = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         var runner = new TurnRunner(store, backends, channels, new AttachmentIntake(policy, logger), _options, time, logger,
-            _shutdown.Token, _delivery.Token, approvals ?? new ApprovalBroker(time), moderation, budgets);
+            _shutdown.Token, _delivery.Token, approvals ?? new ApprovalBroker(time), moderation, budgets, places);
         _lanes = new LaneScheduler(
             async (key, batch, control) =>
             {

@@ -1,3 +1,4 @@
+using Bot.Core.Places;
 using Bot.Core.Replies;
 using Bot.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -9,14 +10,15 @@ internal sealed partial class TurnRunner
 {
     // Before anything that costs: no mapping, no upload, no backend call. A ledger that cannot be read does not refuse
     // the user; the store's trouble surfaces in the turn itself.
-    private async Task<string?> CheckBudgetAsync(ConversationKey key, IReadOnlyList<IncomingMessage> messages, CancellationToken cancellationToken)
+    private async Task<string?> CheckBudgetAsync(ConversationKey key, IReadOnlyList<IncomingMessage> messages, EffectiveSettings? settings,
+        CancellationToken cancellationToken)
     {
         if (budgets is null)
             return null;
         var userId = messages[^1].Author.Id;
         try
         {
-            return await budgets.CheckAsync(key.Channel, userId, messages.Count, cancellationToken).ConfigureAwait(false);
+            return await budgets.CheckAsync(key.Channel, userId, messages.Count, settings, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -63,13 +65,16 @@ internal sealed partial class TurnRunner
         return TurnStatus.Failed;
     }
 
-    private async Task RecordUsageAsync(ConversationKey key, IReadOnlyList<IncomingMessage> messages, TurnProgress turn)
+    // Charged to the last message's author, at every level of its place path, for the model the turn used.
+    private async Task RecordUsageAsync(ConversationKey key, IReadOnlyList<IncomingMessage> messages, EffectiveSettings? settings, TurnProgress turn)
     {
         if (budgets is null || turn.Usage.TotalTokens == 0)
             return;
         try
         {
-            await budgets.RecordAsync(key, messages[^1].Author.Id, backends.Current.Model, turn.Usage, CancellationToken.None).ConfigureAwait(false);
+            var last = messages[^1];
+            await budgets.RecordAsync(key, last.Author, settings?.Path ?? last.Path, ModelUsed(backends.Current, settings), turn.Usage, CancellationToken.None)
+                .ConfigureAwait(false);
         }
         catch (Exception ex)
         {

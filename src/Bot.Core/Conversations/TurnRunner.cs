@@ -1,6 +1,7 @@
 using System.Text;
 using Bot.Core.Attachments;
 using Bot.Core.Moderation;
+using Bot.Core.Places;
 using Bot.Core.Replies;
 using Bot.Core.Storage;
 using Bot.Core.Tools.Approvals;
@@ -27,7 +28,8 @@ internal sealed partial class TurnRunner(
     CancellationToken delivery,
     ApprovalBroker approvals,
     ModerationGate? moderation = null,
-    BudgetGate? budgets = null)
+    BudgetGate? budgets = null,
+    PlaceSettings? places = null)
 {
     public async Task<TurnStatus> RunAsync(ConversationKey key, IReadOnlyList<PendingMessage> batch, TurnControl control)
     {
@@ -39,7 +41,8 @@ internal sealed partial class TurnRunner(
             return TurnStatus.Failed;
         }
 
-        if (await CheckBudgetAsync(key, messages, control.Token).ConfigureAwait(false) is { } overBudget)
+        var settings = await ResolveSettingsAsync(key, messages, control.Token).ConfigureAwait(false);
+        if (await CheckBudgetAsync(key, messages, settings, control.Token).ConfigureAwait(false) is { } overBudget)
             return await RefuseAsync(key, channel, batch, overBudget).ConfigureAwait(false);
 
         // The turn owns its reply state; the progressive reply only takes snapshots of it. Everything from here on,
@@ -76,7 +79,8 @@ internal sealed partial class TurnRunner(
 
                 turnId = await store.StartTurnAsync(conversation.Record.Id, [.. batch.Select(p => p.InboxId)], time.GetUtcNow(), timeout.Token)
                     .ConfigureAwait(false);
-                ending = await AnswerAsync(channel, backend, conversation.Record, messages, state, reply, turn, approver, timeout.Token).ConfigureAwait(false);
+                ending = await AnswerAsync(channel, backend, conversation.Record, messages, settings, state, reply, turn, approver, timeout.Token)
+                    .ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
@@ -106,7 +110,7 @@ internal sealed partial class TurnRunner(
         state.Finish(ending);
         await DeliverFinalAsync(reply).ConfigureAwait(false);
         await RecordEndAsync(key, turnId, batch, turn, unturnedStatus).ConfigureAwait(false);
-        await RecordUsageAsync(key, messages, turn).ConfigureAwait(false);
+        await RecordUsageAsync(key, messages, settings, turn).ConfigureAwait(false);
         return turn.Status;
     }
 
@@ -130,7 +134,8 @@ internal sealed partial class TurnRunner(
     }
 
     private async Task<ReplyEnding> AnswerAsync(IChatChannel channel, IAssistantBackend backend, ConversationRecord record,
-        IReadOnlyList<IncomingMessage> messages, ReplyState state, ProgressiveReply reply, TurnProgress turn, IToolApprover approver,
+        IReadOnlyList<IncomingMessage> messages, EffectiveSettings? settings, ReplyState state, ProgressiveReply reply, TurnProgress turn,
+        IToolApprover approver,
         CancellationToken cancellationToken)
     {
         var text = ComposeText(messages);
@@ -156,7 +161,7 @@ internal sealed partial class TurnRunner(
         if (files.Count > 0)
             text = (text.Length == 0 ? "" : text + "\n\n") + "(Attached: " + string.Join(", ", files.Select(f => f.FileName)) + ")";
 
-        await foreach (var assistantEvent in backend.RunTurnAsync(new TurnRequest(thread, text, files, approver), cancellationToken).ConfigureAwait(false))
+        await foreach (var assistantEvent in backend.RunTurnAsync(new TurnRequest(thread, text, files, approver, settings?.ToTurnSettings()), cancellationToken).ConfigureAwait(false))
         {
             turn.Observe(assistantEvent);
             if (assistantEvent is TurnFinished finished)

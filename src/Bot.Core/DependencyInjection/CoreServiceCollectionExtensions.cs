@@ -31,6 +31,13 @@ public static class CoreServiceCollectionExtensions
         services.AddValidatedOptions<ConversationOptions>(configuration, ConversationOptions.SectionName);
         services.AddValidatedOptions<AttachmentOptions>(configuration, AttachmentOptions.SectionName);
         services.AddValidatedOptions<BudgetOptions>(configuration, BudgetOptions.SectionName);
+        // OpenAI:Prices (model names as keys) and Places:* (place ids as keys) are read by hand and checked at start.
+        services.AddSingleton<IValidateOptions<PriceOptions>, PriceOptionsValidator>();
+        services.AddOptions<PriceOptions>().Configure(prices => PriceOptions.Bind(configuration, prices)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PlacesConfiguration>, PlacesConfigurationValidator>();
+        services.AddOptions<PlacesConfiguration>()
+            .Configure<IServiceProvider>((places, sp) => places.Check(configuration, sp.GetService<BackendCatalog>()?.Current))
+            .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ChannelRegistry>();
@@ -54,7 +61,7 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<BackendCatalog>().Current, sp.GetRequiredService<IOptions<BudgetOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new UsageReports(sp.GetService<IUsageLedger>(), sp.GetRequiredService<PlaceSettings>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<PriceOptions>>().Value));
         services.TryAddSingleton<ConversationService>();
         services.AddHostedService(sp => sp.GetRequiredService<ConversationService>());
         // After the conversation service, whose start initializes the store the sweep reads.

@@ -73,6 +73,16 @@ public sealed class PlaceSettings
         return new EffectiveSettings(path, values);
     }
 
+    /// <summary>
+    /// The settings in force for <paramref name="path"/> from configuration and the global options alone: what a turn
+    /// uses when the store cannot be read.
+    /// </summary>
+    public EffectiveSettings ResolveConfigured(PlacePath path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return new EffectiveSettings(path, Definitions.Select(d => Resolve(d, path, [])));
+    }
+
     /// <summary>Sets <paramref name="name"/> at <paramref name="place"/>; the result's sentence says what happened or what is valid.</summary>
     public async Task<SettingChange> SetAsync(Place place, string name, string value, string changedBy, CancellationToken cancellationToken = default)
     {

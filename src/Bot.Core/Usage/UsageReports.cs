@@ -24,10 +24,16 @@ public sealed record UserUsageRow(string Channel, string UserId, string? Display
 public sealed record PlaceUsageReport(Place Place, UsagePeriod Today, UsagePeriod Month, IReadOnlyList<UserUsageRow> TopUsers);
 
 /// <summary>Builds the usage reports that <c>/usage</c> shows in every channel, from the usage ledger and the limits in force.</summary>
-public sealed class UsageReports(IUsageLedger? ledger, PlaceSettings settings, TimeProvider time)
+/// <param name="ledger">The usage ledger; null: every report is zero.</param>
+/// <param name="settings">The per-place settings (the limits in force and where a place's budget counts).</param>
+/// <param name="time">The clock of "today" and "this month" (UTC).</param>
+/// <param name="prices">Model prices for the estimated costs; null or empty: no costs (and no read for them).</param>
+public sealed class UsageReports(IUsageLedger? ledger, PlaceSettings settings, TimeProvider time, PriceOptions? prices = null)
 {
     /// <summary>How many top users a place report lists.</summary>
     public const int TopUserCount = 10;
+
+    private bool Priced => ledger is not null && prices is { Models.Count: > 0 };
 
     /// <summary>The user's usage today and this month, with the per-user limits in force at <paramref name="path"/>.</summary>
     public async Task<UserUsageReport> ForUserAsync(string channel, string userId, PlacePath path, CancellationToken cancellationToken = default)
@@ -36,21 +42,36 @@ public sealed class UsageReports(IUsageLedger? ledger, PlaceSettings settings, T
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var effective = await settings.ResolveAsync(path, cancellationToken).ConfigureAwait(false);
         var totals = ledger is null ? default : await ledger.GetUserUsageAsync(channel, userId, today, cancellationToken).ConfigureAwait(false);
+        var (dayCost, monthCost) = Priced
+            ? UsageCosts.Of(prices!, await ledger!.GetModelUsageAsync(UsageOwner.User(channel, userId), today, cancellationToken).ConfigureAwait(false))
+            : (null, null);
         return new UserUsageReport(channel, userId,
-            new UsagePeriod(totals.DayTokens, totals.DayTurns, effective.Tokens(SettingNames.PerUserDailyTokens), BudgetText.NextDay(now)),
-            new UsagePeriod(totals.MonthTokens, totals.MonthTurns, effective.Tokens(SettingNames.PerUserMonthlyTokens), BudgetText.NextMonth(now)));
+            new UsagePeriod(totals.DayTokens, totals.DayTurns, effective.Tokens(SettingNames.PerUserDailyTokens), BudgetText.NextDay(now), dayCost),
+            new UsagePeriod(totals.MonthTokens, totals.MonthTurns, effective.Tokens(SettingNames.PerUserMonthlyTokens), BudgetText.NextMonth(now), monthCost));
     }
 
     /// <summary>The totals of the place a per-place budget counts at <paramref name="path"/>, and its top users this month.</summary>
     public async Task<PlaceUsageReport> ForPlaceAsync(PlacePath path, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
         var effective = await settings.ResolveAsync(path, cancellationToken).ConfigureAwait(false);
         var place = effective.BudgetPlace(SettingNames.PerPlaceMonthlyTokens);
-        // The place's own totals come with the place ledger (issue 13, point 5).
+        UsageTotals totals = default;
+        IReadOnlyList<PlaceUserUsage> top = [];
+        (decimal? Day, decimal? Month) cost = (null, null);
+        if (ledger is not null)
+        {
+            totals = await ledger.GetPlaceUsageAsync(place.Id, today, cancellationToken).ConfigureAwait(false);
+            top = await ledger.GetTopPlaceUsersAsync(place.Id, today, TopUserCount, cancellationToken).ConfigureAwait(false);
+            if (Priced)
+                cost = UsageCosts.Of(prices!, await ledger.GetModelUsageAsync(UsageOwner.Place(place.Id), today, cancellationToken).ConfigureAwait(false));
+        }
+
         return new PlaceUsageReport(place,
-            new UsagePeriod(0, 0, effective.Tokens(SettingNames.PerPlaceDailyTokens), BudgetText.NextDay(now)),
-            new UsagePeriod(0, 0, effective.Tokens(SettingNames.PerPlaceMonthlyTokens), BudgetText.NextMonth(now)),
-            []);
+            new UsagePeriod(totals.DayTokens, totals.DayTurns, effective.Tokens(SettingNames.PerPlaceDailyTokens), BudgetText.NextDay(now), cost.Day),
+            new UsagePeriod(totals.MonthTokens, totals.MonthTurns, effective.Tokens(SettingNames.PerPlaceMonthlyTokens), BudgetText.NextMonth(now), cost.Month),
+            [.. top.Select(u => new UserUsageRow(u.Channel, u.UserId, u.DisplayName, u.Tokens, u.Turns,
+                prices?.Cost(u.Models.Select(m => (m.Model, m.Usage)))))]);
     }
 }

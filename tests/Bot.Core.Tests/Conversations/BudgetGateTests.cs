@@ -117,34 +117,4 @@ public sealed class BudgetGateTests
         Assert.Equal(expected, BudgetText.Duration(TimeSpan.FromSeconds(seconds)));
 
     private BudgetGate Gate(BudgetOptions options) => new(options, _ledger, _clock);
-
-    private sealed class MemoryLedger : IUsageLedger
-    {
-        private readonly List<UsageEntry> _entries = [];
-
-        public int Reads { get; private set; }
-
-        public Task RecordUsageAsync(UsageEntry entry, CancellationToken cancellationToken = default)
-        {
-            _entries.Add(entry);
-            return Task.CompletedTask;
-        }
-
-        public Task<UsageTotals> GetUserUsageAsync(string channel, string userId, DateOnly day, CancellationToken cancellationToken = default)
-        {
-            Reads++;
-            var mine = _entries.Where(e => e.Channel == channel && e.UserId == userId && e.Day.Year == day.Year && e.Day.Month == day.Month).ToList();
-            var today = mine.Where(e => e.Day == day).ToList();
-            return Task.FromResult(new UsageTotals(today.Sum(e => e.Usage.TotalTokens), today.Count, mine.Sum(e => e.Usage.TotalTokens), mine.Count));
-        }
-
-        public Task<UsageTotals> GetPlaceUsageAsync(string placeId, DateOnly day, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<IReadOnlyList<ModelUsage>> GetModelUsageAsync(UsageOwner owner, DateOnly day, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<IReadOnlyList<PlaceUserUsage>> GetTopPlaceUsersAsync(string placeId, DateOnly day, int count, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-    }
 }

@@ -3,10 +3,12 @@ using Bot.Core.Backends;
 using Bot.Core.Moderation;
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
+using Bot.Core.Places;
 using Bot.Core.Storage;
 using Bot.Core.Tools.Approvals;
 using Bot.Storage.Sqlite;
 using Bot.Testing.Channels;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -22,8 +24,9 @@ public sealed class CoreHarness : IAsyncDisposable
     private readonly TempDirectory? _ownedDirectory;
 
     private CoreHarness(IAssistantBackend backend, RecordingChannel channel, SqliteConversationStore store, ConversationService service,
-        string databasePath, TempDirectory? ownedDirectory, ApprovalBroker approvals)
+        string databasePath, TempDirectory? ownedDirectory, ApprovalBroker approvals, PlaceSettings places)
     {
+        Places = places;
         Approvals = approvals;
         Backend = backend;
         Channel = channel;
@@ -43,6 +46,9 @@ public sealed class CoreHarness : IAsyncDisposable
 
     public string DatabasePath { get; }
 
+    /// <summary>The per-place settings the core's turns resolve (over the harness's store and configuration).</summary>
+    public PlaceSettings Places { get; }
+
     /// <summary>The approval questions of the core's turns: a test answers them here, as a channel passes on a click.</summary>
     public ApprovalBroker Approvals { get; }
 
@@ -50,12 +56,15 @@ public sealed class CoreHarness : IAsyncDisposable
     /// Starts the core. Pass <paramref name="databasePath"/> to reopen an existing database (a restart), and
     /// <paramref name="time"/> (a <see cref="ManualClock"/>) to run the core, the store and the channel on virtual time,
     /// and <paramref name="budgets"/> to check budgets against the store's usage ledger; <paramref name="moderation"/> makes a
-    /// moderation gate (moderation on) that checks through that client and records its events in the store.
+    /// moderation gate (moderation on) that checks through that client and records its events in the store;
+    /// <paramref name="configuration"/> is the configuration whose <c>Places:*</c> the per-place settings read;
+    /// <paramref name="placeSettingsStore"/> and <paramref name="ledger"/> replace the SQLite store in those roles (to fail).
     /// </summary>
     public static async Task<CoreHarness> StartAsync(IAssistantBackend backend, RecordingChannel? channel = null,
         ConversationOptions? options = null, AttachmentOptions? attachments = null, string? databasePath = null,
         ILoggerFactory? loggerFactory = null, bool recover = true, TimeProvider? time = null, BudgetOptions? budgets = null,
-        (IInputModeration Client, ModerationOptions Options)? moderation = null)
+        (IInputModeration Client, ModerationOptions Options)? moderation = null, IConfiguration? configuration = null,
+        IPlaceSettingsStore? placeSettingsStore = null, IUsageLedger? ledger = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         var owned = databasePath is null ? new TempDirectory() : null;
@@ -70,18 +79,20 @@ public sealed class CoreHarness : IAsyncDisposable
         var registry = new ChannelRegistry();
         var policy = new AttachmentPolicy(attachments ?? new AttachmentOptions(), backend.CodeInterpreterEnabled, backend.FileSearchEnabled);
         var approvals = new ApprovalBroker(time);
+        var places = new PlaceSettings(placeSettingsStore ?? store, configuration ?? new ConfigurationBuilder().Build(), backend, budgets ?? new BudgetOptions(), time);
         var service = new ConversationService(store, new BackendCatalog(backend), registry, policy, Options.Create(options ?? new ConversationOptions()),
             time, loggerFactory.CreateLogger<ConversationService>(), approvals,
-            budgets: budgets is null ? null : new BudgetGate(budgets, store, time),
+            budgets: budgets is null ? null : new BudgetGate(budgets, ledger ?? store, time),
             moderation: moderation is { } m
                 ? new ModerationGate(m.Options, m.Client, store, [], time, loggerFactory.CreateLogger<ModerationGate>(), attachments)
-                : null);
+                : null,
+            places: places);
         await service.StartAsync(CancellationToken.None);
         if (recover)
             await new ChannelStartup(registry, service).StartAsync(channel);
         else
             registry.Register(channel);
-        return new CoreHarness(backend, channel, store, service, databasePath, owned, approvals);
+        return new CoreHarness(backend, channel, store, service, databasePath, owned, approvals, places);
     }
 
     /// <summary>Accepts a message and waits until its turn has finished.</summary>
