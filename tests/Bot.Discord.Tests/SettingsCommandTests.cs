@@ -155,8 +155,7 @@ public sealed class SettingsCommandTests
         await bot.SendAsync(mention);
         await bot.AnsweredAsync(mention);
         Assert.Single(bot.OpenAI.ResponseRequests);
-        // needs i13-core: the TurnRunner fills TurnRequest.Settings from the place's settings.
-        // Assert.Equal("gpt-mini", bot.OpenAI.ResponseRequests[0].Model);
+        Assert.Equal("gpt-mini", bot.OpenAI.ResponseRequests[0].Model);
     }
 
     [Fact]
