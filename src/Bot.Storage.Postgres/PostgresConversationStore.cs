@@ -33,6 +33,10 @@ public sealed partial class PostgresConversationStore : IConversationStore, IFol
         var builder = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString);
         // Where the store is, for logs and errors: never the password.
         Database = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        // The store runs a fixed set of statements: let Npgsql prepare the frequent ones on each pooled connection
+        // (parsed and planned once), unless the connection string sets another limit above 0.
+        if (builder.MaxAutoPrepare == 0)
+            builder.MaxAutoPrepare = 64;
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
