@@ -118,9 +118,6 @@ public sealed partial class ThrowawayPostgres
         }
     }
 
-    /// <summary>Whether the server answers on its port.</summary>
-    public bool IsRunning => File.Exists(Path.Combine(DataDirectory, "postmaster.pid")) && _stopped == 0;
-
     private Task<string> RunAsync(IReadOnlyList<string> command) =>
         CommandRunner.RunAsync([.. _runAs, .. command], s_commandTimeout, workingDirectory: Root);
 
