@@ -75,7 +75,15 @@ public sealed partial class ThrowawayPostgres
             return;
         foreach (var folder in Directory.EnumerateDirectories(ClustersFolder))
         {
-            if (!int.TryParse(ReadOwner(folder), NumberStyles.Integer, CultureInfo.InvariantCulture, out var owner) || IsAlive(owner))
+            if (!int.TryParse(ReadOwner(folder), NumberStyles.Integer, CultureInfo.InvariantCulture, out var owner))
+            {
+                // No owner: a cluster being created this moment, or what an interrupted deletion left long ago.
+                if (Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddHours(-1))
+                    DeleteFolder(folder);
+                continue;
+            }
+
+            if (IsAlive(owner))
                 continue;
             var data = Path.Combine(folder, "data");
             if (File.Exists(Path.Combine(data, "postmaster.pid")))

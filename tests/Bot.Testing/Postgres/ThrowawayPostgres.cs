@@ -102,6 +102,25 @@ public sealed partial class ThrowawayPostgres
                 Thread.Sleep(10);
         }
 
+        // Thousands of small files take a while to delete on a busy machine, longer than a test runner may wait for its
+        // test process to exit: hand the deletion to a process of its own that outlives this one.
+        if (CommandRunner.FindOnPath("setsid") is { } setsid && CommandRunner.FindOnPath("rm") is { } rm)
+        {
+            try
+            {
+                using var deletion = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(setsid)
+                {
+                    ArgumentList = { "-f", rm, "-rf", "--", Root },
+                    UseShellExecute = false,
+                });
+                return;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // Could not start it: delete here instead.
+            }
+        }
+
         DeleteFolder(Root);
     }
 
