@@ -2,6 +2,7 @@ using Bot.Core.DependencyInjection;
 using Bot.Discord.DependencyInjection;
 using Bot.Host.Terminal;
 using Bot.OpenAI.DependencyInjection;
+using Bot.Storage.Postgres.DependencyInjection;
 using Bot.Storage.Sqlite.DependencyInjection;
 using Bot.Teams.DependencyInjection;
 using Bot.Web.DependencyInjection;
@@ -48,8 +49,12 @@ public static class BotApplication
     {
         services.AddOptions<StorageSelection>().Bind(configuration.GetSection("Storage")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageSelection>, StorageSelectionValidator>();
+        // An unknown provider gets SQLite's registration here and the validator's message at start.
+        if (StorageSelection.IsPostgres(configuration))
+            services.AddPostgresStorage(configuration);
+        else
+            services.AddSqliteStorage(configuration);
         return services
-            .AddSqliteStorage(configuration)
             .AddOpenAIBackend(configuration)
             .AddBotCore(configuration);
     }

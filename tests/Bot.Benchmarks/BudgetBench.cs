@@ -75,7 +75,7 @@ internal static class BudgetBench
         var section = Section(users, days, places, checks, Distribution.Of(checkMs), Distribution.Of(recordMs));
         Console.WriteLine(section);
         if (write is not null)
-            await WriteSectionAsync(write, section);
+            await DocsSection.WriteAsync(write, Heading, section);
         return 0;
     }
 
@@ -93,28 +93,6 @@ internal static class BudgetBench
                $"set (so every check reads the ledger: the user, the team, the tenant), in one process, times by Stopwatch.\n\n" +
                table + "\n" +
                new MarkdownTable("target", "measured", "met").Row("budget checks add < 1 ms p99 to a turn", $"p99 {MarkdownTable.Format(check.P99)} ms", met) + "\n";
-    }
-
-    // Replaces this benchmark's section (from its heading to the next heading or the analysis), or adds it just above
-    // the hand-written analysis.
-    private static async Task WriteSectionAsync(string path, string section)
-    {
-        var text = File.Exists(path) ? await File.ReadAllTextAsync(path) : Report.AnalysisMarker + "\n";
-        var start = text.IndexOf(Heading, StringComparison.Ordinal);
-        if (start >= 0)
-        {
-            var next = text.IndexOf("\n### ", start + Heading.Length, StringComparison.Ordinal);
-            var marker = text.IndexOf(Report.AnalysisMarker, start, StringComparison.Ordinal);
-            var end = new[] { next < 0 ? int.MaxValue : next + 1, marker < 0 ? int.MaxValue : marker }.Min();
-            text = text[..start] + section + "\n" + (end == int.MaxValue ? "" : text[end..]);
-        }
-        else
-        {
-            var marker = text.IndexOf(Report.AnalysisMarker, StringComparison.Ordinal);
-            text = marker < 0 ? text + "\n" + section : text[..marker] + section + "\n" + text[marker..];
-        }
-
-        await File.WriteAllTextAsync(path, text);
     }
 
     // Teams-like places: channel p of team p, ten teams to a tenant, so the tenant limit is a read of its own.

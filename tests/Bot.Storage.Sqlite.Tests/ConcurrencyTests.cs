@@ -109,22 +109,4 @@ public sealed class ConcurrencyTests : StoreTestBase
             "AND t.conversation_id = (SELECT id FROM conversations c WHERE c.chat_conversation_id = i.chat_conversation_id);",
             ("$id", id))));
     }
-
-    [Fact]
-    public async Task A_write_waits_for_another_process_holding_the_write_lock_instead_of_failing()
-    {
-        var store = await Db.OpenStoreAsync();
-        using var otherProcess = Db.OpenRawConnection();
-        using var transaction = otherProcess.BeginTransaction(deferred: false);
-
-        // SQLite waits synchronously, so the write runs on a thread of its own.
-        var write = Task.Run(() => store.FollowPlaceAsync("discord", "from the store"));
-        await Task.Delay(200);
-        var finishedWhileLocked = write.IsCompleted;
-        transaction.Commit();
-        await write;
-
-        Assert.False(finishedWhileLocked);
-        Assert.True(await store.IsPlaceFollowedAsync("discord", "from the store"));
-    }
 }

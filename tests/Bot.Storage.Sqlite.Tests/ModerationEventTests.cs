@@ -29,7 +29,6 @@ public sealed class ModerationEventTests : StoreTestBase
     public async Task The_table_keeps_no_column_for_the_message_text()
     {
         await using var store = await Db.OpenStoreAsync();
-        var columns = Db.Scalar<string>("SELECT group_concat(name, ',') FROM pragma_table_info('moderation_events');");
-        Assert.Equal("id,channel,user_id,conversation_id,categories,at_ms", columns);
+        Assert.Equal(["id", "channel", "user_id", "conversation_id", "categories", "at_ms"], Db.ColumnNames("moderation_events"));
     }
 }

@@ -61,6 +61,20 @@ internal sealed class TempDatabase : IAsyncDisposable
         return result is null or DBNull ? default : (T)Convert.ChangeType(result, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The columns of a table, in order.</summary>
+    public IReadOnlyList<string> ColumnNames(string table)
+    {
+        using var connection = OpenRawConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_info($table) ORDER BY cid;";
+        command.Parameters.AddWithValue("$table", table);
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+            names.Add(reader.GetString(0));
+        return names;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var store in _stores)

@@ -1,3 +1,4 @@
+using Bot.Core.DependencyInjection;
 using Bot.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,24 +26,6 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, SqliteStoreOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SqliteConversationStore>();
-        Port<IConversationStore>(services);
-        Port<IStoreLifecycle>(services);
-        Port<IConversationMappings>(services);
-        Port<IInbox>(services);
-        Port<ITurnLog>(services);
-        Port<IRemoteObjectRegistry>(services);
-        Port<IFollowedPlaces>(services);
-        Port<IVisitorSessions>(services);
-        Port<IBotSecrets>(services);
-        Port<IProvisionedAssistants>(services);
-        Port<IModerationLog>(services);
-        Port<IUsageLedger>(services);
-        Port<IPlaceSettingsStore>(services);
-        return services;
+        return services.AddStorePorts<SqliteConversationStore>();
     }
-
-    // One instance behind every port: one writer connection and one schema, whichever port a consumer took.
-    private static void Port<TPort>(IServiceCollection services)
-        where TPort : class =>
-        services.AddSingleton<TPort>(provider => (TPort)(object)provider.GetRequiredService<SqliteConversationStore>());
 }

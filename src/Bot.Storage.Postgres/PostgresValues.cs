@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Bot.Core.Conversations;
+using Npgsql;
+
+namespace Bot.Storage.Postgres;
+
+/// <summary>
+/// How .NET values become column values and back, as in the SQLite store (docs/data.md): times as unix milliseconds in
+/// <c>bigint</c> columns named <c>*_at_ms</c>, enums by name, lists as JSON text, days as <c>date</c>.
+/// </summary>
+internal static class PostgresValues
+{
+    public static long ToUnixMs(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset FromUnixMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+
+    /// <summary>Adds parameters by name (<c>@name</c> in the text): null as NULL, times as unix milliseconds.</summary>
+    public static NpgsqlCommand Bind(this NpgsqlCommand command, params ReadOnlySpan<(string Name, object? Value)> values)
+    {
+        foreach (var (name, value) in values)
+            command.Parameters.Add(Parameter(name, value));
+        return command;
+    }
+
+    public static NpgsqlBatchCommand Bind(this NpgsqlBatchCommand command, params ReadOnlySpan<(string Name, object? Value)> values)
+    {
+        foreach (var (name, value) in values)
+            command.Parameters.Add(Parameter(name, value));
+        return command;
+    }
+
+    private static NpgsqlParameter Parameter(string name, object? value) => value switch
+    {
+        null => new NpgsqlParameter(name, DBNull.Value),
+        DateTimeOffset time => new NpgsqlParameter<long>(name, ToUnixMs(time)),
+        _ => new NpgsqlParameter(name, value),
+    };
+
+    public static string? GetStringOrNull(this NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static long? GetInt64OrNull(this NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    public static DateTimeOffset GetTime(this NpgsqlDataReader reader, int ordinal) => FromUnixMs(reader.GetInt64(ordinal));
+
+    public static DateTimeOffset? GetTimeOrNull(this NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : FromUnixMs(reader.GetInt64(ordinal));
+
+    public static TEnum GetEnum<TEnum>(this NpgsqlDataReader reader, int ordinal)
+        where TEnum : struct, Enum => Enum.Parse<TEnum>(reader.GetString(ordinal));
+
+    public static string ToJson(IReadOnlyList<string> strings) =>
+        JsonSerializer.Serialize(strings, PostgresJsonContext.Default.IReadOnlyListString);
+
+    public static string[] StringsFromJson(string json) =>
+        JsonSerializer.Deserialize(json, PostgresJsonContext.Default.StringArray) ?? [];
+
+    public static string ToJson(IReadOnlyList<IncomingAttachment> attachments)
+    {
+        var stored = new PostgresAttachment[attachments.Count];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            var attachment = attachments[i];
+            stored[i] = new PostgresAttachment(attachment.FileName, attachment.ContentType, attachment.SizeBytes, attachment.Source);
+        }
+
+        return JsonSerializer.Serialize(stored, PostgresJsonContext.Default.PostgresAttachmentArray);
+    }
+
+    public static IncomingAttachment[] AttachmentsFromJson(string json)
+    {
+        var stored = JsonSerializer.Deserialize(json, PostgresJsonContext.Default.PostgresAttachmentArray) ?? [];
+        return Array.ConvertAll(stored, a => new IncomingAttachment(a.Name, a.ContentType, a.Size, a.Source));
+    }
+}
+
+/// <summary>An attachment as the inbox stores it; the same JSON shape as the SQLite store's, so rows read alike.</summary>
+internal sealed record PostgresAttachment(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("contentType")] string? ContentType,
+    [property: JsonPropertyName("size")] long? Size,
+    [property: JsonPropertyName("source")] string Source);
+
+/// <summary>Source-generated JSON for the store's JSON text columns.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(PostgresAttachment[]))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(string[]))]
+internal sealed partial class PostgresJsonContext : JsonSerializerContext;
