@@ -11,9 +11,9 @@ public sealed partial class PostgresConversationStore
     // instance received it.
     internal const string AcceptMessageSql =
         "INSERT INTO inbox (channel, chat_conversation_id, message_id, author_id, author_name, text, attachments, " +
-        "reply_address, is_shared, received_at_ms, accepted_at_ms, status, updated_at_ms) " +
+        "reply_address, is_shared, places, received_at_ms, accepted_at_ms, status, updated_at_ms) " +
         "VALUES (@channel, @chat_conversation_id, @message_id, @author_id, @author_name, @text, @attachments, " +
-        "@reply_address, @is_shared, @received_at_ms, @now, @status, @now) " +
+        "@reply_address, @is_shared, @places, @received_at_ms, @now, @status, @now) " +
         "ON CONFLICT (channel, message_id) DO NOTHING RETURNING id;";
 
     // What a message said, forgotten once it is finished with (answered, failed, cancelled); its ids and times stay.
@@ -34,7 +34,7 @@ public sealed partial class PostgresConversationStore
     // The status condition is written exactly as in the partial index ix_inbox_unfinished so that the index serves it.
     private const string SelectUnfinishedInboxSql =
         "SELECT id, channel, chat_conversation_id, message_id, author_id, author_name, text, attachments, reply_address, " +
-        "is_shared, received_at_ms, status, turn_id FROM inbox " +
+        "is_shared, received_at_ms, status, turn_id, places FROM inbox " +
         "WHERE channel = @channel AND status IN ('Accepted', 'Processing') ORDER BY id;";
 
     /// <inheritdoc />
@@ -43,7 +43,8 @@ public sealed partial class PostgresConversationStore
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(message.Author);
         ArgumentException.ThrowIfNullOrEmpty(message.MessageId, nameof(message));
-        var attachments = PostgresValues.ToJson(message.Attachments ?? []);
+        var attachments = StoredJson.Attachments(message.Attachments ?? []);
+        var places = StoredJson.Places(message.Places);
         return ReadAsync<long?>(async connection =>
         {
             await using var command = Command(connection, AcceptMessageSql,
@@ -56,6 +57,7 @@ public sealed partial class PostgresConversationStore
                 ("attachments", attachments),
                 ("reply_address", message.ReplyAddress),
                 ("is_shared", message.IsShared),
+                ("places", places),
                 ("received_at_ms", message.ReceivedAt),
                 ("now", now),
                 ("status", nameof(InboxStatus.Accepted)));
@@ -90,10 +92,11 @@ public sealed partial class PostgresConversationStore
             reader.GetString(3),
             new MessageAuthor(reader.GetString(4), reader.GetString(5)),
             reader.GetString(6),
-            PostgresValues.AttachmentsFromJson(reader.GetString(7)),
+            StoredJson.AttachmentsFrom(reader.GetString(7)),
             reader.GetTime(10),
             reader.GetString(8),
-            reader.GetBoolean(9));
+            reader.GetBoolean(9),
+            StoredJson.PlacesFrom(reader.GetStringOrNull(13)));
         return new InboxRecord(reader.GetInt64(0), message, reader.GetEnum<InboxStatus>(11), reader.GetInt64OrNull(12));
     }
 }

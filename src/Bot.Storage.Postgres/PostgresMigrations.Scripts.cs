@@ -185,4 +185,10 @@ internal static partial class PostgresMigrations
             PRIMARY KEY (channel, user_id)
         );
         """;
+
+    // The place path of an accepted message (JSON, outermost first; NULL: the conversation alone), so that a message
+    // answered after a restart, or by another instance, gets its place's settings and budgets.
+    private const string Version3 = """
+        ALTER TABLE inbox ADD COLUMN places text;
+        """;
 }

@@ -56,36 +56,10 @@ internal static class PostgresValues
 
     public static string[] StringsFromJson(string json) =>
         JsonSerializer.Deserialize(json, PostgresJsonContext.Default.StringArray) ?? [];
-
-    public static string ToJson(IReadOnlyList<IncomingAttachment> attachments)
-    {
-        var stored = new PostgresAttachment[attachments.Count];
-        for (var i = 0; i < stored.Length; i++)
-        {
-            var attachment = attachments[i];
-            stored[i] = new PostgresAttachment(attachment.FileName, attachment.ContentType, attachment.SizeBytes, attachment.Source);
-        }
-
-        return JsonSerializer.Serialize(stored, PostgresJsonContext.Default.PostgresAttachmentArray);
-    }
-
-    public static IncomingAttachment[] AttachmentsFromJson(string json)
-    {
-        var stored = JsonSerializer.Deserialize(json, PostgresJsonContext.Default.PostgresAttachmentArray) ?? [];
-        return Array.ConvertAll(stored, a => new IncomingAttachment(a.Name, a.ContentType, a.Size, a.Source));
-    }
 }
-
-/// <summary>An attachment as the inbox stores it; the same JSON shape as the SQLite store's, so rows read alike.</summary>
-internal sealed record PostgresAttachment(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("contentType")] string? ContentType,
-    [property: JsonPropertyName("size")] long? Size,
-    [property: JsonPropertyName("source")] string Source);
 
 /// <summary>Source-generated JSON for the store's JSON text columns.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(PostgresAttachment[]))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(string[]))]
 internal sealed partial class PostgresJsonContext : JsonSerializerContext;

@@ -14,7 +14,8 @@ public sealed partial class SqliteConversationStore
         ArgumentNullException.ThrowIfNull(message.Author);
         ArgumentException.ThrowIfNullOrEmpty(message.MessageId, nameof(message));
         // Serialize before queueing for the writer: the lock is held only for the insert.
-        var attachments = SqliteValues.ToJson(message.Attachments ?? []);
+        var attachments = StoredJson.Attachments(message.Attachments ?? []);
+        var places = StoredJson.Places(message.Places);
         return WriteAsync<long?>(_ =>
         {
             var command = WriterCommand(StoreSql.AcceptMessage, null,
@@ -27,6 +28,7 @@ public sealed partial class SqliteConversationStore
                 ("$attachments", attachments),
                 ("$reply_address", message.ReplyAddress),
                 ("$is_shared", message.IsShared),
+                ("$places", places),
                 ("$received_at_ms", message.ReceivedAt),
                 ("$now", now),
                 ("$status", nameof(InboxStatus.Accepted)));
@@ -77,10 +79,11 @@ public sealed partial class SqliteConversationStore
             reader.GetString(3),
             new MessageAuthor(reader.GetString(4), reader.GetString(5)),
             reader.GetString(6),
-            SqliteValues.AttachmentsFromJson(reader.GetString(7)),
+            StoredJson.AttachmentsFrom(reader.GetString(7)),
             reader.GetTime(10),
             reader.GetString(8),
-            reader.GetBoolean(9));
+            reader.GetBoolean(9),
+            StoredJson.PlacesFrom(reader.GetStringOrNull(13)));
         return new InboxRecord(reader.GetInt64(0), message, reader.GetEnum<InboxStatus>(11), reader.GetInt64OrNull(12));
     }
 }

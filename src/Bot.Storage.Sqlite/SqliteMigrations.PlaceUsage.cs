@@ -39,4 +39,11 @@ internal static partial class SqliteMigrations
             PRIMARY KEY (channel, user_id)
         ) WITHOUT ROWID;
         """;
+
+    // Where an accepted message's conversation lives (its place path as JSON, outermost first; NULL: the conversation
+    // alone), so that a message answered after a restart, or by another instance, gets its place's settings and budgets.
+    // Ids and kinds only; kept after the message is finished with, like its other ids.
+    private const string VersionInboxPlaces = """
+        ALTER TABLE inbox ADD COLUMN places TEXT;
+        """;
 }

@@ -47,36 +47,10 @@ internal static class SqliteValues
 
     public static string[] StringsFromJson(string json) =>
         JsonSerializer.Deserialize(json, StoreJsonContext.Default.StringArray) ?? [];
-
-    public static string ToJson(IReadOnlyList<IncomingAttachment> attachments)
-    {
-        var stored = new StoredAttachment[attachments.Count];
-        for (var i = 0; i < stored.Length; i++)
-        {
-            var attachment = attachments[i];
-            stored[i] = new StoredAttachment(attachment.FileName, attachment.ContentType, attachment.SizeBytes, attachment.Source);
-        }
-
-        return JsonSerializer.Serialize(stored, StoreJsonContext.Default.StoredAttachmentArray);
-    }
-
-    public static IncomingAttachment[] AttachmentsFromJson(string json)
-    {
-        var stored = JsonSerializer.Deserialize(json, StoreJsonContext.Default.StoredAttachmentArray) ?? [];
-        return Array.ConvertAll(stored, a => new IncomingAttachment(a.Name, a.ContentType, a.Size, a.Source));
-    }
 }
-
-/// <summary>An attachment as the inbox stores it: its own shape, so that renaming a Core property leaves old rows readable.</summary>
-internal sealed record StoredAttachment(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("contentType")] string? ContentType,
-    [property: JsonPropertyName("size")] long? Size,
-    [property: JsonPropertyName("source")] string Source);
 
 /// <summary>Source-generated JSON for the store's JSON columns.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(StoredAttachment[]))]
 [JsonSerializable(typeof(IReadOnlyList<long>))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(string[]))]

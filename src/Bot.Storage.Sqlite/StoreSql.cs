@@ -31,9 +31,9 @@ internal static partial class StoreSql
 
     public const string AcceptMessage =
         "INSERT INTO inbox (channel, chat_conversation_id, message_id, author_id, author_name, text, attachments, " +
-        "reply_address, is_shared, received_at_ms, accepted_at_ms, status, updated_at_ms) " +
+        "reply_address, is_shared, places, received_at_ms, accepted_at_ms, status, updated_at_ms) " +
         "VALUES ($channel, $chat_conversation_id, $message_id, $author_id, $author_name, $text, $attachments, " +
-        "$reply_address, $is_shared, $received_at_ms, $now, $status, $now) " +
+        "$reply_address, $is_shared, $places, $received_at_ms, $now, $status, $now) " +
         "ON CONFLICT (channel, message_id) DO NOTHING RETURNING id;";
 
     // What a message said, forgotten once it is finished with (answered, failed, cancelled); its ids and times stay.
@@ -57,7 +57,7 @@ internal static partial class StoreSql
     // The status condition is written exactly as in the partial index ix_inbox_unfinished so that the index serves it.
     public const string SelectUnfinishedInbox =
         "SELECT id, channel, chat_conversation_id, message_id, author_id, author_name, text, attachments, reply_address, " +
-        "is_shared, received_at_ms, status, turn_id FROM inbox " +
+        "is_shared, received_at_ms, status, turn_id, places FROM inbox " +
         "WHERE channel = $channel AND status IN ('Accepted', 'Processing') ORDER BY id;";
 
     public const string InsertTurn =

@@ -1,4 +1,5 @@
 using Bot.Core.Conversations;
+using Bot.Core.Places;
 using Bot.Core.Storage;
 
 namespace Bot.Storage.Sqlite.Tests;
@@ -101,5 +102,22 @@ public sealed class InboxTests : StoreTestBase
         Assert.Equal("Cancelled", Db.Scalar<string>("SELECT status FROM inbox WHERE id = $id;", ("$id", m3)));
         Assert.Equal(T0.AddMinutes(1).ToUnixTimeMilliseconds(),
             Db.Scalar<long>("SELECT updated_at_ms FROM inbox WHERE id = $id;", ("$id", m3)));
+    }
+
+    [Fact]
+    public async Task A_waiting_message_comes_back_with_its_place_path_so_it_keeps_its_place_settings_and_budgets()
+    {
+        var store = await Db.OpenStoreAsync();
+        var path = PlacePath.Of(new Place("teams:tenant-1", PlaceKind.Tenant), new Place("teams:team-1", PlaceKind.Team),
+            new Place("teams:19:general@thread.tacv2", PlaceKind.Channel));
+        await store.TryAcceptAsync(Message("teams", "c1", "m1") with { Places = path }, T0);
+        await store.TryAcceptAsync(Message("teams", "c1", "m2"), T0);
+
+        var waiting = await store.GetUnfinishedInboxAsync("teams");
+
+        Assert.Equal(["teams:tenant-1", "teams:team-1", "teams:19:general@thread.tacv2"], waiting[0].Message.Path.Ids);
+        Assert.Equal([PlaceKind.Tenant, PlaceKind.Team, PlaceKind.Channel], waiting[0].Message.Path.Levels.Select(l => l.Kind));
+        Assert.Null(waiting[1].Message.Places);
+        Assert.Equal(["teams:c1"], waiting[1].Message.Path.Ids);
     }
 }
