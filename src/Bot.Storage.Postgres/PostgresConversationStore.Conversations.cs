@@ -7,12 +7,8 @@ namespace Bot.Storage.Postgres;
 /// <summary>Conversation mappings (<see cref="IConversationMappings"/>).</summary>
 public sealed partial class PostgresConversationStore
 {
-    private const string ConversationColumns =
-        "id, channel, chat_conversation_id, backend_kind, remote_conversation_id, vector_store_id, " +
-        "created_at_ms, last_active_at_ms, archived_at_ms";
-
     internal const string FindActiveConversationSql =
-        $"SELECT {ConversationColumns} FROM conversations " +
+        $"SELECT {StoreRows.ConversationColumns} FROM conversations " +
         "WHERE channel = @channel AND chat_conversation_id = @chat_conversation_id AND archived_at_ms IS NULL;";
 
     // A racing creator's row wins: this insert then does nothing and the caller reads that row.
@@ -20,7 +16,7 @@ public sealed partial class PostgresConversationStore
         "INSERT INTO conversations (channel, chat_conversation_id, backend_kind, created_at_ms, last_active_at_ms) " +
         "VALUES (@channel, @chat_conversation_id, @backend_kind, @now, @now) " +
         "ON CONFLICT (channel, chat_conversation_id) WHERE archived_at_ms IS NULL DO NOTHING " +
-        $"RETURNING {ConversationColumns};";
+        $"RETURNING {StoreRows.ConversationColumns};";
 
     private const string SetRemoteIdsSql =
         "UPDATE conversations SET remote_conversation_id = @remote_conversation_id, vector_store_id = @vector_store_id WHERE id = @id;";
@@ -35,7 +31,7 @@ public sealed partial class PostgresConversationStore
     public Task<ConversationRecord?> FindConversationAsync(ConversationKey key, CancellationToken cancellationToken = default)
     {
         ThrowIfInvalid(key);
-        return FindOneAsync(FindActiveConversationSql, ReadConversation, cancellationToken,
+        return FindOneAsync(FindActiveConversationSql, StoreRows.Conversation, cancellationToken,
             ("channel", key.Channel), ("chat_conversation_id", key.ConversationId));
     }
 
@@ -53,13 +49,13 @@ public sealed partial class PostgresConversationStore
                 await using (var find = Command(connection, FindActiveConversationSql,
                     ("channel", key.Channel), ("chat_conversation_id", key.ConversationId)))
                 {
-                    if (await ReadRowsAsync(find, ReadConversation, cancellationToken).ConfigureAwait(false) is [var found])
+                    if (await ReadRowsAsync(find, StoreRows.Conversation, cancellationToken).ConfigureAwait(false) is [var found])
                         return found;
                 }
 
                 await using var insert = Command(connection, InsertConversationSql,
                     ("channel", key.Channel), ("chat_conversation_id", key.ConversationId), ("backend_kind", backendKind), ("now", now));
-                if (await ReadRowsAsync(insert, ReadConversation, cancellationToken).ConfigureAwait(false) is [var created])
+                if (await ReadRowsAsync(insert, StoreRows.Conversation, cancellationToken).ConfigureAwait(false) is [var created])
                     return created;
             }
         }, cancellationToken).ConfigureAwait(false);
@@ -91,16 +87,6 @@ public sealed partial class PostgresConversationStore
         ArgumentException.ThrowIfNullOrEmpty(key.ConversationId, nameof(key));
     }
 
-    // Column order of ConversationColumns.
-    private static ConversationRecord ReadConversation(NpgsqlDataReader reader) => new(
-        reader.GetInt64(0),
-        new ConversationKey(reader.GetString(1), reader.GetString(2)),
-        reader.GetString(3),
-        reader.GetStringOrNull(4),
-        reader.GetStringOrNull(5),
-        reader.GetTime(6),
-        reader.GetTime(7),
-        reader.GetTimeOrNull(8));
 
     private static void ThrowIfNoConversation(int changedRows, long conversationId)
     {

@@ -33,8 +33,7 @@ public sealed partial class PostgresConversationStore
 
     // The status condition is written exactly as in the partial index ix_inbox_unfinished so that the index serves it.
     private const string SelectUnfinishedInboxSql =
-        "SELECT id, channel, chat_conversation_id, message_id, author_id, author_name, text, attachments, reply_address, " +
-        "is_shared, received_at_ms, status, turn_id, places FROM inbox " +
+        $"SELECT {StoreRows.InboxColumns} FROM inbox " +
         "WHERE channel = @channel AND status IN ('Accepted', 'Processing') ORDER BY id;";
 
     /// <inheritdoc />
@@ -81,22 +80,7 @@ public sealed partial class PostgresConversationStore
     public Task<IReadOnlyList<InboxRecord>> GetUnfinishedInboxAsync(string channel, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(channel);
-        return ReadAllAsync(SelectUnfinishedInboxSql, ReadInbox, cancellationToken, ("channel", channel));
+        return ReadAllAsync(SelectUnfinishedInboxSql, StoreRows.Inbox, cancellationToken, ("channel", channel));
     }
 
-    // Column order of SelectUnfinishedInboxSql.
-    private static InboxRecord ReadInbox(NpgsqlDataReader reader)
-    {
-        var message = new IncomingMessage(
-            new ConversationKey(reader.GetString(1), reader.GetString(2)),
-            reader.GetString(3),
-            new MessageAuthor(reader.GetString(4), reader.GetString(5)),
-            reader.GetString(6),
-            StoredJson.AttachmentsFrom(reader.GetString(7)),
-            reader.GetTime(10),
-            reader.GetString(8),
-            reader.GetBoolean(9),
-            StoredJson.PlacesFrom(reader.GetStringOrNull(13)));
-        return new InboxRecord(reader.GetInt64(0), message, reader.GetEnum<InboxStatus>(11), reader.GetInt64OrNull(12));
-    }
 }

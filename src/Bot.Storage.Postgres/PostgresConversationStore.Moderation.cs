@@ -26,7 +26,7 @@ public sealed partial class PostgresConversationStore
             ("channel", moderationEvent.Channel),
             ("user_id", moderationEvent.UserId),
             ("conversation_id", moderationEvent.ConversationId),
-            ("categories", PostgresValues.ToJson(moderationEvent.Categories)),
+            ("categories", StoredJson.Strings(moderationEvent.Categories)),
             ("at", moderationEvent.At));
     }
 
@@ -48,7 +48,7 @@ public sealed partial class PostgresConversationStore
         ArgumentException.ThrowIfNullOrEmpty(channel);
         ArgumentException.ThrowIfNullOrEmpty(userId);
         return ReadAllAsync(SelectModerationEventsSql, reader => new ModerationEventRecord(reader.GetString(0), reader.GetString(1),
-            reader.GetString(2), PostgresValues.StringsFromJson(reader.GetString(3)), reader.GetTime(4)),
+            reader.GetString(2), StoredJson.StringsFrom(reader.GetString(3)), reader.GetTime(4)),
             cancellationToken, ("channel", channel), ("user_id", userId));
     }
 }

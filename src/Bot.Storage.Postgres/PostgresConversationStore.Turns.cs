@@ -15,8 +15,7 @@ public sealed partial class PostgresConversationStore
         "response_ids = @response_ids, input_tokens = @input_tokens, output_tokens = @output_tokens, error = @error WHERE id = @id;";
 
     private const string SelectTurnSql =
-        "SELECT id, conversation_id, status, started_at_ms, first_token_at_ms, finished_at_ms, response_ids, " +
-        "input_tokens, output_tokens, error FROM turns WHERE id = @id;";
+        $"SELECT {StoreRows.TurnColumns} FROM turns WHERE id = @id;";
 
     /// <inheritdoc />
     public Task<long> StartTurnAsync(long conversationId, IReadOnlyList<long> inboxIds, DateTimeOffset now,
@@ -44,8 +43,8 @@ public sealed partial class PostgresConversationStore
     public Task FinishTurnAsync(long turnId, TurnOutcome outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var inboxStatus = InboxStatusAfter(outcome.Status);
-        var responseIds = PostgresValues.ToJson(outcome.ResponseIds ?? []);
+        var inboxStatus = StoreRows.InboxStatusAfter(outcome.Status);
+        var responseIds = StoredJson.Strings(outcome.ResponseIds ?? []);
         return InTransactionAsync(async (connection, transaction) =>
         {
             await using (var finish = Command(connection, transaction, FinishTurnSql,
@@ -70,26 +69,7 @@ public sealed partial class PostgresConversationStore
 
     /// <inheritdoc />
     public Task<TurnRecord?> GetTurnAsync(long turnId, CancellationToken cancellationToken = default) =>
-        FindOneAsync(SelectTurnSql, ReadTurn, cancellationToken, ("id", turnId));
+        FindOneAsync(SelectTurnSql, StoreRows.Turn, cancellationToken, ("id", turnId));
 
-    /// <summary>What the inbox messages of a turn become when it ends with the given status.</summary>
-    internal static InboxStatus InboxStatusAfter(TurnStatus status) => status switch
-    {
-        TurnStatus.Completed or TurnStatus.Incomplete => InboxStatus.Answered,
-        TurnStatus.Failed or TurnStatus.Interrupted => InboxStatus.Failed,
-        TurnStatus.Cancelled => InboxStatus.Cancelled,
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A turn cannot finish as Running."),
-    };
 
-    // Column order of SelectTurnSql.
-    private static TurnRecord ReadTurn(NpgsqlDataReader reader) => new(
-        reader.GetInt64(0),
-        reader.GetInt64(1),
-        reader.GetEnum<TurnStatus>(2),
-        reader.GetTime(3),
-        reader.GetTimeOrNull(4),
-        reader.GetTimeOrNull(5),
-        PostgresValues.StringsFromJson(reader.GetString(6)),
-        new TokenUsage(reader.GetInt64(7), reader.GetInt64(8)),
-        reader.GetStringOrNull(9));
 }

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Bot.Core.Conversations;
 using Npgsql;
 
 namespace Bot.Storage.Postgres;
@@ -50,16 +47,4 @@ internal static class PostgresValues
 
     public static TEnum GetEnum<TEnum>(this NpgsqlDataReader reader, int ordinal)
         where TEnum : struct, Enum => Enum.Parse<TEnum>(reader.GetString(ordinal));
-
-    public static string ToJson(IReadOnlyList<string> strings) =>
-        JsonSerializer.Serialize(strings, PostgresJsonContext.Default.IReadOnlyListString);
-
-    public static string[] StringsFromJson(string json) =>
-        JsonSerializer.Deserialize(json, PostgresJsonContext.Default.StringArray) ?? [];
 }
-
-/// <summary>Source-generated JSON for the store's JSON text columns.</summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(IReadOnlyList<string>))]
-[JsonSerializable(typeof(string[]))]
-internal sealed partial class PostgresJsonContext : JsonSerializerContext;

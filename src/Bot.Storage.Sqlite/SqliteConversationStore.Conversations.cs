@@ -39,7 +39,7 @@ public sealed partial class SqliteConversationStore
                 ("$now", now));
             using var reader = insert.ExecuteReader();
             reader.Read();
-            return ReadConversation(reader);
+            return StoreRows.Conversation(reader);
         }, inTransaction: false, cancellationToken).ConfigureAwait(false);
     }
 
@@ -76,19 +76,9 @@ public sealed partial class SqliteConversationStore
         ArgumentException.ThrowIfNullOrEmpty(key.Channel, nameof(key));
         ArgumentException.ThrowIfNullOrEmpty(key.ConversationId, nameof(key));
         using var reader = command.Bind(("$channel", key.Channel), ("$chat_conversation_id", key.ConversationId)).ExecuteReader();
-        return reader.Read() ? ReadConversation(reader) : null;
+        return reader.Read() ? StoreRows.Conversation(reader) : null;
     }
 
-    // Column order of StoreSql.ConversationColumns.
-    private static ConversationRecord ReadConversation(SqliteDataReader reader) => new(
-        reader.GetInt64(0),
-        new ConversationKey(reader.GetString(1), reader.GetString(2)),
-        reader.GetString(3),
-        reader.GetStringOrNull(4),
-        reader.GetStringOrNull(5),
-        reader.GetTime(6),
-        reader.GetTime(7),
-        reader.GetTimeOrNull(8));
 
     private static void ThrowIfNoConversation(int changedRows, long conversationId)
     {

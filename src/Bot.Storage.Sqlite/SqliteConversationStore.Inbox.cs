@@ -66,24 +66,9 @@ public sealed partial class SqliteConversationStore
             using var reader = command.ExecuteReader();
             var records = new List<InboxRecord>();
             while (reader.Read())
-                records.Add(ReadInbox(reader));
+                records.Add(StoreRows.Inbox(reader));
             return records;
         }, cancellationToken);
     }
 
-    // Column order of StoreSql.SelectUnfinishedInbox.
-    private static InboxRecord ReadInbox(SqliteDataReader reader)
-    {
-        var message = new IncomingMessage(
-            new ConversationKey(reader.GetString(1), reader.GetString(2)),
-            reader.GetString(3),
-            new MessageAuthor(reader.GetString(4), reader.GetString(5)),
-            reader.GetString(6),
-            StoredJson.AttachmentsFrom(reader.GetString(7)),
-            reader.GetTime(10),
-            reader.GetString(8),
-            reader.GetBoolean(9),
-            StoredJson.PlacesFrom(reader.GetStringOrNull(13)));
-        return new InboxRecord(reader.GetInt64(0), message, reader.GetEnum<InboxStatus>(11), reader.GetInt64OrNull(12));
-    }
 }

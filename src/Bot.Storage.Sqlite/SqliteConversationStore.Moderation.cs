@@ -18,7 +18,7 @@ public sealed partial class SqliteConversationStore
                 ("$channel", moderationEvent.Channel),
                 ("$user_id", moderationEvent.UserId),
                 ("$conversation_id", moderationEvent.ConversationId),
-                ("$categories", SqliteValues.ToJson(moderationEvent.Categories)),
+                ("$categories", StoredJson.Strings(moderationEvent.Categories)),
                 ("$at", moderationEvent.At));
             return command.ExecuteNonQuery();
         }, inTransaction: false, cancellationToken);
@@ -49,7 +49,7 @@ public sealed partial class SqliteConversationStore
             while (reader.Read())
             {
                 events.Add(new ModerationEventRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                    SqliteValues.StringsFromJson(reader.GetString(3)), reader.GetTime(4)));
+                    StoredJson.StringsFrom(reader.GetString(3)), reader.GetTime(4)));
             }
 
             return events;

@@ -30,7 +30,7 @@ public sealed partial class SqliteConversationStore : IPlaceSettingsStore
             return Task.FromResult<IReadOnlyList<StoredPlaceSetting>>([]);
         return ReadAsync<IReadOnlyList<StoredPlaceSetting>>(connection =>
         {
-            using var command = ReaderCommand(connection, SelectPlaceSettings, ("$place_ids", SqliteValues.ToJson([.. placeIds])));
+            using var command = ReaderCommand(connection, SelectPlaceSettings, ("$place_ids", StoredJson.Strings([.. placeIds])));
             using var reader = command.ExecuteReader();
             var settings = new List<StoredPlaceSetting>();
             while (reader.Read())

@@ -37,8 +37,8 @@ public sealed partial class SqliteConversationStore
     public Task FinishTurnAsync(long turnId, TurnOutcome outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var inboxStatus = InboxStatusAfter(outcome.Status);
-        var responseIds = SqliteValues.ToJson(outcome.ResponseIds ?? []);
+        var inboxStatus = StoreRows.InboxStatusAfter(outcome.Status);
+        var responseIds = StoredJson.Strings(outcome.ResponseIds ?? []);
         return WriteAsync(transaction =>
         {
             var finish = WriterCommand(StoreSql.FinishTurn, transaction,
@@ -63,26 +63,7 @@ public sealed partial class SqliteConversationStore
 
     /// <inheritdoc />
     public Task<TurnRecord?> GetTurnAsync(long turnId, CancellationToken cancellationToken = default) =>
-        FindOneAsync(StoreSql.SelectTurn, "$id", turnId, ReadTurn, cancellationToken);
+        FindOneAsync(StoreSql.SelectTurn, "$id", turnId, StoreRows.Turn, cancellationToken);
 
-    /// <summary>What the inbox messages of a turn become when it ends with the given status.</summary>
-    internal static InboxStatus InboxStatusAfter(TurnStatus status) => status switch
-    {
-        TurnStatus.Completed or TurnStatus.Incomplete => InboxStatus.Answered,
-        TurnStatus.Failed or TurnStatus.Interrupted => InboxStatus.Failed,
-        TurnStatus.Cancelled => InboxStatus.Cancelled,
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "A turn cannot finish as Running."),
-    };
 
-    // Column order of StoreSql.SelectTurn.
-    private static TurnRecord ReadTurn(SqliteDataReader reader) => new(
-        reader.GetInt64(0),
-        reader.GetInt64(1),
-        reader.GetEnum<TurnStatus>(2),
-        reader.GetTime(3),
-        reader.GetTimeOrNull(4),
-        reader.GetTimeOrNull(5),
-        SqliteValues.StringsFromJson(reader.GetString(6)),
-        new TokenUsage(reader.GetInt64(7), reader.GetInt64(8)),
-        reader.GetStringOrNull(9));
 }

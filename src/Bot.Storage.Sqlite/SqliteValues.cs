@@ -41,17 +41,9 @@ internal static class SqliteValues
 
     public static string ToJson(IReadOnlyList<long> ids) =>
         JsonSerializer.Serialize(ids, StoreJsonContext.Default.IReadOnlyListInt64);
-
-    public static string ToJson(IReadOnlyList<string> strings) =>
-        JsonSerializer.Serialize(strings, StoreJsonContext.Default.IReadOnlyListString);
-
-    public static string[] StringsFromJson(string json) =>
-        JsonSerializer.Deserialize(json, StoreJsonContext.Default.StringArray) ?? [];
 }
 
 /// <summary>Source-generated JSON for the store's JSON columns.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IReadOnlyList<long>))]
-[JsonSerializable(typeof(IReadOnlyList<string>))]
-[JsonSerializable(typeof(string[]))]
 internal sealed partial class StoreJsonContext : JsonSerializerContext;

@@ -1,3 +1,5 @@
+using Bot.Core.Storage;
+
 namespace Bot.Storage.Sqlite;
 
 /// <summary>
@@ -6,17 +8,13 @@ namespace Bot.Storage.Sqlite;
 /// </summary>
 internal static partial class StoreSql
 {
-    private const string ConversationColumns =
-        "id, channel, chat_conversation_id, backend_kind, remote_conversation_id, vector_store_id, " +
-        "created_at_ms, last_active_at_ms, archived_at_ms";
-
     public const string FindActiveConversation =
-        $"SELECT {ConversationColumns} FROM conversations " +
+        $"SELECT {StoreRows.ConversationColumns} FROM conversations " +
         "WHERE channel = $channel AND chat_conversation_id = $chat_conversation_id AND archived_at_ms IS NULL;";
 
     public const string InsertConversation =
         "INSERT INTO conversations (channel, chat_conversation_id, backend_kind, created_at_ms, last_active_at_ms) " +
-        $"VALUES ($channel, $chat_conversation_id, $backend_kind, $now, $now) RETURNING {ConversationColumns};";
+        $"VALUES ($channel, $chat_conversation_id, $backend_kind, $now, $now) RETURNING {StoreRows.ConversationColumns};";
 
     public const string SetRemoteIds =
         "UPDATE conversations SET remote_conversation_id = $remote_conversation_id, vector_store_id = $vector_store_id " +
@@ -56,8 +54,7 @@ internal static partial class StoreSql
 
     // The status condition is written exactly as in the partial index ix_inbox_unfinished so that the index serves it.
     public const string SelectUnfinishedInbox =
-        "SELECT id, channel, chat_conversation_id, message_id, author_id, author_name, text, attachments, reply_address, " +
-        "is_shared, received_at_ms, status, turn_id, places FROM inbox " +
+        $"SELECT {StoreRows.InboxColumns} FROM inbox " +
         "WHERE channel = $channel AND status IN ('Accepted', 'Processing') ORDER BY id;";
 
     public const string InsertTurn =
@@ -69,8 +66,7 @@ internal static partial class StoreSql
         "WHERE id = $id;";
 
     public const string SelectTurn =
-        "SELECT id, conversation_id, status, started_at_ms, first_token_at_ms, finished_at_ms, response_ids, " +
-        "input_tokens, output_tokens, error FROM turns WHERE id = $id;";
+        $"SELECT {StoreRows.TurnColumns} FROM turns WHERE id = $id;";
 
     // Recording the same object twice keeps the first record.
     public const string InsertRemoteObject =

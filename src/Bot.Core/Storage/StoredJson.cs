@@ -19,6 +19,11 @@ public static class StoredJson
         Array.ConvertAll(JsonSerializer.Deserialize(json, StoredJsonContext.Default.StoredAttachmentArray) ?? [],
             a => new IncomingAttachment(a.Name, a.ContentType, a.Size, a.Source));
 
+    /// <summary>A list of strings (response ids, moderation categories) as a JSON array.</summary>
+    public static string Strings(IReadOnlyList<string> strings) => JsonSerializer.Serialize(strings, StoredJsonContext.Default.IReadOnlyListString);
+
+    public static string[] StringsFrom(string json) => JsonSerializer.Deserialize(json, StoredJsonContext.Default.StringArray) ?? [];
+
     /// <summary>The place path, outermost first, or null for a message whose adapter named no places.</summary>
     public static string? Places(PlacePath? path) => path is null
         ? null
@@ -57,4 +62,6 @@ internal sealed record StoredPlace([property: JsonPropertyName("id")] string Id,
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StoredAttachment[]))]
 [JsonSerializable(typeof(StoredPlace[]))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class StoredJsonContext : JsonSerializerContext;
