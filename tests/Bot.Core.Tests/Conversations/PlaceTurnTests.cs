@@ -124,6 +124,29 @@ public sealed class PlaceTurnTests
         Assert.All(_backend.Requests, r => Assert.Equal("scripted-model", r.Settings?.Model));
     }
 
+    [Fact]
+    public async Task AMessageLeftWaitingByARestart_IsAnsweredWithItsPlacesModel_AndCountedAtItsPlaces()
+    {
+        using var folder = new TempDirectory();
+        await using (var before = await CoreHarness.StartAsync(_backend, Unpaced(), databasePath: folder.File("bot.db"), time: _clock,
+            budgets: new BudgetOptions(), recover: false))
+        {
+            Assert.True((await before.Places.SetAsync(Server, SettingNames.Model, "scripted-mini", "test:admin")).Succeeded);
+            // What a stop leaves behind: a message accepted whose turn never ran.
+            Assert.NotNull(await before.Store.TryAcceptAsync(Ask(before, "c1", "still waiting", Path1), Noon));
+        }
+
+        await using var after = await CoreHarness.StartAsync(_backend, Unpaced(), databasePath: folder.File("bot.db"), time: _clock,
+            budgets: new BudgetOptions());
+        await after.Channel.Changes.UntilAsync(() => after.Channel.Replies.Count == 1 && after.Channel.Replies[0].Final is not null);
+        // The usage is recorded just after the reply is finished.
+        for (var i = 0; i < 200 && (await after.Store.GetPlaceUsageAsync(Server.Id, Today)).DayTokens == 0; i++)
+            await Task.Delay(25);
+
+        Assert.Equal("scripted-mini", Assert.Single(_backend.Requests).Settings?.Model);
+        Assert.Equal(21, (await after.Store.GetPlaceUsageAsync(Server.Id, Today)).DayTokens);
+    }
+
     private static IncomingMessage Ask(CoreHarness bot, string conversation, string text, PlacePath path, string author = "Ada") =>
         bot.Channel.Message(conversation, text, author: author) with { Places = path };
 
