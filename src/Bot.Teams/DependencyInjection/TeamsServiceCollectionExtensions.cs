@@ -34,6 +34,7 @@ public static class TeamsServiceCollectionExtensions
             parts.AddOptionsValue<TeamsOptions>();
             parts.AddKeyedSingleton(TeamsHttp.ClientKey, (_, _) => TeamsHttp.Create());
             parts.AddSingleton<InboundAuthenticator>();
+            parts.AddSingleton<Bot.Core.Health.IReadinessCheck, TeamsReadiness>();
             parts.AddSingleton<IBotTokenProvider, BotTokenProvider>();
             parts.AddSingleton<ConversationPacer>();
             parts.AddSingleton<ConnectorClient>();
