@@ -29,7 +29,12 @@ public static class BotApplication
     }
 
     /// <summary>The server: chat channels that have credentials, <c>/healthz</c>, and <c>/metrics</c> when configured.</summary>
-    public static async Task<int> RunServerAsync(string[] args, TextWriter? error = null, CancellationToken cancellationToken = default)
+    public static Task<int> RunServerAsync(string[] args, TextWriter? error = null, CancellationToken cancellationToken = default) =>
+        RunServerAsync(args, error, configure: null, cancellationToken);
+
+    /// <summary>The server, with a last word on its services (tests add log and trace listeners here).</summary>
+    internal static async Task<int> RunServerAsync(string[] args, TextWriter? error, Action<WebApplicationBuilder>? configure,
+        CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.UseConfiguredFormat(builder.Configuration);
@@ -40,6 +45,7 @@ public static class BotApplication
         builder.Services.AddWebChat(builder.Configuration);
         builder.Services.AddBotHealth();
         builder.Services.AddHostedService<ChannelCheck>();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseBotMetrics();
