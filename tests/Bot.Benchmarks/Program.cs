@@ -4,7 +4,8 @@ using Bot.Benchmarks;
 //   (no verb)                 the orchestrator: runs each scenario in a child, prints the tables, writes the report;
 //   scenario load|length ...  one measured scenario, the bot alone in its process; prints "RESULT {json}";
 //   fake --port 0 ...         the OpenAI fake, started by each scenario process;
-//   budget [--write path]     only the budget check's cost per turn (BudgetBench), in this process.
+//   budget [--write path]     only the budget check's cost per turn (BudgetBench), in this process;
+//   telemetry [--n 200,1000]  the streaming load with metrics and tracing off, then on (TelemetryBench).
 try
 {
     return args switch
@@ -12,6 +13,7 @@ try
         ["fake", .. var rest] => await FakeProcess.ServeAsync(rest),
         ["scenario", .. var rest] => await ScenarioChild.RunAsync(rest),
         ["budget", .. var rest] => await BudgetBench.RunAsync(rest),
+        ["telemetry", .. var rest] => await TelemetryBench.RunAsync(BenchmarkOptions.Parse(rest)),
         _ => await Orchestrator.RunAsync(BenchmarkOptions.Parse(args)),
     };
 }
