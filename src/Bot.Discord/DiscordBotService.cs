@@ -107,6 +107,7 @@ internal sealed class DiscordBotService(
             case "MESSAGE_CREATE":
                 if (await router.RouteAsync(dispatch.Data, session.BotUserId, cancellationToken).ConfigureAwait(false) is { } message)
                 {
+                    using var span = DiscordTelemetry.StartAccept();
                     await conversations.AcceptAsync(message, cancellationToken).ConfigureAwait(false);
                 }
 

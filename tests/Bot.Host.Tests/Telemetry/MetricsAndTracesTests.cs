@@ -68,6 +68,8 @@ public sealed class MetricsAndTracesTests
             Assert.DoesNotContain(secret, scrape, StringComparison.Ordinal);
         var turnSpan = Assert.Single(spans, s => s.Source.Name == "Bot.Core" && s.OperationName == "turn" && Equals(s.GetTagItem("bot.channel"), "web"));
         Assert.Equal(16, Assert.IsType<string>(turnSpan.GetTagItem("bot.conversation.hash")).Length);
+        var accept = Assert.Single(spans, s => s.Source.Name == "Bot.Web" && s.OperationName == "web.accept");
+        Assert.Contains(turnSpan.Links, l => l.Context.SpanId == accept.SpanId && l.Context.TraceId == accept.TraceId);
         Assert.Contains(spans, s => s.OperationName == "backend.stream" && s.TraceId == turnSpan.TraceId);
         Assert.Contains(spans, s => s.OperationName is "reply.post" or "reply.edit" && s.TraceId == turnSpan.TraceId);
         // The test's own requests to the bot are client spans in this process too; only the bot's own spans count.
