@@ -42,7 +42,7 @@ public static class DiscordServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<ModerationOptions>>().Value));
             parts.AddSingleton<DiscordBotService>();
             parts.AddHostedService(sp => sp.GetRequiredService<DiscordBotService>());
-            parts.AddSingleton<IReadinessCheck, DiscordReadiness>();
+            parts.AddReadinessCheck("discord", sp => new DiscordReadiness(sp.GetRequiredService<DiscordBotService>()));
         });
     }
 }

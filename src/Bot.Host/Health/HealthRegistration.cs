@@ -22,11 +22,15 @@ internal static class HealthRegistration
         services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy("The process runs."), tags: [Live])
             .AddCheck<StoreHealthCheck>("store", tags: [Ready], timeout: StoreTimeout);
-        // The readiness checks exist only for the parts that are enabled, so they are added once the container is built.
+        // The readiness checks exist only for the parts that are enabled: their names are listed once the container is
+        // built, and each check (with the component it asks) is built at the first probe, not before the host starts.
         services.AddSingleton<IConfigureOptions<HealthCheckServiceOptions>>(sp => new ConfigureOptions<HealthCheckServiceOptions>(options =>
         {
-            foreach (var check in sp.GetServices<IReadinessCheck>())
-                options.Registrations.Add(new HealthCheckRegistration(check.Name, new ReadinessHealthCheck(check), HealthStatus.Unhealthy, [Ready]));
+            foreach (var name in sp.GetServices<ReadinessCheckName>().Select(n => n.Name).Distinct(StringComparer.Ordinal))
+            {
+                options.Registrations.Add(new HealthCheckRegistration(name,
+                    provider => new ReadinessHealthCheck(provider.GetServices<IReadinessCheck>().First(c => c.Name == name)), HealthStatus.Unhealthy, [Ready]));
+            }
         }));
         return services;
     }
