@@ -56,6 +56,35 @@ public sealed class HealthTests
     }
 
     [Fact]
+    public async Task OpenAIUnreachable_ReadyIsHealthyBeforeTheFirstCall_AndUnhealthyNamingOpenAIAfterACallFailed()
+    {
+        using var folder = new TempDirectory();
+        var closed = ServerUnderTest.FreePort(); // nothing listens here
+        await using var server = await ServerUnderTest.StartAsync(
+        [
+            "--OpenAI:ApiKey", FakeOpenAIServer.ApiKey,
+            "--OpenAI:Endpoint", $"http://127.0.0.1:{closed}/v1",
+            "--OpenAI:MaxRetries", "0",
+            "--Storage:Sqlite:Path", folder.File("bot.db"),
+            "--Web:Enabled", "true",
+            "--Web:DataPath", folder.File("web"),
+        ]);
+
+        var before = await server.TryGetAsync("/healthz/ready");
+        Assert.Equal(HttpStatusCode.OK, before?.Status);
+        Assert.Equal("Healthy", JsonDocument.Parse(before!.Value.Body).RootElement.GetProperty("checks").GetProperty("openai").GetProperty("status").GetString());
+
+        await server.SendWebMessageAsync("hello");
+        (HttpStatusCode Status, string Body)? after = null;
+        await server.WaitUntilAsync(async () => (after = await server.TryGetAsync("/healthz/ready"))?.Status == HttpStatusCode.ServiceUnavailable,
+            "ready to report OpenAI unreachable");
+        var openai = JsonDocument.Parse(after!.Value.Body).RootElement.GetProperty("checks").GetProperty("openai");
+        Assert.Equal("Unhealthy", openai.GetProperty("status").GetString());
+        Assert.Contains("OpenAI", openai.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeOpenAIServer.ApiKey, after.Value.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StoreUnreachable_ReadyIsUnhealthyAtTheNextProbe_AndHealthyAgainWithoutARestart()
     {
         var store = new SwitchableStore();
