@@ -5,6 +5,7 @@ using Bot.Host.Health;
 using Bot.Testing;
 using Bot.Testing.Discord;
 using Bot.Testing.OpenAI;
+using Bot.Testing.Teams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,6 +83,36 @@ public sealed class HealthTests
         Assert.Equal("Unhealthy", openai.GetProperty("status").GetString());
         Assert.Contains("OpenAI", openai.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(FakeOpenAIServer.ApiKey, after.Value.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Teams_IsReadyOnceItsSigningKeysAreLoaded_AndNotWhileTheyCannotBe(bool metadataReachable)
+    {
+        using var folder = new TempDirectory();
+        await using var openAI = await FakeOpenAIServer.StartAsync();
+        await using var teams = await FakeTeamsServer.StartAsync();
+        var metadata = metadataReachable ? teams.OpenIdMetadataUrl : $"http://127.0.0.1:{ServerUnderTest.FreePort()}/openid";
+        await using var server = await ServerUnderTest.StartAsync(
+        [
+            "--OpenAI:ApiKey", FakeOpenAIServer.ApiKey,
+            "--OpenAI:Endpoint", openAI.BaseUri.ToString(),
+            "--Storage:Sqlite:Path", folder.File("bot.db"),
+            "--Teams:AppId", FakeTeamsServer.AppId,
+            "--Teams:AppPassword", FakeTeamsServer.AppPassword,
+            "--Teams:OpenIdMetadataUrl", metadata,
+            "--Teams:LoginEndpoint", teams.LoginEndpoint,
+        ]);
+
+        var expected = metadataReachable ? "signing keys loaded" : "could not be loaded";
+        (HttpStatusCode Status, string Body)? ready = null;
+        await server.WaitUntilAsync(async () => (ready = await server.TryGetAsync("/healthz/ready"))?.Body.Contains(expected, StringComparison.Ordinal) == true,
+            $"ready to say '{expected}'");
+        var check = JsonDocument.Parse(ready!.Value.Body).RootElement.GetProperty("checks").GetProperty("teams");
+        Assert.Equal(metadataReachable ? "Healthy" : "Unhealthy", check.GetProperty("status").GetString());
+        Assert.Equal(metadataReachable ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, ready.Value.Status);
+        Assert.DoesNotContain(FakeTeamsServer.AppPassword, ready.Value.Body, StringComparison.Ordinal);
     }
 
     [Fact]
