@@ -1,5 +1,6 @@
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
+using Bot.Core.Health;
 using Bot.Core.Infrastructure;
 using Bot.Discord.Adapter;
 using Bot.Discord.Gateway;
@@ -31,9 +32,17 @@ internal sealed class DiscordBotService(
 
     private readonly TaskCompletionSource<GatewayStop?> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _started;
+    private volatile bool _ready;
 
     /// <summary>Completes when the channel stopped: with the reason for a fatal close code, null on shutdown.</summary>
     internal Task<GatewayStop?> Stopped => _stopped.Task;
+
+    /// <summary>For <c>/healthz/ready</c>: connected once READY came, until a fatal close code or shutdown stopped the channel.</summary>
+    internal Readiness Readiness => Stopped.IsCompleted
+        ? Readiness.No(Stopped.Result is { } stop
+            ? $"Discord closed the gateway with {stop.CloseCode}: {stop.OperatorMessage}"
+            : "The Discord channel stopped.")
+        : _ready ? Readiness.Yes("Gateway READY.") : Readiness.No("Connecting to the Discord gateway.");
 
     /// <summary>429 responses the REST client received.</summary>
     public long RateLimitedResponses => rest.RateLimitedResponses;
@@ -77,6 +86,8 @@ internal sealed class DiscordBotService(
     private async Task HandleAsync(GatewayDispatch dispatch, CancellationToken cancellationToken)
     {
         var session = gateway.Session!;
+        if (dispatch.Type is "READY" or "RESUMED")
+            _ready = true;
         switch (dispatch.Type)
         {
             case "READY":
@@ -96,6 +107,7 @@ internal sealed class DiscordBotService(
             case "MESSAGE_CREATE":
                 if (await router.RouteAsync(dispatch.Data, session.BotUserId, cancellationToken).ConfigureAwait(false) is { } message)
                 {
+                    using var span = DiscordTelemetry.StartAccept();
                     await conversations.AcceptAsync(message, cancellationToken).ConfigureAwait(false);
                 }
 

@@ -1,5 +1,7 @@
 using Bot.Core.DependencyInjection;
 using Bot.Discord.DependencyInjection;
+using Bot.Host.Health;
+using Bot.Host.Telemetry;
 using Bot.Host.Terminal;
 using Bot.OpenAI.DependencyInjection;
 using Bot.Storage.Postgres.DependencyInjection;
@@ -19,6 +21,7 @@ public static class BotApplication
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(args);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.UseConfiguredFormat(builder.Configuration);
         builder.Services.AddBot(builder.Configuration);
         error ??= Console.Error;
         builder.Services.AddTerminalChat(builder.Configuration, input ?? Console.In, output ?? Console.Out, error);
@@ -26,19 +29,28 @@ public static class BotApplication
         return await StartupErrors.RunAsync(host, error).ConfigureAwait(false);
     }
 
-    /// <summary>The server: chat channels that have credentials, and <c>/healthz</c>.</summary>
-    public static async Task<int> RunServerAsync(string[] args, TextWriter? error = null, CancellationToken cancellationToken = default)
+    /// <summary>The server: chat channels that have credentials, <c>/healthz</c>, and <c>/metrics</c> when configured.</summary>
+    public static Task<int> RunServerAsync(string[] args, TextWriter? error = null, CancellationToken cancellationToken = default) =>
+        RunServerAsync(args, error, configure: null, cancellationToken);
+
+    /// <summary>The server, with a last word on its services (tests add log and trace listeners here).</summary>
+    internal static async Task<int> RunServerAsync(string[] args, TextWriter? error, Action<WebApplicationBuilder>? configure,
+        CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.Logging.UseConfiguredFormat(builder.Configuration);
+        builder.AddBotTelemetry();
         builder.Services.AddBot(builder.Configuration);
         builder.Services.AddDiscordChannel(builder.Configuration);
         builder.Services.AddTeamsChannel(builder.Configuration);
         builder.Services.AddWebChat(builder.Configuration);
-        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        builder.Services.AddBotHealth();
         builder.Services.AddHostedService<ChannelCheck>();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.MapHealthChecks("/healthz");
+        app.UseBotMetrics();
+        app.MapBotHealth();
         app.MapTeamsChannel();
         app.MapWebChat();
         return await StartupErrors.RunAsync(app, error ?? Console.Error, cancellationToken).ConfigureAwait(false);

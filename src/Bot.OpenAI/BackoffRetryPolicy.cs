@@ -15,8 +15,11 @@ internal sealed class BackoffRetryPolicy(int maxRetries, TimeSpan baseDelay, Tim
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Backoff _backoff = new(baseDelay, TimeSpan.FromMinutes(1));
 
-    protected override TimeSpan GetNextDelay(PipelineMessage message, int tryCount) =>
-        _backoff.Delay(tryCount - 1, message.Response?.Headers is { } headers ? ServerAsked(headers) : null);
+    protected override TimeSpan GetNextDelay(PipelineMessage message, int tryCount)
+    {
+        Bot.Core.Telemetry.CoreTelemetry.Retried("openai", message.Response is { } response ? response.Status.ToString(CultureInfo.InvariantCulture) : "network");
+        return _backoff.Delay(tryCount - 1, message.Response?.Headers is { } headers ? ServerAsked(headers) : null);
+    }
 
     protected override Task WaitAsync(TimeSpan time, CancellationToken cancellationToken) => Task.Delay(time, _time, cancellationToken);
 

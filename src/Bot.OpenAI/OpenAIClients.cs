@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using OpenAI;
 using OpenAI.Assistants;
 using OpenAI.Containers;
@@ -25,6 +26,7 @@ public sealed class OpenAIClients
         };
         if (!string.IsNullOrWhiteSpace(options.Endpoint))
             clientOptions.Endpoint = new Uri(options.Endpoint);
+        clientOptions.AddPolicy(Reachability, PipelinePosition.PerCall);
 
         var root = _root = new OpenAIClient(new ApiKeyCredential(options.ApiKey ?? ""), clientOptions);
         Responses = root.GetResponsesClient();
@@ -34,6 +36,9 @@ public sealed class OpenAIClients
         Containers = root.GetContainerClient();
         Assistants = root.GetAssistantClient();
     }
+
+    /// <summary>How the last call went, for the readiness check.</summary>
+    internal OpenAIReachability Reachability { get; } = new(TimeProvider.System);
 
     public ResponsesClient Responses { get; }
 

@@ -5,7 +5,8 @@ using Bot.Benchmarks;
 //   scenario load|length ...  one measured scenario, the bot alone in its process; prints "RESULT {json}";
 //   fake --port 0 ...         the OpenAI fake, started by each scenario process;
 //   budget [--write path]     only the budget check's cost per turn (BudgetBench), in this process;
-//   store [--write path]      only the stores: accepted messages/s and mapping lookups, SQLite and PostgreSQL (StoreBench).
+//   store [--write path]      only the stores: accepted messages/s and mapping lookups, SQLite and PostgreSQL (StoreBench);
+//   telemetry [--n 200,1000]  the streaming load with metrics and tracing off, then on (TelemetryBench).
 try
 {
     return args switch
@@ -14,6 +15,7 @@ try
         ["scenario", .. var rest] => await ScenarioChild.RunAsync(rest),
         ["budget", .. var rest] => await BudgetBench.RunAsync(rest),
         ["store", .. var rest] => await StoreBench.RunAsync(rest),
+        ["telemetry", .. var rest] => await TelemetryBench.RunAsync(BenchmarkOptions.Parse(rest)),
         _ => await Orchestrator.RunAsync(BenchmarkOptions.Parse(args)),
     };
 }

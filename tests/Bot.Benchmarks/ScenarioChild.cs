@@ -25,11 +25,14 @@ internal static class ScenarioChild
         RuntimeTuning.PreferInlineSocketCompletions();
         var mode = ClientMode.Streaming;
         var load = 1;
+        var telemetry = false;
         var rest = new List<string>();
         for (var i = 1; i < args.Count; i++)
         {
             if (args[i] == "--mode" && i + 1 < args.Count)
                 mode = Enum.Parse<ClientMode>(args[++i], ignoreCase: true);
+            else if (args[i] == "--telemetry" && i + 1 < args.Count)
+                telemetry = args[++i] == "on";
             else if (args[i] == "--n" && i + 1 < args.Count)
                 load = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
             else
@@ -37,6 +40,7 @@ internal static class ScenarioChild
         }
 
         var options = BenchmarkOptions.Parse(rest);
+        using var providers = telemetry ? BenchTelemetry.Start() : null;
         object result = args.Count > 0 && ChannelScenarios.Find(args[0]) is { } channel
             ? await channel.RunAsync(options)
             : args.Count > 0 && args[0] == "length"

@@ -65,7 +65,9 @@ public sealed class StartupTests
         }
 
         Assert.Equal(HttpStatusCode.OK, response?.StatusCode);
-        Assert.Equal("Healthy", await response!.Content.ReadAsStringAsync());
+        var report = System.Text.Json.JsonDocument.Parse(await response!.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Healthy", report.GetProperty("status").GetString());
+        Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("store").GetProperty("status").GetString());
         await stop.CancelAsync();
         Assert.Equal(0, await server.WaitAsync(TimeSpan.FromSeconds(30)));
     }

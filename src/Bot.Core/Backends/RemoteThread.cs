@@ -54,6 +54,7 @@ public sealed class RemoteThread
     {
         await _store.RecordRemoteObjectAsync(ConversationId, new RemoteObjectRecord(kind, remoteId, label, purpose), cancellationToken)
             .ConfigureAwait(false);
+        Telemetry.CoreTelemetry.RemoteObjectCreated(kind);
         switch (kind)
         {
             case RemoteObjectKind.Conversation or RemoteObjectKind.Thread:

@@ -225,6 +225,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
                 try
                 {
                     await backend.DeleteAsync(item.Kind, item.RemoteId, cancellationToken).ConfigureAwait(false);
+                    Telemetry.CoreTelemetry.RemoteObjectDeleted(item.Kind);
                     await _store.MarkRemoteObjectDeletedAsync(item.Kind, item.RemoteId, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
                     deleted++;
                 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Bot.Core.Infrastructure;
 using Bot.Core.Storage;
+using Bot.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Core.Conversations;
@@ -14,9 +15,16 @@ internal sealed class PendingMessage(long inboxId, IncomingMessage message)
 
     public IncomingMessage Message { get; } = message;
 
+    /// <summary>When and in which trace it was accepted (telemetry).</summary>
+    public AcceptMark Accepted { get; } = new(message.Conversation.Channel);
+
     public Task<TurnStatus> Completion => _completion.Task;
 
-    public void Complete(TurnStatus status) => _completion.TrySetResult(status);
+    public void Complete(TurnStatus status)
+    {
+        Accepted.LeftQueue();
+        _completion.TrySetResult(status);
+    }
 }
 
 /// <summary>Why a running turn was cancelled by the bot's own controls.</summary>

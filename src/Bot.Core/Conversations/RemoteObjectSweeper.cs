@@ -184,6 +184,7 @@ public sealed class RemoteObjectSweeper : BackgroundService
         try
         {
             await backend.DeleteAsync(item.Kind, item.RemoteId, cancellationToken).ConfigureAwait(false);
+            Telemetry.CoreTelemetry.RemoteObjectDeleted(item.Kind);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -4,6 +4,7 @@ using Bot.Core.Moderation;
 using Bot.Core.Places;
 using Bot.Core.Replies;
 using Bot.Core.Storage;
+using Bot.Core.Telemetry;
 using Bot.Core.Tools.Approvals;
 using Microsoft.Extensions.Logging;
 
@@ -41,9 +42,15 @@ internal sealed partial class TurnRunner(
             return TurnStatus.Failed;
         }
 
+        using var telemetry = new TurnTelemetry(key, batch);
+        using var logScope = TurnLogScope.Begin(logger, key.Channel, TelemetryHash.Of(key));
         var settings = await ResolveSettingsAsync(key, messages, control.Token).ConfigureAwait(false);
         if (await CheckBudgetAsync(key, messages, settings, control.Token).ConfigureAwait(false) is { } overBudget)
+        {
+            telemetry.End(ReplyEndingKind.OverBudget);
+            CoreTelemetry.BudgetRefusals.Add(1, new KeyValuePair<string, object?>("bot.channel", key.Channel));
             return await RefuseAsync(key, channel, batch, overBudget).ConfigureAwait(false);
+        }
 
         // The turn owns its reply state; the progressive reply only takes snapshots of it. Everything from here on,
         // the writer's creation and the store's first writes included, ends in the same place: one ending, the final
@@ -59,12 +66,14 @@ internal sealed partial class TurnRunner(
         try
         {
             var writer = channel.CreateReplyWriter(messages[^1].ReplyAddress);
-            reply = new ProgressiveReply(writer, state, time, logger, delivery);
+            reply = new ProgressiveReply(writer, state, time, logger, delivery) { Telemetry = telemetry };
             reply.Start();
             // Moderation comes before anything else of the turn: no conversation, upload or response for refused input.
             if (moderation is not null && await moderation.CheckAsync(key, channel, messages, timeout.Token).ConfigureAwait(false) is { } refusal)
             {
                 (ending, unturnedStatus) = (refusal.Ending, refusal.InboxStatus);
+                CoreTelemetry.ModerationRefusals.Add(1, new KeyValuePair<string, object?>("bot.channel", key.Channel),
+                    new KeyValuePair<string, object?>("bot.moderation.outcome", refusal.Ending.Kind.ToString()));
             }
             else
             {
@@ -79,6 +88,8 @@ internal sealed partial class TurnRunner(
 
                 turnId = await store.StartTurnAsync(conversation.Record.Id, [.. batch.Select(p => p.InboxId)], time.GetUtcNow(), timeout.Token)
                     .ConfigureAwait(false);
+                telemetry.SetTurnId(turnId.Value);
+                using var turnScope = TurnLogScope.BeginTurnId(logger, turnId.Value);
                 ending = await AnswerAsync(channel, backend, conversation.Record, messages, settings, state, reply, turn, approver, timeout.Token)
                     .ConfigureAwait(false);
             }
@@ -107,10 +118,16 @@ internal sealed partial class TurnRunner(
             ending = new ReplyEnding(ReplyEndingKind.Failed, UserMessages.Unexpected);
         }
 
+        telemetry.End(ending.Kind);
         state.Finish(ending);
-        await DeliverFinalAsync(reply).ConfigureAwait(false);
-        await RecordEndAsync(key, turnId, batch, turn, unturnedStatus).ConfigureAwait(false);
-        await RecordUsageAsync(key, messages, settings, turn).ConfigureAwait(false);
+        using (TurnTelemetry.Step("finish"))
+        {
+            await DeliverFinalAsync(reply).ConfigureAwait(false);
+            await RecordEndAsync(key, turnId, batch, turn, unturnedStatus).ConfigureAwait(false);
+            await RecordUsageAsync(key, messages, settings, turn).ConfigureAwait(false);
+        }
+
+        TurnTelemetry.Tokens(ModelUsed(backends.Current, settings), turn.Usage);
         return turn.Status;
     }
 
@@ -151,7 +168,8 @@ internal sealed partial class TurnRunner(
         if (hasFiles)
         {
             var notices = new List<string>();
-            files = await intake.UploadAsync(channel, backend, thread, messages, notices, cancellationToken).ConfigureAwait(false);
+            using (TurnTelemetry.Step("upload"))
+                files = await intake.UploadAsync(channel, backend, thread, messages, notices, cancellationToken).ConfigureAwait(false);
             notices.ForEach(state.AddNotice);
             reply.Invalidate();
             if (text.Length == 0 && files.Count == 0)
@@ -161,9 +179,11 @@ internal sealed partial class TurnRunner(
         if (files.Count > 0)
             text = (text.Length == 0 ? "" : text + "\n\n") + "(Attached: " + string.Join(", ", files.Select(f => f.FileName)) + ")";
 
+        using var stream = new BackendStreamTelemetry(backend.Kind, ModelUsed(backend, settings));
         await foreach (var assistantEvent in backend.RunTurnAsync(new TurnRequest(thread, text, files, approver, settings?.ToTurnSettings()), cancellationToken).ConfigureAwait(false))
         {
             turn.Observe(assistantEvent);
+            stream.Observe(assistantEvent);
             if (assistantEvent is TurnFinished finished)
             {
                 if (!finished.Incomplete)
@@ -180,6 +200,7 @@ internal sealed partial class TurnRunner(
                 reply.Invalidate();
         }
 
+        stream.Failed(nameof(FailureKind.StreamCut));
         throw new AssistantFailureException(FailureKind.StreamCut, "The backend's event stream ended without a TurnFinished event.");
     }
 

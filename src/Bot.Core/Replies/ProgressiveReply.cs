@@ -1,4 +1,5 @@
 using Bot.Core.Attachments;
+using Bot.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Core.Replies;
@@ -43,6 +44,9 @@ public sealed partial class ProgressiveReply : IAsyncDisposable
         _delivery = deliveryToken;
         _stopPump = CancellationTokenSource.CreateLinkedTokenSource(deliveryToken);
     }
+
+    /// <summary>The turn's telemetry: writes by channel, the time to first visible text, a span per write.</summary>
+    internal TurnTelemetry? Telemetry { get; init; }
 
     /// <summary>Starts the typing indicator and the write loop.</summary>
     public void Start()
@@ -207,6 +211,7 @@ public sealed partial class ProgressiveReply : IAsyncDisposable
     private async Task<bool> WriteAsync(ReplyMessage message, CancellationToken cancellationToken)
     {
         var index = message.Index;
+        using var span = Telemetry?.StartWrite(edit: index < _messages.Count);
         try
         {
             if (index < _messages.Count)
@@ -227,6 +232,7 @@ public sealed partial class ProgressiveReply : IAsyncDisposable
                 _posted = true;
             }
 
+            Telemetry?.Written(message);
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

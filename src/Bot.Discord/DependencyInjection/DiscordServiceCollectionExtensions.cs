@@ -1,4 +1,5 @@
 using Bot.Core.DependencyInjection;
+using Bot.Core.Health;
 using Bot.Core.Moderation;
 using Bot.Discord.Adapter;
 using Bot.Discord.Gateway;
@@ -41,6 +42,7 @@ public static class DiscordServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<ModerationOptions>>().Value));
             parts.AddSingleton<DiscordBotService>();
             parts.AddHostedService(sp => sp.GetRequiredService<DiscordBotService>());
+            parts.AddReadinessCheck("discord", sp => new DiscordReadiness(sp.GetRequiredService<DiscordBotService>()));
         });
     }
 }

@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Bot.Core.Net;
+using Bot.Core.Telemetry;
+using Bot.Discord.Adapter;
 using Microsoft.Extensions.Logging;
 
 namespace Bot.Discord.Rest;
@@ -124,6 +126,8 @@ internal sealed partial class DiscordRestClient : IDisposable
                     Interlocked.Increment(ref _rateLimited);
                     var (retryAfter, scope) = RateLimit(response, text, _time.GetUtcNow());
                     Log.RateLimited(_logger, route.Route, scope, retryAfter);
+                    CoreTelemetry.RateLimited(DiscordChannel.ChannelName, scope is "global" or "shared" or "user" ? scope : "other");
+                    CoreTelemetry.Retried(DiscordChannel.ChannelName, "429");
                     if (scope == "global")
                         _global.Block(retryAfter);
                     else
@@ -134,6 +138,7 @@ internal sealed partial class DiscordRestClient : IDisposable
                 if ((int)response.StatusCode >= 500 && attempt < 3)
                 {
                     Log.ServerError(_logger, route.Route, (int)response.StatusCode, attempt);
+                    CoreTelemetry.Retried(DiscordChannel.ChannelName, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
                     await Task.Delay(s_serverErrorWait.Delay(attempt - 1), _time, timeout.Token).ConfigureAwait(false);
                     continue;
                 }

@@ -1,4 +1,5 @@
 using Bot.Core.Backends;
+using Bot.Core.Health;
 using Bot.Core.Moderation;
 using Bot.Core.Storage;
 using Bot.OpenAI.Assistants;
@@ -32,6 +33,7 @@ public static class OpenAIServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<OpenAIOptions>, McpOptionsValidator>();
 
         services.AddSingleton(sp => new OpenAIClients(sp.GetRequiredService<IOptions<OpenAIOptions>>().Value));
+        services.AddReadinessCheck("openai", sp => sp.GetRequiredService<OpenAIClients>().Reachability);
         services.AddSingleton<IInputModeration, OpenAIInputModeration>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ResponsesBackend>(sp, sp.GetRequiredService<IOptions<OpenAIOptions>>().Value));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AssistantsBackend>(sp, sp.GetRequiredService<IOptions<OpenAIOptions>>().Value,

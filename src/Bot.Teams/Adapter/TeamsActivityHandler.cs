@@ -116,6 +116,7 @@ internal sealed class TeamsActivityHandler(ConversationService conversations, Co
 
         var message = new IncomingMessage(key, messageId, new MessageAuthor(activity.From.Id, activity.From.Name ?? "Someone"), text, files,
             activity.Timestamp ?? time.GetUtcNow(), address.Serialize(), IsShared: !address.IsPersonal, Places: places);
+        using var span = TeamsTelemetry.StartAccept();
         await conversations.AcceptAsync(message, _stopping).ConfigureAwait(false);
     }
 

@@ -55,6 +55,9 @@ internal sealed class InboundAuthenticator(TeamsOptions options, [FromKeyedServi
     private readonly SigningKeyCache _botFrameworkKeys = new(options.OpenIdMetadataUrl, http, time, logger);
     private readonly SigningKeyCache _entraKeys = new(options.EntraOpenIdMetadataUrl, http, time, logger);
 
+    /// <summary>Readiness: the Bot Framework signing keys are loaded.</summary>
+    internal Bot.Core.Health.Readiness SigningKeysReadiness() => _botFrameworkKeys.Readiness();
+
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly string[] _callers = options.AllowedCallers.Count > 0 ? [.. options.AllowedCallers] : [.. DefaultCallers];
 

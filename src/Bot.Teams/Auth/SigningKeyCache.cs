@@ -1,3 +1,4 @@
+using Bot.Core.Health;
 using Bot.Core.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
@@ -43,6 +44,25 @@ internal sealed class SigningKeyCache(string metadataUrl, HttpClient http, TimeP
         if (time.GetUtcNow() - current.FetchedAt >= s_maxAge)
             _ = Fetch(force: false);
         return current;
+    }
+
+    /// <summary>
+    /// For readiness: the keys are loaded, or not (yet). A probe while none are loaded and no fetch runs starts one, so
+    /// a bot that has had no request yet becomes ready, and one whose first fetch failed tries again.
+    /// </summary>
+    public Readiness Readiness()
+    {
+        if (Volatile.Read(ref _current) is { } keys)
+            return Bot.Core.Health.Readiness.Yes($"{keys.Keys.Count} signing keys loaded.");
+        Task<SigningKeys>? previous;
+        lock (_lock)
+            previous = _fetch;
+        if (previous is not { IsCompleted: false })
+            Fetch(force: false)?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted,
+                TaskScheduler.Default);
+        return previous is { IsFaulted: true }
+            ? Bot.Core.Health.Readiness.No("The signing keys could not be loaded from the OpenID metadata; trying again.")
+            : Bot.Core.Health.Readiness.No("Loading the signing keys.");
     }
 
     /// <summary>Keys that may hold <paramref name="kid"/>: after the running fetch, or a new one unless one was forced less than a minute ago.</summary>

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Bot.Core.Net;
+using Bot.Core.Telemetry;
+using Bot.Teams.Adapter;
 using Bot.Teams.Auth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -89,6 +91,9 @@ internal sealed class ConnectorClient([FromKeyedServices(TeamsHttp.ClientKey)] H
                     throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
                 var delay = _backoff.Delay(attempt, RetryAfter.From(response, time.GetUtcNow()));
                 Log.ConnectorRetry(logger, method.Method, (int)status, delay, attempt + 1);
+                if (status == HttpStatusCode.TooManyRequests)
+                    CoreTelemetry.RateLimited(TeamsChannel.ChannelName, "conversation");
+                CoreTelemetry.Retried(TeamsChannel.ChannelName, ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -1,4 +1,5 @@
 using Bot.Core.DependencyInjection;
+using Bot.Core.Health;
 using Bot.Teams.Adapter;
 using Bot.Teams.Auth;
 using Bot.Teams.Connector;
@@ -34,6 +35,7 @@ public static class TeamsServiceCollectionExtensions
             parts.AddOptionsValue<TeamsOptions>();
             parts.AddKeyedSingleton(TeamsHttp.ClientKey, (_, _) => TeamsHttp.Create());
             parts.AddSingleton<InboundAuthenticator>();
+            parts.AddReadinessCheck("teams", sp => new TeamsReadiness(sp.GetRequiredService<InboundAuthenticator>()));
             parts.AddSingleton<IBotTokenProvider, BotTokenProvider>();
             parts.AddSingleton<ConversationPacer>();
             parts.AddSingleton<ConnectorClient>();

@@ -87,6 +87,7 @@ internal sealed class MessageIntake(
         AcceptResult accepted;
         try
         {
+            using var span = WebTelemetry.StartAccept();
             accepted = await conversations.AcceptAsync(message, CancellationToken.None).ConfigureAwait(false);
         }
         catch
