@@ -51,12 +51,14 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _delivery;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly LaneScheduler _lanes;
+    private readonly ConversationCluster? _cluster;
     private int _running;
     private int _disposed;
 
     public ConversationService(IConversationStore store, BackendCatalog backends, ChannelRegistry channels, AttachmentPolicy policy,
         IOptions<ConversationOptions> options, TimeProvider time, ILogger<ConversationService> logger, ApprovalBroker? approvals = null,
-        ModerationGate? moderation = null, BudgetGate? budgets = null, PlaceSettings? places = null)
+        ModerationGate? moderation = null, BudgetGate? budgets = null, PlaceSettings? places = null, IConversationLeases? leases = null,
+        IOptions<ClusterOptions>? cluster = null)
     {
         _store = store;
         _backends = backends;
@@ -66,6 +68,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
         _logger = logger;
         // On the service's clock, so that the grace after shutdown (CancelAfter) is as exact as every other wait of the core.
         _delivery = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        _cluster = leases is null ? null : new ConversationCluster(leases, cluster?.Value ?? new ClusterOptions(), time, logger);
         var runner = new TurnRunner(store, backends, channels, new AttachmentIntake(policy, logger), _options, time, logger,
             _shutdown.Token, _delivery.Token, approvals ?? new ApprovalBroker(time), moderation, budgets, places);
         _lanes = new LaneScheduler(
@@ -83,7 +86,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
                         _drained.TrySetResult();
                 }
             },
-            _options.MaxConcurrentTurns, _options.MaxMessagesPerTurn, logger, _shutdown.Token);
+            _options.MaxConcurrentTurns, _options.MaxMessagesPerTurn, logger, _shutdown.Token, _cluster, CloseInterruptedAsync);
     }
 
     /// <summary>Number of turns running now.</summary>
@@ -151,6 +154,28 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     {
         var unfinished = await _store.GetUnfinishedInboxAsync(channelName, cancellationToken).ConfigureAwait(false);
         var interrupted = unfinished.Where(r => r.Status == InboxStatus.Processing).ToList();
+        var waiting = unfinished.Where(r => r.Status == InboxStatus.Accepted).ToList();
+        if (_cluster is not null)
+        {
+            // On a shared store the lane that takes a conversation's lease closes and answers what waits there: never a
+            // turn that another live instance is running.
+            foreach (var key in unfinished.Select(r => r.Message.Conversation).Distinct())
+                _lanes.Wake(key);
+        }
+        else
+        {
+            await CloseInterruptedAsync(interrupted, cancellationToken).ConfigureAwait(false);
+            foreach (var record in waiting)
+                _lanes.Enqueue(new PendingMessage(record.Id, record.Message));
+        }
+
+        Log.Recovered(_logger, channelName, waiting.Count, interrupted.Count);
+    }
+
+    // Closes turns that a stopped process (this one before a restart, or a failed instance) left running, and tells each
+    // conversation once: their messages leave Processing in the same step, so no one closes them twice.
+    private async Task CloseInterruptedAsync(IReadOnlyList<InboxRecord> interrupted, CancellationToken cancellationToken)
+    {
         foreach (var turn in interrupted.GroupBy(r => r.TurnId))
         {
             var outcome = new TurnOutcome(TurnStatus.Interrupted, [], default, null, _time.GetUtcNow(), "The process stopped during the turn.");
@@ -161,14 +186,14 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
             await NotifyAsync(turn.Last().Message, new ReplyEnding(ReplyEndingKind.Interrupted, UserMessages.Interrupted), cancellationToken)
                 .ConfigureAwait(false);
         }
-
-        var waiting = unfinished.Where(r => r.Status == InboxStatus.Accepted).ToList();
-        foreach (var record in waiting)
-            _lanes.Enqueue(new PendingMessage(record.Id, record.Message));
-        Log.Recovered(_logger, channelName, waiting.Count, interrupted.Count);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => _store.InitializeAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (_cluster is not null)
+            await _cluster.StartAsync(_lanes.Wake, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Stops running turns, gives their final writes a few seconds (their users are told), and waits for them.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -186,6 +211,10 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
         {
             await _delivery.CancelAsync().ConfigureAwait(false);
         }
+
+        // Its conversations go to the other instances at once, not after the lease timeout.
+        if (_cluster is not null)
+            await _cluster.StopAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -196,6 +225,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _shutdown.Dispose();
         _delivery.Dispose();
+        _cluster?.Dispose();
     }
 
     private async Task<(bool Had, int Deleted, int Failed)> ArchiveAndDeleteAsync(ConversationKey key, CancellationToken cancellationToken)
