@@ -153,23 +153,35 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     public async Task RecoverAsync(string channelName, CancellationToken cancellationToken = default)
     {
         var unfinished = await _store.GetUnfinishedInboxAsync(channelName, cancellationToken).ConfigureAwait(false);
+        if (_cluster is not null)
+            unfinished = await TakeRecoverableAsync(unfinished, cancellationToken).ConfigureAwait(false);
         var interrupted = unfinished.Where(r => r.Status == InboxStatus.Processing).ToList();
         var waiting = unfinished.Where(r => r.Status == InboxStatus.Accepted).ToList();
+        await CloseInterruptedAsync(interrupted, cancellationToken).ConfigureAwait(false);
+        foreach (var record in waiting)
+            _lanes.Enqueue(new PendingMessage(record.Id, record.Message));
         if (_cluster is not null)
         {
-            // On a shared store the lane that takes a conversation's lease closes and answers what waits there: never a
-            // turn that another live instance is running.
-            foreach (var key in unfinished.Select(r => r.Message.Conversation).Distinct())
-                _lanes.Wake(key);
-        }
-        else
-        {
-            await CloseInterruptedAsync(interrupted, cancellationToken).ConfigureAwait(false);
-            foreach (var record in waiting)
-                _lanes.Enqueue(new PendingMessage(record.Id, record.Message));
+            // Leases taken only to close an interrupted turn go back now; the lanes hand back the others when idle.
+            foreach (var key in interrupted.Select(r => r.Message.Conversation).Except(waiting.Select(r => r.Message.Conversation)))
+                await _cluster.ReleaseAsync(key).ConfigureAwait(false);
         }
 
         Log.Recovered(_logger, channelName, waiting.Count, interrupted.Count);
+    }
+
+    // On a shared store, only conversations this instance can lease are recovered: never a turn that another live
+    // instance is running. The others are the poll's, once their lease expires.
+    private async Task<IReadOnlyList<InboxRecord>> TakeRecoverableAsync(IReadOnlyList<InboxRecord> unfinished, CancellationToken cancellationToken)
+    {
+        var recoverable = new List<InboxRecord>();
+        foreach (var key in unfinished.Select(r => r.Message.Conversation).Distinct())
+        {
+            if (await _cluster!.TryAcquireAsync(key, cancellationToken).ConfigureAwait(false))
+                recoverable.AddRange(unfinished.Where(r => r.Message.Conversation == key));
+        }
+
+        return recoverable;
     }
 
     // Closes turns that a stopped process (this one before a restart, or a failed instance) left running, and tells each
