@@ -71,7 +71,7 @@ public abstract partial class TwoInstanceTests<TStore> : IAsyncLifetime
     [Fact]
     public async Task A_silent_instances_conversation_is_taken_over_its_user_told_once_and_waiting_messages_answered_once()
     {
-        var leaseTimeout = TimeSpan.FromSeconds(1);
+        var leaseTimeout = TimeSpan.FromSeconds(2);
         var backend = new ScriptedBackend();
         backend.Script = (request, ct) => request.Text == "first" ? Hang(ct) : ScriptedBackend.Stream("Echo: " + request.Text, cancellationToken: ct);
         var channel = new RecordingChannel();
@@ -114,6 +114,25 @@ public abstract partial class TwoInstanceTests<TStore> : IAsyncLifetime
         Assert.Equal(["staying"], (await ((IConversationLeases)staying.Store).GetInstancesAsync()).Select(i => i.InstanceId));
     }
 
+    [Fact]
+    public async Task An_instance_that_starts_while_another_runs_a_turn_leaves_that_turn_alone()
+    {
+        var gate = new TaskCompletionSource();
+        var backend = new ScriptedBackend { Script = (request, ct) => WaitThenEcho(request, gate.Task, ct) };
+        var channel = new RecordingChannel();
+        var running = await StartAsync("running", backend, channel, TimeSpan.FromSeconds(15));
+        var first = await running.Service.AcceptAsync(channel.Message("c1", "first", "m1"));
+        await backend.Changes.UntilAsync(() => backend.Requests.Count == 1);
+
+        // Its start recovers the channel: the turn in progress is another live instance's, not a crash to clean up.
+        await StartAsync("starting", backend, channel, TimeSpan.FromSeconds(15));
+        gate.SetResult();
+
+        Assert.Equal(TurnStatus.Completed, await first.Answered.WaitAsync(Patience));
+        Assert.Equal("Echo: first", Assert.Single(channel.RepliesTo("c1/m1")).Text);
+        Assert.Single(backend.Requests);
+    }
+
     private async Task<ClusterInstance> StartAsync(string id, IAssistantBackend backend, RecordingChannel channel, TimeSpan leaseTimeout)
     {
         var store = CreateStore();
@@ -121,6 +140,14 @@ public abstract partial class TwoInstanceTests<TStore> : IAsyncLifetime
         var instance = await ClusterInstance.StartAsync(store, id, backend, channel, leaseTimeout);
         _instances.Add(instance);
         return instance;
+    }
+
+    private static async IAsyncEnumerable<AssistantEvent> WaitThenEcho(TurnRequest request, Task gate,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        await foreach (var assistantEvent in ScriptedBackend.Stream("Echo: " + request.Text, cancellationToken: cancellationToken))
+            yield return assistantEvent;
     }
 
     private static async IAsyncEnumerable<AssistantEvent> Hang([EnumeratorCancellation] CancellationToken cancellationToken)
