@@ -29,4 +29,7 @@ internal static partial class Log
 
     [LoggerMessage(8107, LogLevel.Warning, "Instance {InstanceId} could not hand back its leases at shutdown; they expire after the lease timeout")]
     public static partial void LeaveFailed(ILogger logger, string instanceId, Exception exception);
+
+    [LoggerMessage(8108, LogLevel.Information, "{Signal} of {Conversation} left for instance {InstanceId}, which runs its turn")]
+    public static partial void SignalSent(ILogger logger, string signal, ConversationKey conversation, string instanceId);
 }

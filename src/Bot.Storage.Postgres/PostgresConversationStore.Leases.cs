@@ -63,6 +63,33 @@ public sealed partial class PostgresConversationStore : IConversationLeases
         "is_shared, received_at_ms, status, turn_id FROM inbox " +
         "WHERE channel = @channel AND chat_conversation_id = @chat_conversation_id AND status IN ('Accepted', 'Processing') ORDER BY id;";
 
+    private const string InsertSignalSql =
+        "INSERT INTO conversation_signals (channel, chat_conversation_id, kind, created_at_ms) " +
+        "VALUES (@channel, @chat_conversation_id, @kind, @now);";
+
+    // The table holds a few rows at most (signals live until the next poll of the holder), so it is read whole.
+    private const string TakeSignalsSql =
+        "DELETE FROM conversation_signals s WHERE s.created_at_ms < @not_before OR EXISTS (SELECT 1 FROM conversation_leases l " +
+        "WHERE l.owner_instance_id = @instance_id AND l.channel = s.channel AND l.chat_conversation_id = s.chat_conversation_id) " +
+        "RETURNING s.id, s.channel, s.chat_conversation_id, s.kind, s.created_at_ms;";
+
+    /// <inheritdoc />
+    public async Task AddSignalAsync(ConversationKey key, ConversationSignal signal, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(InsertSignalSql, cancellationToken,
+            ("channel", key.Channel), ("chat_conversation_id", key.ConversationId), ("kind", signal.ToString()), ("now", now)).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(ConversationKey Key, ConversationSignal Signal)>> TakeSignalsAsync(string instanceId, DateTimeOffset notBefore,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        var taken = await ReadAllAsync(TakeSignalsSql,
+            reader => (Id: reader.GetInt64(0), Key: new ConversationKey(reader.GetString(1), reader.GetString(2)),
+                Signal: reader.GetEnum<ConversationSignal>(3), At: reader.GetTime(4)),
+            cancellationToken, ("instance_id", instanceId), ("not_before", notBefore)).ConfigureAwait(false);
+        return [.. taken.Where(t => t.At >= notBefore).OrderBy(t => t.Id).Select(t => (t.Key, t.Signal))];
+    }
+
     /// <inheritdoc />
     public async Task RegisterInstanceAsync(string instanceId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ internal static partial class PostgresMigrations
 {
     // Several instances on one database (issue 14): the instances and their heartbeats, and one lease row per
     // conversation that some instance runs or ran (its owner and until when). The index by owner serves heartbeats and
-    // clean shutdowns; the partial inbox index serves the lease holder's read of one conversation's waiting messages.
+    // clean shutdowns; a signal (stop, reset) waits for the lease holder to take it; the partial inbox index serves the lease holder's read of one conversation's waiting messages.
     private const string Version3 = """
         CREATE TABLE instances (
             instance_id     text   PRIMARY KEY,
@@ -21,6 +21,14 @@ internal static partial class PostgresMigrations
             PRIMARY KEY (channel, chat_conversation_id)
         );
         CREATE INDEX ix_conversation_leases_owner ON conversation_leases (owner_instance_id);
+
+        CREATE TABLE conversation_signals (
+            id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            channel              text   NOT NULL,
+            chat_conversation_id text   NOT NULL,
+            kind                 text   NOT NULL,
+            created_at_ms        bigint NOT NULL
+        );
 
         CREATE INDEX ix_inbox_unfinished_conversation
             ON inbox (channel, chat_conversation_id, id) WHERE status IN ('Accepted', 'Processing');

@@ -22,6 +22,38 @@ public sealed partial class SqliteConversationStore : IConversationLeases
     private const string SelectInstances =
         "SELECT instance_id, started_at_ms, heartbeat_at_ms FROM instances ORDER BY instance_id;";
 
+    private const string InsertSignal =
+        "INSERT INTO conversation_signals (channel, chat_conversation_id, kind, created_at_ms) " +
+        "VALUES ($channel, $chat_conversation_id, $kind, $now);";
+
+    // The table holds a few rows at most (signals live until the next poll of the holder), so it is read whole.
+    private const string TakeSignals =
+        "DELETE FROM conversation_signals WHERE created_at_ms < $not_before OR EXISTS (SELECT 1 FROM conversation_leases l " +
+        "WHERE l.owner_instance_id = $instance_id AND l.channel = conversation_signals.channel " +
+        "AND l.chat_conversation_id = conversation_signals.chat_conversation_id) " +
+        "RETURNING id, channel, chat_conversation_id, kind, created_at_ms;";
+
+    /// <inheritdoc />
+    public Task AddSignalAsync(ConversationKey key, ConversationSignal signal, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        WriteAsync(_ => WriterCommand(InsertSignal, null,
+                ("$channel", key.Channel), ("$chat_conversation_id", key.ConversationId), ("$kind", signal.ToString()), ("$now", now))
+            .ExecuteNonQuery(), inTransaction: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<(ConversationKey Key, ConversationSignal Signal)>> TakeSignalsAsync(string instanceId, DateTimeOffset notBefore,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        return WriteAsync<IReadOnlyList<(ConversationKey, ConversationSignal)>>(_ =>
+        {
+            using var reader = WriterCommand(TakeSignals, null, ("$instance_id", instanceId), ("$not_before", notBefore)).ExecuteReader();
+            var taken = new List<(long Id, ConversationKey Key, ConversationSignal Signal, DateTimeOffset At)>();
+            while (reader.Read())
+                taken.Add((reader.GetInt64(0), new ConversationKey(reader.GetString(1), reader.GetString(2)), reader.GetEnum<ConversationSignal>(3), reader.GetTime(4)));
+            return [.. taken.Where(t => t.At >= notBefore).OrderBy(t => t.Id).Select(t => (t.Key, t.Signal))];
+        }, inTransaction: false, cancellationToken);
+    }
+
     /// <inheritdoc />
     public Task RegisterInstanceAsync(string instanceId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {

@@ -166,6 +166,29 @@ public sealed class LeaseTests : StoreTestBase
     }
 
     [Fact]
+    public async Task Signals_go_to_the_lease_holder_once_and_stale_ones_are_dropped_unread()
+    {
+        var first = await Db.OpenStoreAsync();
+        var second = await Db.OpenStoreAsync();
+        var c2 = new ConversationKey("teams", "c2");
+        await first.TryAcquireLeaseAsync(C1, "a", T0, Timeout);
+        await first.TryAcquireLeaseAsync(c2, "b", T0, Timeout);
+        await second.AddSignalAsync(C1, ConversationSignal.Stop, T0.AddSeconds(-30));
+        await second.AddSignalAsync(C1, ConversationSignal.Stop, T0.AddSeconds(1));
+        await second.AddSignalAsync(c2, ConversationSignal.Reset, T0.AddSeconds(1));
+        await second.AddSignalAsync(C1, ConversationSignal.Reset, T0.AddSeconds(2));
+
+        var forA = await first.TakeSignalsAsync("a", T0);
+        var again = await first.TakeSignalsAsync("a", T0);
+        var forB = await second.TakeSignalsAsync("b", T0);
+
+        Assert.Equal([(C1, ConversationSignal.Stop), (C1, ConversationSignal.Reset)], forA);
+        Assert.Empty(again);
+        Assert.Equal([(c2, ConversationSignal.Reset)], forB);
+        Assert.Empty(await second.TakeSignalsAsync("c", T0.AddSeconds(-60)));
+    }
+
+    [Fact]
     public async Task A_conversations_unfinished_inbox_holds_what_any_instance_accepted_in_order()
     {
         var first = await Db.OpenStoreAsync();

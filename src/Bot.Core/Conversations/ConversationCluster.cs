@@ -19,18 +19,49 @@ internal sealed class ConversationCluster(IConversationLeases leases, ClusterOpt
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
     private bool _started;
+    private Action<ConversationKey, ConversationSignal>? _signalled;
 
     public string InstanceId { get; } = options.EffectiveInstanceId;
 
     public TimeSpan LeaseTimeout => options.LeaseTimeout;
 
     /// <summary>Registers the instance and starts the heartbeat and the poll; <paramref name="wake"/> is called for orphaned conversations.</summary>
-    public async Task StartAsync(Action<ConversationKey> wake, CancellationToken cancellationToken)
+    public async Task StartAsync(Action<ConversationKey> wake, Action<ConversationKey, ConversationSignal> signalled,
+        CancellationToken cancellationToken)
     {
         await leases.RegisterInstanceAsync(InstanceId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         Log.InstanceRegistered(logger, InstanceId, options.LeaseTimeout);
         _started = true;
+        _signalled = signalled;
         _loop = Task.Run(() => RunAsync(wake, _stopping.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Leaves <paramref name="signal"/> for the instance that holds the conversation's live lease. False when no other
+    /// instance holds one (then nothing of the conversation runs elsewhere).
+    /// </summary>
+    public async Task<bool> SignalHolderAsync(ConversationKey key, ConversationSignal signal, CancellationToken cancellationToken)
+    {
+        var lease = await leases.FindLeaseAsync(key, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        if (lease is null || lease.OwnerInstanceId == InstanceId || lease.ExpiresAt <= now)
+            return false;
+        await leases.AddSignalAsync(key, signal, now, cancellationToken).ConfigureAwait(false);
+        Log.SignalSent(logger, signal.ToString(), key, lease.OwnerInstanceId);
+        return true;
+    }
+
+    /// <summary>Waits (polling) until no other instance holds a live lease of the conversation, at most <paramref name="limit"/>.</summary>
+    public async Task WaitUntilReleasedAsync(ConversationKey key, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var giveUpAt = time.GetUtcNow() + limit;
+        while (time.GetUtcNow() < giveUpAt)
+        {
+            var lease = await leases.FindLeaseAsync(key, cancellationToken).ConfigureAwait(false);
+            if (lease is null || lease.OwnerInstanceId == InstanceId || lease.ExpiresAt <= time.GetUtcNow())
+                return;
+            await Task.Delay(options.PollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Stops the heartbeat and hands every lease back, so that other instances take the conversations at once.</summary>
@@ -158,6 +189,15 @@ internal sealed class ConversationCluster(IConversationLeases leases, ClusterOpt
                 if (!_held.ContainsKey(key))
                     await leases.ReleaseLeaseAsync(key, InstanceId, stopping).ConfigureAwait(false);
                 _releaseLater.TryRemove(key, out _);
+            }
+
+            // Stops and resets asked for on other instances, for the turns this one runs; a signal older than a lease
+            // timeout belongs to a turn that is over.
+            if (!_held.IsEmpty && _signalled is { } signalled)
+            {
+                var now = time.GetUtcNow();
+                foreach (var (key, signal) in await leases.TakeSignalsAsync(InstanceId, now - options.LeaseTimeout, stopping).ConfigureAwait(false))
+                    signalled(key, signal);
             }
 
             foreach (var key in await leases.GetUnleasedWaitingConversationsAsync(time.GetUtcNow(), PollBatch, stopping).ConfigureAwait(false))

@@ -37,7 +37,7 @@ public sealed record ResetResult(bool HadConversation, bool StoppedTurn, int Dro
 /// The core's front door for adapters: accept a message (stored first, deduplicated, then queued in its
 /// conversation's lane), stop a running answer, reset a conversation, recover a channel after a restart.
 /// </summary>
-public sealed class ConversationService : IHostedService, IAsyncDisposable
+public sealed partial class ConversationService : IHostedService, IAsyncDisposable
 {
     private readonly IConversationStore _store;
     private readonly BackendCatalog _backends;
@@ -128,13 +128,22 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     public async Task<ResetResult> ResetAsync(ConversationKey key, CancellationToken cancellationToken = default)
     {
         var stopped = _lanes.CancelRunning(key, CancelReason.Reset);
+        var elsewhere = _cluster is not null && await _cluster.SignalHolderAsync(key, ConversationSignal.Reset, cancellationToken).ConfigureAwait(false);
         var dropped = _lanes.DropQueued(key);
+        if (_cluster is not null)
+            dropped = [.. dropped, .. await WaitingElsewhereAsync(key, dropped, cancellationToken).ConfigureAwait(false)];
         // Not the caller's token: messages taken out of the lane must not stay waiting in the store, to be answered after a restart.
         if (dropped.Count > 0)
             await _store.SetInboxStatusAsync([.. dropped.Select(d => d.InboxId)], InboxStatus.Cancelled, _time.GetUtcNow(), CancellationToken.None)
                 .ConfigureAwait(false);
         foreach (var message in dropped)
             message.Complete(TurnStatus.Cancelled);
+        if (elsewhere)
+        {
+            // Nothing may write to the conversation while it is archived: wait until the other instance's turn ended.
+            await _cluster!.WaitUntilReleasedAsync(key, _options.TurnTimeout, cancellationToken).ConfigureAwait(false);
+            stopped = true;
+        }
 
         ResetResult? result = null;
         await _lanes.RunInLaneAsync(key, async _ =>
@@ -204,7 +213,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     {
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         if (_cluster is not null)
-            await _cluster.StartAsync(_lanes.Wake, cancellationToken).ConfigureAwait(false);
+            await _cluster.StartAsync(_lanes.Wake, OnSignal, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops running turns, gives their final writes a few seconds (their users are told), and waits for them.</summary>

@@ -8,6 +8,15 @@ public sealed record InstanceRecord(string InstanceId, DateTimeOffset StartedAt,
 /// <summary>Which instance runs a conversation's turns, and until when unless it renews.</summary>
 public sealed record ConversationLease(ConversationKey Key, string OwnerInstanceId, DateTimeOffset ExpiresAt);
 
+/// <summary>What one instance asks of the instance that runs a conversation's turn.</summary>
+public enum ConversationSignal
+{
+    /// <summary>Stop the running answer.</summary>
+    Stop,
+    /// <summary>Stop the running answer: the conversation is being reset.</summary>
+    Reset,
+}
+
 /// <summary>
 /// Conversation leases shared by every instance on one store: only the holder of a conversation's lease runs its turns.
 /// A lease is taken when it is free, expired or already the caller's; only its owner renews or releases it. Each call
@@ -61,6 +70,17 @@ public interface IConversationLeases
     /// work a failed or busy instance left for others to pick up.
     /// </summary>
     Task<IReadOnlyList<ConversationKey>> GetUnleasedWaitingConversationsAsync(DateTimeOffset now, int limit,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Leaves a signal for whichever instance holds the conversation's lease.</summary>
+    Task AddSignalAsync(ConversationKey key, ConversationSignal signal, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes (removes and returns, oldest first) the signals for conversations whose lease <paramref name="instanceId"/>
+    /// holds, made at or after <paramref name="notBefore"/>; older signals of any conversation are removed unread, so that
+    /// a signal no one took does not stop a later turn.
+    /// </summary>
+    Task<IReadOnlyList<(ConversationKey Key, ConversationSignal Signal)>> TakeSignalsAsync(string instanceId, DateTimeOffset notBefore,
         CancellationToken cancellationToken = default);
 
     /// <summary>

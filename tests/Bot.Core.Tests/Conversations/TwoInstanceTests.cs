@@ -133,6 +133,56 @@ public abstract partial class TwoInstanceTests<TStore> : IAsyncLifetime
         Assert.Single(backend.Requests);
     }
 
+    [Fact]
+    public async Task A_stop_on_one_instance_stops_the_answer_running_on_the_other()
+    {
+        var backend = new ScriptedBackend { Script = (request, ct) => Hang(ct) };
+        var channel = new RecordingChannel();
+        var running = await StartAsync("running", backend, channel, TimeSpan.FromSeconds(15));
+        var asked = await StartAsync("asked", backend, channel, TimeSpan.FromSeconds(15));
+        var first = await running.Service.AcceptAsync(channel.Message("c1", "first", "m1"));
+        await backend.Changes.UntilAsync(() => backend.Requests.Count == 1);
+
+        Assert.False(asked.Service.Stop(new ConversationKey("test", "c1")));
+        Assert.True(await asked.Service.StopTurnAsync(new ConversationKey("test", "c1")));
+
+        Assert.Equal(TurnStatus.Cancelled, await first.Answered.WaitAsync(Patience));
+        Assert.Equal(ReplyEndingKind.Stopped, Assert.Single(channel.RepliesTo("c1/m1")).Final?.Ending?.Kind);
+        // Nothing runs any more: a second stop finds nothing.
+        await backend.Changes.UntilAsync(() => backend.MaxConcurrentTurnsPerConversation == 1);
+        Assert.False(await asked.Service.StopTurnAsync(new ConversationKey("other", "c2")));
+    }
+
+    [Fact]
+    public async Task A_reset_on_one_instance_stops_the_turn_on_the_other_and_archives_only_after_it_ended()
+    {
+        var backend = new ScriptedBackend { Script = (request, ct) => Hang(ct) };
+        var channel = new RecordingChannel();
+        var running = await StartAsync("running", backend, channel, TimeSpan.FromSeconds(15));
+        var asked = await StartAsync("asked", backend, channel, TimeSpan.FromSeconds(15));
+        var key = new ConversationKey("test", "c1");
+        var first = await running.Service.AcceptAsync(channel.Message("c1", "first", "m1"));
+        await backend.Changes.UntilAsync(() => backend.Requests.Count == 1);
+        var waiting = await running.Service.AcceptAsync(channel.Message("c1", "second", "m2"));
+
+        var result = await asked.Service.ResetAsync(key).WaitAsync(Patience);
+
+        Assert.True(result.HadConversation);
+        Assert.True(result.StoppedTurn);
+        Assert.Equal(1, result.DroppedMessages);
+        // The turn had ended (and its end was recorded) before the reset archived the conversation.
+        Assert.True(first.Answered.IsCompleted);
+        Assert.Equal(TurnStatus.Cancelled, await first.Answered);
+        Assert.Equal(ReplyEndingKind.StoppedByReset, Assert.Single(channel.RepliesTo("c1/m1")).Final?.Ending?.Kind);
+        Assert.Null(await asked.Store.FindConversationAsync(key));
+        Assert.Single(backend.Requests);
+        Assert.Empty(await ((IConversationLeases)asked.Store).GetUnfinishedInboxAsync(key));
+        // The message that waited on the other instance is dropped there too: never answered.
+        await waiting.Answered.WaitAsync(Patience);
+        Assert.Empty(channel.RepliesTo("c1/m2"));
+        Assert.Single(backend.Requests);
+    }
+
     private async Task<ClusterInstance> StartAsync(string id, IAssistantBackend backend, RecordingChannel channel, TimeSpan leaseTimeout)
     {
         var store = CreateStore();
