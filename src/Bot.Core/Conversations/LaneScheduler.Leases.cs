@@ -52,8 +52,11 @@ internal sealed partial class LaneScheduler
         IReadOnlyList<InboxRecord> unfinished;
         try
         {
-            if (!lane.Leased && !await cluster.TryAcquireAsync(lane.Key, _shutdown).ConfigureAwait(false))
+            // Taken (or confirmed and extended) before every turn: a lease lost meanwhile (this instance was silent too
+            // long and another took over) must not run another turn here.
+            if (!await cluster.TryAcquireAsync(lane.Key, _shutdown).ConfigureAwait(false))
             {
+                lane.Leased = false;
                 Log.LeasedElsewhere(_logger, lane.Key);
                 cluster.Defer(local);
                 return [];
