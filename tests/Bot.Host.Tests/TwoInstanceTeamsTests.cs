@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -50,6 +51,98 @@ public sealed partial class TwoInstanceTeamsTests
         await stop.CancelAsync();
         Assert.Equal(0, await first.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(0, await second.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_killed_host_process_is_taken_over_by_the_other_its_user_told_once_and_the_waiting_message_answered_once()
+    {
+        await using var openAI = await FakeOpenAIServer.StartAsync();
+        await using var teams = await FakeTeamsServer.StartAsync();
+        var cluster = await ThrowawayPostgres.GetAsync();
+        var database = await cluster.CreateDatabaseAsync();
+        // The first answer streams slowly: the process that runs it is killed halfway.
+        openAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(500)).Text(string.Join(' ', Enumerable.Repeat("slowly", 60))));
+        using var killed = HostProcess.Start("killed", Arguments(openAI, teams, cluster.ConnectionString(database)));
+        using var survivor = HostProcess.Start("survivor", Arguments(openAI, teams, cluster.ConnectionString(database)));
+        using var toKilled = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{killed.Port}") };
+        using var toSurvivor = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{survivor.Port}") };
+        await WaitForHealthAsync(toKilled);
+        await WaitForHealthAsync(toSurvivor);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(toKilled, Message(teams, "msg00"), teams.CreateToken())).StatusCode);
+        await teams.WaitUntilAsync(requests => requests.Any(r => r.ConversationId == "a:crash" && r.StreamType == "streaming"));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(toSurvivor, Message(teams, "msg01"), teams.CreateToken())).StatusCode);
+        killed.Kill();
+
+        await teams.WaitUntilAsync(requests => requests.Any(r => r.ConversationId == "a:crash" && r.Text?.Contains("msg01", StringComparison.Ordinal) == true
+            && r.StreamType == "final"), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(["msg00", "msg01"], Sent(openAI));
+        // Told once: one message (streamed, then final) says the answer was interrupted.
+        Assert.Single(teams.Requests, r => r.ConversationId == "a:crash" && r.StreamType == "final"
+            && r.Text?.Contains("restarted while answering", StringComparison.Ordinal) == true);
+        Assert.Single(teams.Requests, r => r.ConversationId == "a:crash" && r.StreamType == "final" && r.Text?.Contains("msg01", StringComparison.Ordinal) == true);
+        Assert.Equal(1, openAI.MaxConcurrentResponsesPerConversation);
+    }
+
+    private static JsonObject Message(FakeTeamsServer teams, string text) =>
+        Activities.FromFixture("personal_message.json", teams.ServiceUrl, "a:crash", text);
+
+    private static string[] Arguments(FakeOpenAIServer openAI, FakeTeamsServer teams, string connectionString) =>
+    [
+        "--OpenAI:ApiKey", FakeOpenAIServer.ApiKey,
+        "--OpenAI:Endpoint", openAI.BaseUri.ToString(),
+        "--Storage:Provider", "Postgres",
+        "--Storage:Postgres:ConnectionString", connectionString,
+        "--Cluster:LeaseTimeout", "00:00:02",
+        "--Teams:AppId", FakeTeamsServer.AppId,
+        "--Teams:AppPassword", FakeTeamsServer.AppPassword,
+        "--Teams:OpenIdMetadataUrl", teams.OpenIdMetadataUrl,
+        "--Teams:LoginEndpoint", teams.LoginEndpoint,
+        "--Teams:ServiceUrlHosts:0", teams.BaseUri.Authority,
+    ];
+
+    /// <summary>The built Bot.Host as a process of its own (<c>dotnet Bot.Host.dll</c>), killed (SIGKILL) or stopped at dispose.</summary>
+    private sealed class HostProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        private HostProcess(Process process, int port) => (_process, Port) = (process, port);
+
+        public int Port { get; }
+
+        public static HostProcess Start(string instanceId, string[] arguments)
+        {
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = AppContext.BaseDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "Bot.Host.dll"), "--urls", $"http://127.0.0.1:{port}",
+                         "--Cluster:InstanceId", instanceId, .. arguments])
+                start.ArgumentList.Add(argument);
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return new HostProcess(process, port);
+        }
+
+        public void Kill()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+                Kill();
+            _process.Dispose();
+        }
     }
 
     private static (Task<int> Server, int Port) Start(string instanceId, FakeOpenAIServer openAI, FakeTeamsServer teams, string connectionString,
