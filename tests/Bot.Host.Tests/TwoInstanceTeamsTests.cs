@@ -12,8 +12,9 @@ using Bot.Testing.Teams;
 namespace Bot.Host.Tests;
 
 /// <summary>
-/// Teams behind a load balancer without sticky sessions: two complete hosts on one PostgreSQL database, the activities
-/// of one conversation delivered to them in turn, each answered exactly once, in order, one response at a time.
+/// Teams behind a load balancer without sticky sessions: two Bot.Host processes (<c>dotnet Bot.Host.dll</c>) on one
+/// PostgreSQL database, the activities of one conversation delivered to them in turn, each answered exactly once, in
+/// order, one response at a time; and one of them killed while it answers.
 /// </summary>
 public sealed partial class TwoInstanceTeamsTests
 {
@@ -26,11 +27,10 @@ public sealed partial class TwoInstanceTeamsTests
         await using var teams = await FakeTeamsServer.StartAsync();
         var cluster = await ThrowawayPostgres.GetAsync();
         var database = await cluster.CreateDatabaseAsync();
-        using var stop = new CancellationTokenSource();
-        var (first, firstPort) = Start("first", openAI, teams, cluster.ConnectionString(database), stop.Token);
-        var (second, secondPort) = Start("second", openAI, teams, cluster.ConnectionString(database), stop.Token);
-        using var toFirst = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{firstPort}") };
-        using var toSecond = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{secondPort}") };
+        using var first = HostProcess.Start("first", Arguments(openAI, teams, cluster.ConnectionString(database)));
+        using var second = HostProcess.Start("second", Arguments(openAI, teams, cluster.ConnectionString(database)));
+        using var toFirst = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{first.Port}") };
+        using var toSecond = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{second.Port}") };
         await WaitForHealthAsync(toFirst);
         await WaitForHealthAsync(toSecond);
 
@@ -48,9 +48,6 @@ public sealed partial class TwoInstanceTeamsTests
         Assert.Equal(Enumerable.Range(0, Count).Select(i => $"msg{i:00}"), Sent(openAI));
         Assert.Equal(1, openAI.MaxConcurrentResponsesPerConversation);
         Assert.Equal(0, openAI.ConversationConflicts);
-        await stop.CancelAsync();
-        Assert.Equal(0, await first.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(0, await second.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
@@ -143,27 +140,6 @@ public sealed partial class TwoInstanceTeamsTests
                 Kill();
             _process.Dispose();
         }
-    }
-
-    private static (Task<int> Server, int Port) Start(string instanceId, FakeOpenAIServer openAI, FakeTeamsServer teams, string connectionString,
-        CancellationToken stop)
-    {
-        var port = FreePort();
-        var server = BotApplication.RunServerAsync(
-        [
-            "--urls", $"http://127.0.0.1:{port}",
-            "--OpenAI:ApiKey", FakeOpenAIServer.ApiKey,
-            "--OpenAI:Endpoint", openAI.BaseUri.ToString(),
-            "--Storage:Provider", "Postgres",
-            "--Storage:Postgres:ConnectionString", connectionString,
-            "--Cluster:InstanceId", instanceId,
-            "--Teams:AppId", FakeTeamsServer.AppId,
-            "--Teams:AppPassword", FakeTeamsServer.AppPassword,
-            "--Teams:OpenIdMetadataUrl", teams.OpenIdMetadataUrl,
-            "--Teams:LoginEndpoint", teams.LoginEndpoint,
-            "--Teams:ServiceUrlHosts:0", teams.BaseUri.Authority,
-        ], cancellationToken: stop);
-        return (server, port);
     }
 
     // Every message text the fake was sent, in the order of the responses (a turn may coalesce several).
