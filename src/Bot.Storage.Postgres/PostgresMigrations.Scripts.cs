@@ -188,7 +188,7 @@ internal static partial class PostgresMigrations
 
     // The place path of an accepted message (JSON, outermost first; NULL: the conversation alone), so that a message
     // answered after a restart, or by another instance, gets its place's settings and budgets.
-    private const string Version3 = """
+    private const string VersionInboxPlaces = """
         ALTER TABLE inbox ADD COLUMN places text;
         """;
 }

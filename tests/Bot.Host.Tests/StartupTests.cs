@@ -21,6 +21,7 @@ public sealed class StartupTests
             "--OpenAI:Endpoint", "not a url",
             "--OpenAI:MaxRetries", "99",
             "--Conversations:MaxConcurrentTurns", "0",
+            "--Cluster:LeaseTimeout", "00:00:00",
             "--Attachments:MaxFilesPerMessage", "0",
             "--Storage:Provider", "Oracle",
             "--Storage:Sqlite:Path", folder.File("bot.db"),
@@ -30,7 +31,7 @@ public sealed class StartupTests
         var message = error.ToString();
         Assert.Equal(1, message.Split("The bot cannot start").Length - 1);
         foreach (var key in new[] { "OpenAI:ApiKey", "OpenAI:Api:", "OpenAI:Endpoint", "OpenAI:MaxRetries", "Conversations:MaxConcurrentTurns",
-                     "Attachments:MaxFilesPerMessage", "Storage:Provider" })
+                     "Cluster:LeaseTimeout", "Attachments:MaxFilesPerMessage", "Storage:Provider" })
             Assert.Contains(key, message, StringComparison.Ordinal);
         Assert.False(File.Exists(folder.File("bot.db")), "nothing should run with invalid settings");
     }

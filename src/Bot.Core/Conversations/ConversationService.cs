@@ -37,7 +37,7 @@ public sealed record ResetResult(bool HadConversation, bool StoppedTurn, int Dro
 /// The core's front door for adapters: accept a message (stored first, deduplicated, then queued in its
 /// conversation's lane), stop a running answer, reset a conversation, recover a channel after a restart.
 /// </summary>
-public sealed class ConversationService : IHostedService, IAsyncDisposable
+public sealed partial class ConversationService : IHostedService, IAsyncDisposable
 {
     private readonly IConversationStore _store;
     private readonly BackendCatalog _backends;
@@ -51,12 +51,14 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _delivery;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly LaneScheduler _lanes;
+    private readonly ConversationCluster? _cluster;
     private int _running;
     private int _disposed;
 
     public ConversationService(IConversationStore store, BackendCatalog backends, ChannelRegistry channels, AttachmentPolicy policy,
         IOptions<ConversationOptions> options, TimeProvider time, ILogger<ConversationService> logger, ApprovalBroker? approvals = null,
-        ModerationGate? moderation = null, BudgetGate? budgets = null, PlaceSettings? places = null)
+        ModerationGate? moderation = null, BudgetGate? budgets = null, PlaceSettings? places = null, IConversationLeases? leases = null,
+        IOptions<ClusterOptions>? cluster = null)
     {
         _store = store;
         _backends = backends;
@@ -66,6 +68,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
         _logger = logger;
         // On the service's clock, so that the grace after shutdown (CancelAfter) is as exact as every other wait of the core.
         _delivery = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        _cluster = leases is null ? null : new ConversationCluster(leases, cluster?.Value ?? new ClusterOptions(), time, logger);
         var runner = new TurnRunner(store, backends, channels, new AttachmentIntake(policy, logger), _options, time, logger,
             _shutdown.Token, _delivery.Token, approvals ?? new ApprovalBroker(time), moderation, budgets, places);
         _lanes = new LaneScheduler(
@@ -83,7 +86,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
                         _drained.TrySetResult();
                 }
             },
-            _options.MaxConcurrentTurns, _options.MaxMessagesPerTurn, logger, _shutdown.Token);
+            _options.MaxConcurrentTurns, _options.MaxMessagesPerTurn, logger, _shutdown.Token, _cluster, CloseInterruptedAsync);
     }
 
     /// <summary>Number of turns running now.</summary>
@@ -125,13 +128,22 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     public async Task<ResetResult> ResetAsync(ConversationKey key, CancellationToken cancellationToken = default)
     {
         var stopped = _lanes.CancelRunning(key, CancelReason.Reset);
+        var elsewhere = _cluster is not null && await _cluster.SignalHolderAsync(key, ConversationSignal.Reset, cancellationToken).ConfigureAwait(false);
         var dropped = _lanes.DropQueued(key);
+        if (_cluster is not null)
+            dropped = [.. dropped, .. await WaitingElsewhereAsync(key, dropped, cancellationToken).ConfigureAwait(false)];
         // Not the caller's token: messages taken out of the lane must not stay waiting in the store, to be answered after a restart.
         if (dropped.Count > 0)
             await _store.SetInboxStatusAsync([.. dropped.Select(d => d.InboxId)], InboxStatus.Cancelled, _time.GetUtcNow(), CancellationToken.None)
                 .ConfigureAwait(false);
         foreach (var message in dropped)
             message.Complete(TurnStatus.Cancelled);
+        if (elsewhere)
+        {
+            // Nothing may write to the conversation while it is archived: wait until the other instance's turn ended.
+            await _cluster!.WaitUntilReleasedAsync(key, _options.TurnTimeout, cancellationToken).ConfigureAwait(false);
+            stopped = true;
+        }
 
         ResetResult? result = null;
         await _lanes.RunInLaneAsync(key, async _ =>
@@ -150,7 +162,41 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
     public async Task RecoverAsync(string channelName, CancellationToken cancellationToken = default)
     {
         var unfinished = await _store.GetUnfinishedInboxAsync(channelName, cancellationToken).ConfigureAwait(false);
+        if (_cluster is not null)
+            unfinished = await TakeRecoverableAsync(unfinished, cancellationToken).ConfigureAwait(false);
         var interrupted = unfinished.Where(r => r.Status == InboxStatus.Processing).ToList();
+        var waiting = unfinished.Where(r => r.Status == InboxStatus.Accepted).ToList();
+        await CloseInterruptedAsync(interrupted, cancellationToken).ConfigureAwait(false);
+        foreach (var record in waiting)
+            _lanes.Enqueue(new PendingMessage(record.Id, record.Message));
+        if (_cluster is not null)
+        {
+            // Leases taken only to close an interrupted turn go back now; the lanes hand back the others when idle.
+            foreach (var key in interrupted.Select(r => r.Message.Conversation).Except(waiting.Select(r => r.Message.Conversation)))
+                await _cluster.ReleaseAsync(key).ConfigureAwait(false);
+        }
+
+        Log.Recovered(_logger, channelName, waiting.Count, interrupted.Count);
+    }
+
+    // On a shared store, only conversations this instance can lease are recovered: never a turn that another live
+    // instance is running. The others are the poll's, once their lease expires.
+    private async Task<IReadOnlyList<InboxRecord>> TakeRecoverableAsync(IReadOnlyList<InboxRecord> unfinished, CancellationToken cancellationToken)
+    {
+        var recoverable = new List<InboxRecord>();
+        foreach (var key in unfinished.Select(r => r.Message.Conversation).Distinct())
+        {
+            if (await _cluster!.TryAcquireAsync(key, cancellationToken).ConfigureAwait(false))
+                recoverable.AddRange(unfinished.Where(r => r.Message.Conversation == key));
+        }
+
+        return recoverable;
+    }
+
+    // Closes turns that a stopped process (this one before a restart, or a failed instance) left running, and tells each
+    // conversation once: their messages leave Processing in the same step, so no one closes them twice.
+    private async Task CloseInterruptedAsync(IReadOnlyList<InboxRecord> interrupted, CancellationToken cancellationToken)
+    {
         foreach (var turn in interrupted.GroupBy(r => r.TurnId))
         {
             var outcome = new TurnOutcome(TurnStatus.Interrupted, [], default, null, _time.GetUtcNow(), "The process stopped during the turn.");
@@ -161,14 +207,14 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
             await NotifyAsync(turn.Last().Message, new ReplyEnding(ReplyEndingKind.Interrupted, UserMessages.Interrupted), cancellationToken)
                 .ConfigureAwait(false);
         }
-
-        var waiting = unfinished.Where(r => r.Status == InboxStatus.Accepted).ToList();
-        foreach (var record in waiting)
-            _lanes.Enqueue(new PendingMessage(record.Id, record.Message));
-        Log.Recovered(_logger, channelName, waiting.Count, interrupted.Count);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => _store.InitializeAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (_cluster is not null)
+            await _cluster.StartAsync(_lanes.Wake, OnSignal, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Stops running turns, gives their final writes a few seconds (their users are told), and waits for them.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -186,6 +232,10 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
         {
             await _delivery.CancelAsync().ConfigureAwait(false);
         }
+
+        // Its conversations go to the other instances at once, not after the lease timeout.
+        if (_cluster is not null)
+            await _cluster.StopAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -196,6 +246,7 @@ public sealed class ConversationService : IHostedService, IAsyncDisposable
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _shutdown.Dispose();
         _delivery.Dispose();
+        _cluster?.Dispose();
     }
 
     private async Task<(bool Had, int Deleted, int Failed)> ArchiveAndDeleteAsync(ConversationKey key, CancellationToken cancellationToken)

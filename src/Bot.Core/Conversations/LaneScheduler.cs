@@ -62,7 +62,7 @@ internal sealed class TurnControl : IDisposable
 /// conversation never has two responses at once. Control work (a reset) runs in the lane too, between
 /// turns. Idle lanes are dropped, so memory follows the number of busy conversations.
 /// </summary>
-internal sealed class LaneScheduler
+internal sealed partial class LaneScheduler
 {
     private readonly ConcurrentDictionary<ConversationKey, Lane> _lanes = new();
     private readonly SemaphoreSlim _turnSlots;
@@ -70,12 +70,17 @@ internal sealed class LaneScheduler
     private readonly int _maxBatch;
     private readonly CancellationToken _shutdown;
     private readonly ILogger _logger;
+    private readonly ConversationCluster? _cluster;
+    private readonly Func<IReadOnlyList<InboxRecord>, CancellationToken, Task>? _closeInterrupted;
 
     public LaneScheduler(
         Func<ConversationKey, IReadOnlyList<PendingMessage>, TurnControl, Task<TurnStatus>> runTurn,
-        int maxConcurrentTurns, int maxBatch, ILogger logger, CancellationToken shutdown)
+        int maxConcurrentTurns, int maxBatch, ILogger logger, CancellationToken shutdown, ConversationCluster? cluster = null,
+        Func<IReadOnlyList<InboxRecord>, CancellationToken, Task>? closeInterrupted = null)
     {
         _runTurn = runTurn;
+        _cluster = cluster;
+        _closeInterrupted = closeInterrupted;
         _turnSlots = new SemaphoreSlim(maxConcurrentTurns, maxConcurrentTurns);
         _maxBatch = maxBatch;
         _logger = logger;
@@ -149,9 +154,14 @@ internal sealed class LaneScheduler
         while (true)
         {
             object head;
+            var lookAgain = false;
             lock (lane)
             {
-                if (lane.Items.Count == 0)
+                if (lane.Items.Count == 0 && lane.Leased)
+                {
+                    lookAgain = true;
+                }
+                else if (lane.Items.Count == 0)
                 {
                     lane.Running = false;
                     lane.Retired = true;
@@ -159,9 +169,15 @@ internal sealed class LaneScheduler
                     return;
                 }
 
-                head = lane.Items.Peek();
+                head = lookAgain ? WakeItem.Instance : lane.Items.Peek();
                 if (head is ControlItem)
                     lane.Items.Dequeue();
+            }
+
+            if (lookAgain)
+            {
+                await LookAgainOrReleaseAsync(lane).ConfigureAwait(false);
+                continue;
             }
 
             if (head is ControlItem control)
@@ -200,18 +216,29 @@ internal sealed class LaneScheduler
         try
         {
             using var control = new TurnControl(_shutdown);
-            lock (lane)
+            if (_cluster is not null)
             {
-                // Take the messages waiting now, in order, up to the first control item.
-                while (batch.Count < _maxBatch && lane.Items.TryPeek(out var next) && next is PendingMessage message)
-                {
-                    lane.Items.Dequeue();
-                    batch.Add(message);
-                }
-
+                batch = await TakeLeasedBatchAsync(lane).ConfigureAwait(false);
                 if (batch.Count == 0)
                     return;
-                lane.CurrentTurn = control;
+                lock (lane)
+                    lane.CurrentTurn = control;
+            }
+            else
+            {
+                lock (lane)
+                {
+                    // Take the messages waiting now, in order, up to the first control item.
+                    while (batch.Count < _maxBatch && lane.Items.TryPeek(out var next) && next is PendingMessage message)
+                    {
+                        lane.Items.Dequeue();
+                        batch.Add(message);
+                    }
+
+                    if (batch.Count == 0)
+                        return;
+                    lane.CurrentTurn = control;
+                }
             }
 
             TurnStatus status;
@@ -262,6 +289,9 @@ internal sealed class LaneScheduler
         public bool Retired { get; set; }
 
         public TurnControl? CurrentTurn { get; set; }
+
+        /// <summary>True while this instance holds the conversation's lease (only with a cluster).</summary>
+        public bool Leased { get; set; }
     }
 
     private sealed class ControlItem(Func<CancellationToken, Task> action)

@@ -29,6 +29,7 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddBotCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<ConversationOptions>(configuration, ConversationOptions.SectionName);
+        services.AddValidatedOptions<ClusterOptions>(configuration, ClusterOptions.SectionName);
         services.AddValidatedOptions<AttachmentOptions>(configuration, AttachmentOptions.SectionName);
         services.AddValidatedOptions<BudgetOptions>(configuration, BudgetOptions.SectionName);
         // OpenAI:Prices (model names as keys) and Places:* (place ids as keys) are read by hand and checked at start.

@@ -13,7 +13,7 @@ public static class StorePortsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddStorePorts<TStore>(this IServiceCollection services)
         where TStore : class, IConversationStore, IFollowedPlaces, IVisitorSessions, IBotSecrets, IProvisionedAssistants,
-            IModerationLog, IUsageLedger, IPlaceSettingsStore
+            IModerationLog, IUsageLedger, IPlaceSettingsStore, IConversationLeases
     {
         ArgumentNullException.ThrowIfNull(services);
         Port<TStore, IConversationStore>(services);
@@ -29,6 +29,7 @@ public static class StorePortsServiceCollectionExtensions
         Port<TStore, IModerationLog>(services);
         Port<TStore, IUsageLedger>(services);
         Port<TStore, IPlaceSettingsStore>(services);
+        Port<TStore, IConversationLeases>(services);
         return services;
     }
 

@@ -131,7 +131,7 @@ internal sealed class TeamsActivityHandler(ConversationService conversations, Co
     private async Task StopAsync(ConversationKey key, ReplyAddress address, CancellationToken cancellationToken)
     {
         // A running answer ends with "Stopped." itself; only say something when there was nothing to stop.
-        if (!conversations.Stop(key))
+        if (!await conversations.StopTurnAsync(key, cancellationToken).ConfigureAwait(false))
             await connector.SendAsync(address.ServiceUrl, address.ConversationId,
                 OutgoingActivities.Message(address, "There is no answer running to stop."), cancellationToken).ConfigureAwait(false);
     }

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Bot.Testing.OpenAI;
+using Bot.Testing.Postgres;
+using Bot.Testing.Teams;
+
+namespace Bot.Host.Tests;
+
+/// <summary>
+/// Teams behind a load balancer without sticky sessions: two Bot.Host processes (<c>dotnet Bot.Host.dll</c>) on one
+/// PostgreSQL database, the activities of one conversation delivered to them in turn, each answered exactly once, in
+/// order, one response at a time; and one of them killed while it answers.
+/// </summary>
+public sealed partial class TwoInstanceTeamsTests
+{
+    private const int Count = 6;
+
+    [Fact]
+    public async Task Activities_delivered_alternately_to_two_hosts_are_answered_once_in_order_one_response_at_a_time()
+    {
+        await using var openAI = await FakeOpenAIServer.StartAsync();
+        await using var teams = await FakeTeamsServer.StartAsync();
+        var cluster = await ThrowawayPostgres.GetAsync();
+        var database = await cluster.CreateDatabaseAsync();
+        using var first = HostProcess.Start("first", Arguments(openAI, teams, cluster.ConnectionString(database)));
+        using var second = HostProcess.Start("second", Arguments(openAI, teams, cluster.ConnectionString(database)));
+        using var toFirst = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{first.Port}") };
+        using var toSecond = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{second.Port}") };
+        await WaitForHealthAsync(toFirst);
+        await WaitForHealthAsync(toSecond);
+
+        for (var i = 0; i < Count; i++)
+        {
+            var activity = Activities.FromFixture("personal_message.json", teams.ServiceUrl, "a:shared", $"msg{i:00}");
+            var response = await PostAsync(i % 2 == 0 ? toFirst : toSecond, activity, teams.CreateToken());
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await Task.Delay(5);
+        }
+
+        await teams.WaitUntilAsync(requests => Sent(openAI).Count == Count
+            && requests.Count(r => r.ConversationId == "a:shared" && r.StreamType == "final") == openAI.ResponseRequests.Count);
+
+        Assert.Equal(Enumerable.Range(0, Count).Select(i => $"msg{i:00}"), Sent(openAI));
+        Assert.Equal(1, openAI.MaxConcurrentResponsesPerConversation);
+        Assert.Equal(0, openAI.ConversationConflicts);
+    }
+
+    [Fact]
+    public async Task A_killed_host_process_is_taken_over_by_the_other_its_user_told_once_and_the_waiting_message_answered_once()
+    {
+        await using var openAI = await FakeOpenAIServer.StartAsync();
+        await using var teams = await FakeTeamsServer.StartAsync();
+        var cluster = await ThrowawayPostgres.GetAsync();
+        var database = await cluster.CreateDatabaseAsync();
+        // The first answer streams slowly: the process that runs it is killed halfway.
+        openAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(500)).Text(string.Join(' ', Enumerable.Repeat("slowly", 60))));
+        using var killed = HostProcess.Start("killed", Arguments(openAI, teams, cluster.ConnectionString(database)));
+        using var survivor = HostProcess.Start("survivor", Arguments(openAI, teams, cluster.ConnectionString(database)));
+        using var toKilled = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{killed.Port}") };
+        using var toSurvivor = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{survivor.Port}") };
+        await WaitForHealthAsync(toKilled);
+        await WaitForHealthAsync(toSurvivor);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(toKilled, Message(teams, "msg00"), teams.CreateToken())).StatusCode);
+        await teams.WaitUntilAsync(requests => requests.Any(r => r.ConversationId == "a:crash" && r.StreamType == "streaming"));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(toSurvivor, Message(teams, "msg01"), teams.CreateToken())).StatusCode);
+        killed.Kill();
+
+        await teams.WaitUntilAsync(requests => requests.Any(r => r.ConversationId == "a:crash" && r.Text?.Contains("msg01", StringComparison.Ordinal) == true
+            && r.StreamType == "final"), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(["msg00", "msg01"], Sent(openAI));
+        // Told once: one message (streamed, then final) says the answer was interrupted.
+        Assert.Single(teams.Requests, r => r.ConversationId == "a:crash" && r.StreamType == "final"
+            && r.Text?.Contains("restarted while answering", StringComparison.Ordinal) == true);
+        Assert.Single(teams.Requests, r => r.ConversationId == "a:crash" && r.StreamType == "final" && r.Text?.Contains("msg01", StringComparison.Ordinal) == true);
+        Assert.Equal(1, openAI.MaxConcurrentResponsesPerConversation);
+    }
+
+    private static JsonObject Message(FakeTeamsServer teams, string text) =>
+        Activities.FromFixture("personal_message.json", teams.ServiceUrl, "a:crash", text);
+
+    private static string[] Arguments(FakeOpenAIServer openAI, FakeTeamsServer teams, string connectionString) =>
+    [
+        "--OpenAI:ApiKey", FakeOpenAIServer.ApiKey,
+        "--OpenAI:Endpoint", openAI.BaseUri.ToString(),
+        "--Storage:Provider", "Postgres",
+        "--Storage:Postgres:ConnectionString", connectionString,
+        "--Cluster:LeaseTimeout", "00:00:02",
+        "--Teams:AppId", FakeTeamsServer.AppId,
+        "--Teams:AppPassword", FakeTeamsServer.AppPassword,
+        "--Teams:OpenIdMetadataUrl", teams.OpenIdMetadataUrl,
+        "--Teams:LoginEndpoint", teams.LoginEndpoint,
+        "--Teams:ServiceUrlHosts:0", teams.BaseUri.Authority,
+    ];
+
+    /// <summary>The built Bot.Host as a process of its own (<c>dotnet Bot.Host.dll</c>), killed (SIGKILL) or stopped at dispose.</summary>
+    private sealed class HostProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        private HostProcess(Process process, int port) => (_process, Port) = (process, port);
+
+        public int Port { get; }
+
+        public static HostProcess Start(string instanceId, string[] arguments)
+        {
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = AppContext.BaseDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "Bot.Host.dll"), "--urls", $"http://127.0.0.1:{port}",
+                         "--Cluster:InstanceId", instanceId, .. arguments])
+                start.ArgumentList.Add(argument);
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return new HostProcess(process, port);
+        }
+
+        public void Kill()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+                Kill();
+            _process.Dispose();
+        }
+    }
+
+    // Every message text the fake was sent, in the order of the responses (a turn may coalesce several).
+    private static List<string> Sent(FakeOpenAIServer openAI) =>
+        [.. openAI.ResponseRequests.SelectMany(r => MessageText().Matches(r.UserText).Select(m => m.Value))];
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, JsonObject activity, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
+        {
+            Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await http.SendAsync(request);
+    }
+
+    private static async Task WaitForHealthAsync(HttpClient http)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException) when (attempt < 150)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"msg\d\d")]
+    private static partial Regex MessageText();
+}
