@@ -32,8 +32,10 @@ public sealed class PostgresHealthTests
         await cluster.DropDatabaseAsync(database);
         var gone = await http.GetAsync("/healthz");
 
-        Assert.Equal((HttpStatusCode.OK, "Healthy"), healthy);
+        Assert.Equal(HttpStatusCode.OK, healthy.Item1);
+        Assert.StartsWith("{\"status\":\"Healthy\",\"checks\":{\"store\":{\"status\":\"Healthy\"", healthy.Item2, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, gone.StatusCode);
+        Assert.Contains("{\"store\":{\"status\":\"Unhealthy\"", await gone.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False(File.Exists(folder.File("bot.db")));
         await stop.CancelAsync();
         Assert.Equal(0, await server.WaitAsync(TimeSpan.FromSeconds(30)));
