@@ -1,4 +1,5 @@
 using Bot.Core.Storage;
+using Bot.Core.Telemetry;
 
 namespace Bot.Core.Conversations;
 
@@ -68,6 +69,7 @@ internal sealed partial class LaneScheduler
             if (interrupted.Count > 0 && _closeInterrupted is not null)
             {
                 Log.TakenOver(_logger, lane.Key, interrupted.Count);
+                CoreTelemetry.LeaseTakeovers.Add(1, new KeyValuePair<string, object?>("bot.channel", lane.Key.Channel));
                 await _closeInterrupted(interrupted, _shutdown).ConfigureAwait(false);
             }
         }

@@ -68,6 +68,9 @@ public static class CoreTelemetry
     internal static readonly Counter<long> RemoteObjectsDeleted = Meter.CreateCounter<long>(
         "bot.remote_objects.deleted", "{object}", "Remote objects the bot deleted, by kind.");
 
+    internal static readonly Counter<long> LeaseTakeovers = Meter.CreateCounter<long>(
+        "bot.lease.takeovers", "{conversation}", "Conversations whose turn another instance left unfinished and this one took over, by channel.");
+
     private static readonly Counter<long> s_rateLimited = Meter.CreateCounter<long>(
         "bot.platform.rate_limited", "{response}", "429 responses from a platform, by channel and scope.");
 

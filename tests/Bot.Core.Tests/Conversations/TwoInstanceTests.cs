@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Bot.Core.Backends;
@@ -72,6 +73,15 @@ public abstract partial class TwoInstanceTests<TStore> : IAsyncLifetime
     public async Task A_silent_instances_conversation_is_taken_over_its_user_told_once_and_waiting_messages_answered_once()
     {
         var leaseTimeout = TimeSpan.FromSeconds(2);
+        long takeovers = 0;
+        using var meters = new MeterListener();
+        meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name == "bot.lease.takeovers")
+                listener.EnableMeasurementEvents(instrument);
+        };
+        meters.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref takeovers, value));
+        meters.Start();
         var backend = new ScriptedBackend();
         backend.Script = (request, ct) => request.Text == "first" ? Hang(ct) : ScriptedBackend.Stream("Echo: " + request.Text, cancellationToken: ct);
         var channel = new RecordingChannel();
@@ -92,6 +102,8 @@ public abstract partial class TwoInstanceTests<TStore> : IAsyncLifetime
         var told = channel.RepliesTo("c1/m1").Where(r => r.Final?.Ending?.Kind == ReplyEndingKind.Interrupted).ToList();
         Assert.Single(told);
         Assert.Equal("Echo: second", Assert.Single(channel.RepliesTo("c1/m2")).Text);
+        // Operators see takeovers in the metrics (tests running at the same time may add their own).
+        Assert.True(Interlocked.Read(ref takeovers) >= 1);
     }
 
     [Fact]
