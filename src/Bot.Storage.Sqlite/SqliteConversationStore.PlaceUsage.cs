@@ -39,18 +39,7 @@ public sealed partial class SqliteConversationStore
     public Task<UsageTotals> GetPlaceUsageAsync(string placeId, DateOnly day, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(placeId);
-        var monthStart = new DateOnly(day.Year, day.Month, 1);
-        return ReadAsync(connection =>
-        {
-            using var command = ReaderCommand(connection, SelectPlaceUsage,
-                ("$place_id", placeId),
-                ("$day", DayText(day)),
-                ("$month_start", DayText(monthStart)),
-                ("$month_end", DayText(monthStart.AddMonths(1))));
-            using var reader = command.ExecuteReader();
-            reader.Read();
-            return new UsageTotals(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
-        }, cancellationToken);
+        return ReadTotalsAsync(SelectPlaceUsage, day, cancellationToken, ("$place_id", placeId));
     }
 
     /// <inheritdoc />

@@ -106,15 +106,18 @@ public sealed partial class SqliteConversationStore : IUsageLedger
     {
         ArgumentException.ThrowIfNullOrEmpty(channel);
         ArgumentException.ThrowIfNullOrEmpty(userId);
+        return ReadTotalsAsync(SelectUserUsage, day, cancellationToken, ("$channel", channel), ("$user_id", userId));
+    }
+
+    // A user's or a place's totals: the day and the month that contains it, read in one statement over a key range.
+    private Task<UsageTotals> ReadTotalsAsync(string sql, DateOnly day, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] owner)
+    {
         var monthStart = new DateOnly(day.Year, day.Month, 1);
         return ReadAsync(connection =>
         {
-            using var command = ReaderCommand(connection, SelectUserUsage,
-                ("$channel", channel),
-                ("$user_id", userId),
-                ("$day", DayText(day)),
-                ("$month_start", DayText(monthStart)),
-                ("$month_end", DayText(monthStart.AddMonths(1))));
+            using var command = ReaderCommand(connection, sql, [.. owner,
+                ("$day", DayText(day)), ("$month_start", DayText(monthStart)), ("$month_end", DayText(monthStart.AddMonths(1)))]);
             using var reader = command.ExecuteReader();
             reader.Read();
             return new UsageTotals(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
