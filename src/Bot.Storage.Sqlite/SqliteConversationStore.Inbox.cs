@@ -60,15 +60,19 @@ public sealed partial class SqliteConversationStore
     public Task<IReadOnlyList<InboxRecord>> GetUnfinishedInboxAsync(string channel, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(channel);
-        return ReadAsync<IReadOnlyList<InboxRecord>>(connection =>
+        return ReadInboxAsync(StoreSql.SelectUnfinishedInbox, cancellationToken, ("$channel", channel));
+    }
+
+    // Inbox rows in the column order of StoreRows.InboxColumns.
+    private Task<IReadOnlyList<InboxRecord>> ReadInboxAsync(string sql, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] values) =>
+        ReadAsync<IReadOnlyList<InboxRecord>>(connection =>
         {
-            using var command = ReaderCommand(connection, StoreSql.SelectUnfinishedInbox, ("$channel", channel));
+            using var command = ReaderCommand(connection, sql, values);
             using var reader = command.ExecuteReader();
             var records = new List<InboxRecord>();
             while (reader.Read())
                 records.Add(StoreRows.Inbox(reader));
             return records;
         }, cancellationToken);
-    }
-
 }

@@ -165,14 +165,6 @@ public sealed partial class SqliteConversationStore : IConversationLeases
 
     /// <inheritdoc />
     public Task<IReadOnlyList<InboxRecord>> GetUnfinishedInboxAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<InboxRecord>>(connection =>
-        {
-            using var command = ReaderCommand(connection, StoreSql.SelectUnfinishedInboxOfConversation,
-                ("$channel", key.Channel), ("$chat_conversation_id", key.ConversationId));
-            using var reader = command.ExecuteReader();
-            var records = new List<InboxRecord>();
-            while (reader.Read())
-                records.Add(StoreRows.Inbox(reader));
-            return records;
-        }, cancellationToken);
+        ReadInboxAsync(StoreSql.SelectUnfinishedInboxOfConversation, cancellationToken,
+            ("$channel", key.Channel), ("$chat_conversation_id", key.ConversationId));
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Bot.Testing;
 using Bot.Testing.OpenAI;
 using Bot.Testing.Postgres;
@@ -16,7 +15,7 @@ public sealed class PostgresHealthTests
         await using var openAI = await FakeOpenAIServer.StartAsync();
         var cluster = await ThrowawayPostgres.GetAsync();
         var database = await cluster.CreateDatabaseAsync();
-        var port = FreePort();
+        var port = LoopbackHost.FreePort();
         using var stop = new CancellationTokenSource();
         var server = BotApplication.RunServerAsync(
         [
@@ -55,12 +54,5 @@ public sealed class PostgresHealthTests
                 await Task.Delay(100);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Bot.Testing;
 using Bot.Testing.OpenAI;
 
@@ -41,7 +40,7 @@ public sealed class StartupTests
     {
         using var folder = new TempDirectory();
         await using var openAI = await FakeOpenAIServer.StartAsync();
-        var port = FreePort();
+        var port = LoopbackHost.FreePort();
         using var stop = new CancellationTokenSource();
         var server = BotApplication.RunServerAsync(
         [
@@ -71,12 +70,5 @@ public sealed class StartupTests
         Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("store").GetProperty("status").GetString());
         await stop.CancelAsync();
         Assert.Equal(0, await server.WaitAsync(TimeSpan.FromSeconds(30)));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bot.Testing;
@@ -21,7 +20,7 @@ public sealed class TeamsHostTests
         using var folder = new TempDirectory();
         await using var openAI = await FakeOpenAIServer.StartAsync();
         await using var teams = await FakeTeamsServer.StartAsync();
-        var port = FreePort();
+        var port = LoopbackHost.FreePort();
         using var stop = new CancellationTokenSource();
         var server = BotApplication.RunServerAsync(
         [
@@ -86,12 +85,5 @@ public sealed class TeamsHostTests
         }
 
         throw new TimeoutException("The host did not start.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,7 @@
+using Bot.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -110,7 +110,7 @@ public sealed partial class TwoInstanceTeamsTests
 
         public static HostProcess Start(string instanceId, string[] arguments)
         {
-            var port = FreePort();
+            var port = LoopbackHost.FreePort();
             var start = new ProcessStartInfo("dotnet")
             {
                 WorkingDirectory = AppContext.BaseDirectory,
@@ -171,13 +171,6 @@ public sealed partial class TwoInstanceTeamsTests
 
             await Task.Delay(100);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"msg\d\d")]

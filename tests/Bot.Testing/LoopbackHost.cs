@@ -13,6 +13,14 @@ namespace Bot.Testing;
 /// <summary>The one way the fakes and test bots host Kestrel: on 127.0.0.1, a free port unless told, no logging, a short shutdown.</summary>
 public static class LoopbackHost
 {
+    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago, for a process or server that must be told its port.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>
     /// An empty builder (it reads no appsettings, environment or command line, so a test host's ASPNETCORE_URLS cannot
     /// move it) with routing and Kestrel listening on 127.0.0.1.

@@ -48,7 +48,7 @@ public sealed class DockerfileTests
 
         // The runtime stage's environment, with /data in the temp folder and the listening port free.
         await using var openAI = await FakeOpenAIServer.StartAsync();
-        var port = ServerUnderTest.FreePort();
+        var port = LoopbackHost.FreePort();
         var environment = dockerfile.Environment.ToDictionary(
             e => e.Key, e => e.Value.StartsWith("/data", StringComparison.Ordinal) ? data + e.Value["/data".Length..] : e.Value);
         Assert.Equal("http://0.0.0.0:8080", environment["ASPNETCORE_URLS"]);

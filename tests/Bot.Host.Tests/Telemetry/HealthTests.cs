@@ -60,7 +60,7 @@ public sealed class HealthTests
     public async Task OpenAIUnreachable_ReadyIsHealthyBeforeTheFirstCall_AndUnhealthyNamingOpenAIAfterACallFailed()
     {
         using var folder = new TempDirectory();
-        var closed = ServerUnderTest.FreePort(); // nothing listens here
+        var closed = LoopbackHost.FreePort(); // nothing listens here
         await using var server = await ServerUnderTest.StartAsync(
         [
             "--OpenAI:ApiKey", FakeOpenAIServer.ApiKey,
@@ -93,7 +93,7 @@ public sealed class HealthTests
         using var folder = new TempDirectory();
         await using var openAI = await FakeOpenAIServer.StartAsync();
         await using var teams = await FakeTeamsServer.StartAsync();
-        var metadata = metadataReachable ? teams.OpenIdMetadataUrl : $"http://127.0.0.1:{ServerUnderTest.FreePort()}/openid";
+        var metadata = metadataReachable ? teams.OpenIdMetadataUrl : $"http://127.0.0.1:{LoopbackHost.FreePort()}/openid";
         await using var server = await ServerUnderTest.StartAsync(
         [
             "--OpenAI:ApiKey", FakeOpenAIServer.ApiKey,
@@ -119,7 +119,7 @@ public sealed class HealthTests
     public async Task StoreUnreachable_ReadyIsUnhealthyAtTheNextProbe_AndHealthyAgainWithoutARestart()
     {
         var store = new SwitchableStore();
-        var port = ServerUnderTest.FreePort();
+        var port = LoopbackHost.FreePort();
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Services.AddSingleton<IStoreLifecycle>(store);

@@ -22,7 +22,7 @@ public sealed class JsonLogTests
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Bot.Host.dll"));
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{ServerUnderTest.FreePort()}");
+        start.ArgumentList.Add($"http://127.0.0.1:{LoopbackHost.FreePort()}");
         start.Environment["OPENAI_API_KEY"] = FakeOpenAIServer.ApiKey;
         start.Environment["OPENAI_BASE_URL"] = "http://127.0.0.1:9/v1";
         start.Environment["Storage__Sqlite__Path"] = folder.File("bot.db");

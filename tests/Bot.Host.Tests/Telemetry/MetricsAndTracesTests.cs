@@ -29,7 +29,7 @@ public sealed class MetricsAndTracesTests
         };
         ActivitySource.AddActivityListener(listener);
         var logs = new LogCollector();
-        var management = ServerUnderTest.FreePort();
+        var management = LoopbackHost.FreePort();
 
         await using var server = await ServerUnderTest.StartAsync(
         [

@@ -1,6 +1,6 @@
+using Bot.Testing;
 using Microsoft.AspNetCore.Builder;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -32,16 +32,9 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
     public static async Task<ServerUnderTest> StartAsync(IEnumerable<string> args, Action<WebApplicationBuilder>? configure = null)
     {
-        var server = new ServerUnderTest(FreePort(), args, configure);
+        var server = new ServerUnderTest(LoopbackHost.FreePort(), args, configure);
         await server.WaitUntilAsync(async () => (await server.TryGetAsync("/healthz/live")) is not null, "the server to answer");
         return server;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>GET, or null while nothing listens.</summary>

@@ -25,7 +25,7 @@ public sealed partial class ThrowawayPostgres
         if (runAs.Length > 0)
             await CommandRunner.RunAsync(["chown", "-R", UnprivilegedUser, root], s_commandTimeout);
 
-        var cluster = new ThrowawayPostgres(root, binaries, runAs, FreePort());
+        var cluster = new ThrowawayPostgres(root, binaries, runAs, LoopbackHost.FreePort());
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
         await cluster.RunAsync([Path.Combine(binaries, "initdb"), "-D", cluster.DataDirectory, "-U", "postgres", "-A", "trust",
             "-E", "UTF8", "--locale=C", "--no-sync"]);
@@ -40,7 +40,7 @@ public sealed partial class ThrowawayPostgres
             }
             catch (InvalidOperationException) when (attempt < 3)
             {
-                cluster = new ThrowawayPostgres(root, binaries, runAs, FreePort());
+                cluster = new ThrowawayPostgres(root, binaries, runAs, LoopbackHost.FreePort());
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
             }
         }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Bot.Testing.Postgres;
@@ -148,13 +147,6 @@ public sealed partial class ThrowawayPostgres
 #pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code enabled for this one call
         public static extern int kill(int pid, int sig);
 #pragma warning restore SYSLIB1054
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void DeleteFolder(string folder)
