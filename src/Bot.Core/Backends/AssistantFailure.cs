@@ -27,6 +27,11 @@ public enum FailureKind
     /// truncation: only a reset helps.
     /// </summary>
     ContextTooLong,
+    /// <summary>
+    /// A turn picked up after a restart or a takeover died while a function tool that is not idempotent ran: the tool is
+    /// not run twice, and the user is told which step was lost (<see cref="Exception.Message"/> names the tool).
+    /// </summary>
+    ToolStepLost,
 }
 
 /// <summary>

@@ -58,6 +58,25 @@ public interface IAssistantBackend
     /// </summary>
     IAsyncEnumerable<AssistantEvent> RunTurnAsync(TurnRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Finishes a turn an earlier process left running (<see cref="ResumeRequest"/>): yields the answer of the stored
+    /// response or run <em>from its beginning</em> (the core rebuilds the reply from these events and writes it into the
+    /// reply's existing messages), follows it to its end, goes on with function tools as <see cref="RunTurnAsync"/> does,
+    /// and ends with <see cref="TurnFinished"/>. When the turn died while <see cref="ResumeRequest.RunningTool"/> ran, that
+    /// tool's calls are invoked again only when it is idempotent; otherwise the backend throws
+    /// <see cref="AssistantFailureException"/> of kind <see cref="FailureKind.ToolStepLost"/> naming the tool. A response
+    /// that cannot be found or was not resumable throws kind <see cref="FailureKind.StreamCut"/>. A backend without
+    /// resumable responses throws that at once (the default).
+    /// </summary>
+    IAsyncEnumerable<AssistantEvent> ResumeTurnAsync(ResumeRequest request, TurnCheckpoint checkpoint, CancellationToken cancellationToken = default) =>
+        throw new AssistantFailureException(FailureKind.StreamCut, $"{Kind} cannot resume a response.");
+
+    /// <summary>
+    /// Cancels a remote response or run for good (Stop, reset, a timeout): the service stops generating and billing.
+    /// Cancelling one already finished or gone succeeds. The default does nothing.
+    /// </summary>
+    Task CancelResponseAsync(string responseId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>Deletes one remote object the bot created. Deleting something already gone succeeds.</summary>
     Task DeleteAsync(RemoteObjectKind kind, string remoteId, CancellationToken cancellationToken = default);
 }
@@ -71,8 +90,12 @@ public interface IAssistantBackend
 /// is denied as unavailable.
 /// </param>
 /// <param name="Settings">The place's settings for this turn (model, instructions, tools); null = as configured.</param>
+/// <param name="Checkpoint">
+/// Where the backend records the response it streams and the last sequence number it saw (see <see cref="TurnCheckpoint"/>);
+/// none given = nothing is recorded.
+/// </param>
 public sealed record TurnRequest(RemoteThread Thread, string Text, IReadOnlyList<UploadedFile> Files, IToolApprover? Approver = null,
-    TurnSettings? Settings = null)
+    TurnSettings? Settings = null, TurnCheckpoint? Checkpoint = null)
 {
     /// <summary>The settings to apply (never null).</summary>
     public TurnSettings Overrides => Settings ?? TurnSettings.None;

@@ -42,6 +42,7 @@ internal static class UserMessages
         FailureKind.QuotaExceeded => "⚠️ The bot has used up its assistant quota. An operator needs to check the billing.",
         FailureKind.Misconfigured => "⚠️ The assistant service doesn't offer the model, assistant or API the bot is set up to use. An operator needs to check the configuration.",
         FailureKind.ContextTooLong => "⚠️ This conversation has grown too long for the assistant to go on; send /reset to start a fresh one.",
+        FailureKind.ToolStepLost => "⚠️ I was restarted while a tool was running for this answer, and I don't run such a step twice. Please send your message again.",
         _ => "⚠️ The assistant ran into an error and couldn't finish this answer. Please try again.",
     };
 }

@@ -15,6 +15,12 @@ public interface IFunctionTool
     /// <summary>The JSON schema of the arguments object.</summary>
     string ParametersJsonSchema { get; }
 
+    /// <summary>
+    /// True when running the function twice with the same arguments does no harm (a lookup, a read): a turn that died
+    /// while it ran may call it again when it is finished after a restart. False (the default) = it is never re-run.
+    /// </summary>
+    bool Idempotent => false;
+
     /// <summary>Runs the function with the model's JSON arguments and returns its output (usually JSON).</summary>
     Task<string> InvokeAsync(string argumentsJson, CancellationToken cancellationToken = default);
 }
