@@ -106,7 +106,7 @@ internal sealed class FakeProcess : IAsyncDisposable
                 foreach (var request in server.ResponseRequests.Concat(server.RunRequests))
                 {
                     if (request.FirstTextDeltaAt is { } at)
-                        Console.WriteLine($"delta\t{request.UserText}\t{at.UtcTicks.ToString(CultureInfo.InvariantCulture)}");
+                        Console.WriteLine($"delta\t{request.UserText.ReplaceLineEndings(" ")}\t{at.UtcTicks.ToString(CultureInfo.InvariantCulture)}");
                 }
 
                 Console.WriteLine("end");

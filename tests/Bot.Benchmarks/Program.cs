@@ -6,7 +6,9 @@ using Bot.Benchmarks;
 //   fake --port 0 ...         the OpenAI fake, started by each scenario process;
 //   budget [--write path]     only the budget check's cost per turn (BudgetBench), in this process;
 //   store [--write path]      only the stores: accepted messages/s and mapping lookups, SQLite and PostgreSQL (StoreBench);
-//   telemetry [--n 200,1000]  the streaming load with metrics and tracing off, then on (TelemetryBench).
+//   telemetry [--n 200,1000]  the streaming load with metrics and tracing off, then on (TelemetryBench);
+//   cluster [--write path]    one, two, and two instances with one killed, on one PostgreSQL (ClusterBench);
+//   cluster-node ...          one instance of the cluster run, started by ClusterBench.
 try
 {
     return args switch
@@ -15,6 +17,8 @@ try
         ["scenario", .. var rest] => await ScenarioChild.RunAsync(rest),
         ["budget", .. var rest] => await BudgetBench.RunAsync(rest),
         ["store", .. var rest] => await StoreBench.RunAsync(rest),
+        ["cluster", .. var rest] => await ClusterBench.RunAsync(rest),
+        ["cluster-node", .. var rest] => await ClusterNode.RunAsync(rest),
         ["telemetry", .. var rest] => await TelemetryBench.RunAsync(BenchmarkOptions.Parse(rest)),
         _ => await Orchestrator.RunAsync(BenchmarkOptions.Parse(args)),
     };
