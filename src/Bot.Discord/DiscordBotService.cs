@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
 using Bot.Core.Health;
@@ -19,6 +20,9 @@ namespace Bot.Discord;
 internal sealed class DiscordBotService(
     DiscordRestClient rest,
     DiscordGatewayClient gateway,
+    ShardCoordinator shards,
+    RestBudget budget,
+    DiscordOptions options,
     DiscordChannel channel,
     GuildDirectory guilds,
     MessageRouter router,
@@ -49,11 +53,18 @@ internal sealed class DiscordBotService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var pump = PumpAsync(stoppingToken);
+        // Shard ids leased from the store, or the one shard this process was given by hand.
+        var dispatches = options.AutoShards ? shards.Dispatches : gateway.Dispatches;
+        var pump = PumpAsync(dispatches, stoppingToken);
+        using var stopBudget = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        // The coordinator keeps the REST budget's share itself, along with its leases.
+        var budgetLoop = options.AutoShards ? Task.CompletedTask : budget.RunAsync(stopBudget.Token);
         GatewayStop? stop = null;
         try
         {
-            stop = await gateway.RunAsync(stoppingToken).ConfigureAwait(false);
+            stop = options.AutoShards
+                ? await shards.RunAsync(stoppingToken).ConfigureAwait(false)
+                : await gateway.RunAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
@@ -62,19 +73,22 @@ internal sealed class DiscordBotService(
         }
         finally
         {
+            await stopBudget.CancelAsync().ConfigureAwait(false);
+            await budgetLoop.ConfigureAwait(false);
             await pump.ConfigureAwait(false);
             _stopped.TrySetResult(stop);
         }
     }
 
     // Handles dispatches in order; slow work (answers, resets) runs elsewhere so the gateway is never held up.
-    private async Task PumpAsync(CancellationToken cancellationToken)
+    private async Task PumpAsync(ChannelReader<GatewayDispatch> dispatches, CancellationToken cancellationToken)
     {
-        await foreach (var dispatch in gateway.Dispatches.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        await foreach (var dispatch in dispatches.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             try
             {
                 await HandleAsync(dispatch, cancellationToken).ConfigureAwait(false);
+                shards.Handled(dispatch);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -85,12 +99,13 @@ internal sealed class DiscordBotService(
 
     private async Task HandleAsync(GatewayDispatch dispatch, CancellationToken cancellationToken)
     {
-        var session = gateway.Session!;
+        var session = dispatch.Session ?? gateway.Session!;
         if (dispatch.Type is "READY" or "RESUMED")
             _ready = true;
         switch (dispatch.Type)
         {
-            case "READY":
+            // A leased shard may start with a RESUME of a session another instance saved: no READY on this instance then.
+            case "READY" or "RESUMED":
                 await OnReadyAsync(session, cancellationToken).ConfigureAwait(false);
                 break;
             case "GUILD_CREATE":

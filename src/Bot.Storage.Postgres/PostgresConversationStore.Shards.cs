@@ -59,7 +59,7 @@ public sealed partial class PostgresConversationStore : IShardLeases
         return await ExecuteAsync(RenewShardSql, cancellationToken, ("shard_count", shardCount), ("shard_id", shardId),
             ("instance_id", instanceId), ("now", now), ("expires_at_ms", now + leaseTimeout),
             ("session_id", session?.SessionId), ("resume_gateway_url", session?.ResumeGatewayUrl), ("sequence", session?.Sequence),
-            ("bot_user_id", session?.BotUserId), ("application_id", session?.ApplicationId))).ConfigureAwait(false) == 1;
+            ("bot_user_id", session?.BotUserId), ("application_id", session?.ApplicationId)).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
