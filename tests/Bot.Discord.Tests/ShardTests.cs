@@ -1,0 +1,160 @@
+using System.Text.Json.Nodes;
+using Bot.Testing.Discord;
+using Bot.Testing.OpenAI;
+
+namespace Bot.Discord.Tests;
+
+/// <summary>
+/// Discord:ShardIds=auto: instances on one store share the shards fairly, take over and RESUME a dead instance's
+/// shards, keep the identify buckets across instances, share the global REST budget, and a Stop click reaches the
+/// instance that runs the turn.
+/// </summary>
+public sealed class ShardTests
+{
+    private const int Shards = 4;
+
+    [Fact]
+    public async Task Two_instances_split_four_shards_two_and_two_and_each_guilds_message_is_answered_once()
+    {
+        await using var bots = await ShardedBots.CreateAsync(Shards);
+        var a = await bots.StartInstanceAsync("a");
+        var b = await bots.StartInstanceAsync("b");
+
+        await bots.SplitAsync(2, 2);
+
+        Assert.Empty(a.Shards.RunningShards.Intersect(b.Shards.RunningShards));
+        var questions = Enumerable.Range(0, Shards).Select(s => bots.Mention(bots.GuildOn(s), $"14{s}0000000000000001", $"question {s}")).ToList();
+        foreach (var question in questions)
+            await bots.Discord.Gateway.DispatchAsync("MESSAGE_CREATE", question);
+        foreach (var question in questions)
+            await bots.AnsweredAsync(question);
+
+        // Give a second answer the time to show up, were one coming.
+        await Task.Delay(ShardedBots.LeaseTimeout);
+        Assert.All(questions, q => Assert.Single(bots.RepliesTo(q)));
+        Assert.Equal(Shards, bots.OpenAI.ResponseRequests.Count);
+        // Each shard connected once, by one instance: four identifies, one per shard.
+        Assert.Equal([0, 1, 2, 3], bots.Discord.Gateway.AcceptedIdentifies.Select(i => i.ShardId).Order());
+        Assert.All(bots.Discord.Gateway.AcceptedIdentifies, i => Assert.Equal(Shards, i.ShardCount));
+    }
+
+    [Fact]
+    public async Task A_dead_instances_shards_are_taken_over_after_the_lease_timeout_resumed_and_missed_messages_answered_once()
+    {
+        await using var bots = await ShardedBots.CreateAsync(Shards);
+        var survivor = await bots.StartInstanceAsync("survivor");
+        var dying = await bots.StartInstanceAsync("dying");
+        await bots.SplitAsync(2, 2);
+        var orphaned = dying.Shards.RunningShards;
+        var sessions = orphaned.ToDictionary(s => s, s => bots.Discord.Gateway.SessionOf(s)!);
+        // The dying instance saves its sessions with its lease renewals; let one pass after its shards were connected.
+        await Task.Delay(ShardedBots.LeaseTimeout);
+
+        await dying.CrashAsync();
+        var missed = orphaned.Select(s => bots.Mention(bots.GuildOn(s), $"15{s}0000000000000001", $"while shard {s} had no one")).ToList();
+        foreach (var message in missed)
+            await bots.Discord.Gateway.DispatchAsync("MESSAGE_CREATE", message);
+
+        await ShardedBots.WaitUntilAsync(() => survivor.Shards.RunningShards.Count == Shards, "the survivor to run every shard",
+            ShardedBots.LeaseTimeout * 4 + TimeSpan.FromSeconds(10));
+        foreach (var message in missed)
+            await bots.AnsweredAsync(message);
+
+        // The survivor resumed the dead instance's sessions (op 6 with the saved session id), it did not identify them anew.
+        var resumed = bots.Discord.Gateway.Resumes.Select(r => r["session_id"]!.GetValue<string>()).ToHashSet();
+        Assert.All(orphaned, s => Assert.Contains(sessions[s], resumed));
+        Assert.Equal(Shards, bots.Discord.Gateway.AcceptedIdentifies.Count);
+        await Task.Delay(ShardedBots.LeaseTimeout);
+        Assert.All(missed, m => Assert.Single(bots.RepliesTo(m)));
+    }
+
+    [Fact]
+    public async Task Identifies_keep_the_max_concurrency_bucket_rule_across_instances()
+    {
+        var window = TimeSpan.FromSeconds(1);
+        await using var bots = await ShardedBots.CreateAsync(6, discord =>
+        {
+            discord.Gateway.MaxConcurrency = 2;
+            discord.Gateway.IdentifyWindow = window;
+        });
+        var settings = new Dictionary<string, string?> { ["Discord:IdentifyInterval"] = window.ToString() };
+        await Task.WhenAll(bots.StartInstanceAsync("a", settings), bots.StartInstanceAsync("b", settings), bots.StartInstanceAsync("c", settings));
+
+        await bots.SplitAsync(2, 2, 2);
+
+        Assert.Equal(0, bots.Discord.Gateway.IdentifiesTooFast);
+        var identifies = bots.Discord.Gateway.AcceptedIdentifies;
+        Assert.Equal(6, identifies.Count);
+        foreach (var bucket in identifies.GroupBy(i => i.ShardId % 2))
+        {
+            var times = bucket.Select(i => i.At).Order().ToList();
+            Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second - pair.First >= window, $"bucket {bucket.Key}: {pair.First:O} then {pair.Second:O}"));
+        }
+    }
+
+    [Fact]
+    public async Task A_burst_from_two_instances_stays_within_the_global_rest_limit_each_using_its_share()
+    {
+        await using var bots = await ShardedBots.CreateAsync(Shards);
+        var a = await bots.StartInstanceAsync("a");
+        var b = await bots.StartInstanceAsync("b");
+        await bots.SplitAsync(2, 2);
+        Assert.Equal((25, 25), (a.Rest.GlobalLimit, b.Rest.GlobalLimit));
+        var before = bots.Discord.Requests.Count;
+
+        // 80 typing indicators from each, in 80 channels (each its own bucket): only the global limit holds them back.
+        var burst = new[] { a, b }.SelectMany((bot, n) => Enumerable.Range(0, 80).Select(i =>
+            bot.Rest.SendJsonAsync(HttpMethod.Post, $"/channels/16{n}{i:D3}00000000000001/typing", null)));
+        await Task.WhenAll(burst);
+
+        Assert.Equal(160, bots.Discord.Requests.Count(r => r.Route == "POST /channels/:id/typing" && r.Status == 204));
+        Assert.Equal(0, bots.Discord.GlobalRateLimitedCount);
+        Assert.True(bots.Discord.Requests.Count - before >= 160);
+    }
+
+    [Fact]
+    public async Task With_a_shared_rate_limit_proxy_each_instance_uses_the_whole_budget()
+    {
+        await using var bots = await ShardedBots.CreateAsync(2);
+        var proxy = new Dictionary<string, string?> { ["Discord:SharedRestProxy"] = "true" };
+        var a = await bots.StartInstanceAsync("a", proxy);
+        var b = await bots.StartInstanceAsync("b", proxy);
+
+        await bots.SplitAsync(1, 1);
+
+        Assert.Equal((50, 50), (a.Rest.GlobalLimit, b.Rest.GlobalLimit));
+    }
+
+    [Fact]
+    public async Task The_stop_button_clicked_on_one_instance_stops_the_answer_another_instance_runs()
+    {
+        await using var bots = await ShardedBots.CreateAsync(Shards);
+        var a = await bots.StartInstanceAsync("a");
+        var b = await bots.StartInstanceAsync("b");
+        await bots.SplitAsync(2, 2);
+        bots.OpenAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(100)).Text(string.Join(' ', Enumerable.Repeat("slow", 400))));
+
+        // Asked in a guild of b's shards: b accepts the message and runs the turn.
+        var question = bots.Mention(bots.GuildOn(b.Shards.RunningShards[0]), "1700000000000000001", "tell me a story");
+        await bots.Discord.Gateway.DispatchAsync("MESSAGE_CREATE", question);
+        await ShardedBots.WaitUntilAsync(() => bots.RepliesTo(question) is [{ HasStopButton: true }], "the streaming answer with its Stop button");
+        var reply = bots.RepliesTo(question)[0];
+
+        // The click arrives on one of a's shards.
+        var click = bots.Discord.Fixture("interaction_create_button.json");
+        click["id"] = "1700000000000000002";
+        click["guild_id"] = bots.GuildOn(a.Shards.RunningShards[0]);
+        click["channel_id"] = reply.ChannelId;
+        click["channel"]!["id"] = reply.ChannelId;
+        click["channel"]!["type"] = 0;
+        click["channel"]!.AsObject().Remove("parent_id");
+        click["message"]!["id"] = reply.Id;
+        click["data"]!["custom_id"] = reply.Components[0]!["components"]![0]!["custom_id"]!.GetValue<string>();
+        await bots.Discord.SendInteractionAsync(click);
+
+        await ShardedBots.WaitUntilAsync(() => bots.RepliesTo(question) is [var r] && r.Content.EndsWith("⏹️ Stopped.", StringComparison.Ordinal),
+            "the stopped answer");
+        Assert.Equal(7, bots.Discord.Interaction("1700000000000000002")!.CallbackType);
+        Assert.True(bots.RepliesTo(question)[0].Content.Length < 400 * 5, "the answer was cut short");
+    }
+}
