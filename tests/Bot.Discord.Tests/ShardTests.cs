@@ -69,6 +69,62 @@ public sealed class ShardTests
     }
 
     [Fact]
+    public async Task A_taken_over_shard_whose_session_Discord_ended_is_identified_afresh_and_answers_again()
+    {
+        await using var bots = await ShardedBots.CreateAsync(Shards);
+        var survivor = await bots.StartInstanceAsync("survivor");
+        var dying = await bots.StartInstanceAsync("dying");
+        await bots.SplitAsync(2, 2);
+        var orphaned = dying.Shards.RunningShards;
+        await Task.Delay(ShardedBots.LeaseTimeout);
+
+        await dying.CrashAsync();
+        foreach (var shard in orphaned)
+            bots.Discord.Gateway.ExpireSession(shard);
+        await ShardedBots.WaitUntilAsync(() => survivor.Shards.RunningShards.Count == Shards && orphaned.All(bots.Discord.Gateway.IsShardLive),
+            "the survivor to run every shard", ShardedBots.LeaseTimeout * 4 + TimeSpan.FromSeconds(10));
+
+        // The RESUME got INVALID_SESSION (d: false): a new IDENTIFY for each orphaned shard, by the survivor.
+        Assert.Equal(Shards + orphaned.Count, bots.Discord.Gateway.AcceptedIdentifies.Count);
+        Assert.All(orphaned, s => Assert.Equal(2, bots.Discord.Gateway.AcceptedIdentifies.Count(i => i.ShardId == s)));
+        var question = bots.Mention(bots.GuildOn(orphaned[0]), "1800000000000000001", "still there?");
+        await bots.Discord.Gateway.DispatchAsync("MESSAGE_CREATE", question);
+        await bots.AnsweredAsync(question);
+        Assert.Single(bots.RepliesTo(question));
+    }
+
+    [Fact]
+    public async Task A_clean_stop_hands_the_shards_with_their_sessions_to_the_other_instance()
+    {
+        await using var bots = await ShardedBots.CreateAsync(Shards);
+        var staying = await bots.StartInstanceAsync("staying");
+        var leaving = await bots.StartInstanceAsync("leaving");
+        await bots.SplitAsync(2, 2);
+        var handed = leaving.Shards.RunningShards;
+        var sessions = handed.Select(s => bots.Discord.Gateway.SessionOf(s)!).ToList();
+
+        await leaving.StopAsync();
+
+        await ShardedBots.WaitUntilAsync(() => staying.Shards.RunningShards.Count == Shards && handed.All(bots.Discord.Gateway.IsShardLive),
+            "the staying instance to run every shard");
+        var resumed = bots.Discord.Gateway.Resumes.Select(r => r["session_id"]!.GetValue<string>()).ToHashSet();
+        Assert.All(sessions, s => Assert.Contains(s, resumed));
+        Assert.Equal(Shards, bots.Discord.Gateway.AcceptedIdentifies.Count);
+    }
+
+    [Fact]
+    public async Task ShardCount_auto_takes_the_count_get_gateway_bot_recommends()
+    {
+        await using var bots = await ShardedBots.CreateAsync(2, discord => discord.Gateway.RecommendedShards = 2);
+        var only = await bots.StartInstanceAsync("only", new Dictionary<string, string?> { ["Discord:ShardCount"] = "auto" });
+
+        await bots.SplitAsync(2);
+
+        Assert.Equal(2, only.Shards.ShardCount);
+        Assert.Equal(["[0,2]", "[1,2]"], bots.Discord.Gateway.Identifies.Select(i => i["shard"]!.ToJsonString()).Order());
+    }
+
+    [Fact]
     public async Task Identifies_keep_the_max_concurrency_bucket_rule_across_instances()
     {
         var window = TimeSpan.FromSeconds(1);

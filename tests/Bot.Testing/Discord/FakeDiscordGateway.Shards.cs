@@ -73,6 +73,16 @@ public sealed partial class FakeDiscordGateway
             return _shards.GetValueOrDefault(shardId)?.SessionId;
     }
 
+    /// <summary>Ends the shard's session on Discord's side (as when it timed out): a RESUME of it gets op 9 (d: false) from now on.</summary>
+    public void ExpireSession(int shardId)
+    {
+        lock (_lock)
+        {
+            if (_shards.TryGetValue(shardId, out var state))
+                state.SessionId = null;
+        }
+    }
+
     /// <summary>Drops the shard's connection without a close frame (its session stays resumable), as when its process dies.</summary>
     public void DropShard(int shardId)
     {
