@@ -46,7 +46,10 @@ internal sealed class DiscordBotService(
         ? Readiness.No(Stopped.Result is { } stop
             ? $"Discord closed the gateway with {stop.CloseCode}: {stop.OperatorMessage}"
             : "The Discord channel stopped.")
-        : _ready ? Readiness.Yes("Gateway READY.") : Readiness.No("Connecting to the Discord gateway.");
+        : _ready ? Readiness.Yes("Gateway READY.")
+        : options.AutoShards && shards.Started && shards.RunningShards.Count == 0
+            ? Readiness.Yes("No Discord shard is leased here: the other instances run them all.")
+            : Readiness.No("Connecting to the Discord gateway.");
 
     /// <summary>429 responses the REST client received.</summary>
     public long RateLimitedResponses => rest.RateLimitedResponses;
@@ -88,7 +91,8 @@ internal sealed class DiscordBotService(
             try
             {
                 await HandleAsync(dispatch, cancellationToken).ConfigureAwait(false);
-                shards.Handled(dispatch);
+                if (options.AutoShards)
+                    shards.Handled(dispatch);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

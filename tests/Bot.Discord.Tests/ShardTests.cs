@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bot.Testing.Discord;
 using Bot.Testing.OpenAI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Discord.Tests;
 
@@ -55,8 +56,7 @@ public sealed class ShardTests
         foreach (var message in missed)
             await bots.Discord.Gateway.DispatchAsync("MESSAGE_CREATE", message);
 
-        await ShardedBots.WaitUntilAsync(() => survivor.Shards.RunningShards.Count == Shards, "the survivor to run every shard",
-            ShardedBots.LeaseTimeout * 4 + TimeSpan.FromSeconds(10));
+        await bots.AllOnAsync(survivor, ShardedBots.LeaseTimeout * 4 + TimeSpan.FromSeconds(10));
         foreach (var message in missed)
             await bots.AnsweredAsync(message);
 
@@ -81,8 +81,7 @@ public sealed class ShardTests
         await dying.CrashAsync();
         foreach (var shard in orphaned)
             bots.Discord.Gateway.ExpireSession(shard);
-        await ShardedBots.WaitUntilAsync(() => survivor.Shards.RunningShards.Count == Shards && orphaned.All(bots.Discord.Gateway.IsShardLive),
-            "the survivor to run every shard", ShardedBots.LeaseTimeout * 4 + TimeSpan.FromSeconds(10));
+        await bots.AllOnAsync(survivor, ShardedBots.LeaseTimeout * 4 + TimeSpan.FromSeconds(10));
 
         // The RESUME got INVALID_SESSION (d: false): a new IDENTIFY for each orphaned shard, by the survivor.
         Assert.Equal(Shards + orphaned.Count, bots.Discord.Gateway.AcceptedIdentifies.Count);
@@ -105,10 +104,10 @@ public sealed class ShardTests
 
         await leaving.StopAsync();
 
-        await ShardedBots.WaitUntilAsync(() => staying.Shards.RunningShards.Count == Shards && handed.All(bots.Discord.Gateway.IsShardLive),
-            "the staying instance to run every shard");
-        var resumed = bots.Discord.Gateway.Resumes.Select(r => r["session_id"]!.GetValue<string>()).ToHashSet();
-        Assert.All(sessions, s => Assert.Contains(s, resumed));
+        await bots.AllOnAsync(staying);
+        // Resumed, not identified: the fake's shards still have the sessions the leaving instance ran.
+        Assert.Equal(sessions, handed.Select(bots.Discord.Gateway.SessionOf));
+        Assert.All(sessions, s => Assert.Contains(s, bots.Discord.Gateway.Resumes.Select(r => r["session_id"]!.GetValue<string>())));
         Assert.Equal(Shards, bots.Discord.Gateway.AcceptedIdentifies.Count);
     }
 
@@ -122,6 +121,23 @@ public sealed class ShardTests
 
         Assert.Equal(2, only.Shards.ShardCount);
         Assert.Equal(["[0,2]", "[1,2]"], bots.Discord.Gateway.Identifies.Select(i => i["shard"]!.ToJsonString()).Order());
+    }
+
+    [Fact]
+    public async Task With_more_instances_than_shards_the_instance_without_a_shard_runs_none_and_is_ready()
+    {
+        await using var bots = await ShardedBots.CreateAsync(2);
+        var a = await bots.StartInstanceAsync("a");
+        var b = await bots.StartInstanceAsync("b");
+        await bots.SplitAsync(1, 1);
+
+        var c = await bots.StartInstanceAsync("c");
+        await ShardedBots.WaitUntilAsync(() => c.Shards.Started, "the third instance to look at the leases");
+        await Task.Delay(ShardedBots.LeaseTimeout);
+
+        Assert.Empty(c.Shards.RunningShards);
+        Assert.Equal(2, a.Shards.RunningShards.Count + b.Shards.RunningShards.Count);
+        Assert.True(c.Services.GetRequiredService<DiscordBotService>().Readiness.Ready);
     }
 
     [Fact]

@@ -120,11 +120,22 @@ internal sealed class ShardedBots : IAsyncDisposable
     public Task AnsweredAsync(JsonObject message) =>
         WaitUntilAsync(() => RepliesTo(message) is [var first, ..] && !first.HasStopButton, $"the answer to {message["content"]}");
 
-    /// <summary>Waits until every instance runs its share (the counts given) and every shard is connected.</summary>
+    /// <summary>
+    /// Waits until every instance runs its share (the counts given) and each of its shards is connected: the instance's
+    /// session of it is the one the fake's shard has now, and the fake's shard is live.
+    /// </summary>
     public Task SplitAsync(params int[] shares) =>
         WaitUntilAsync(() => _instances.Select(i => i.Shards.RunningShards.Count).SequenceEqual(shares) &&
-                             Enumerable.Range(0, ShardCount).All(Discord.Gateway.IsShardLive),
+                             _instances.All(i => i.Shards.RunningShards.All(s =>
+                                 i.Shards.SessionIdOf(s) is { } session && session == Discord.Gateway.SessionOf(s) && Discord.Gateway.IsShardLive(s))),
             $"the shards split as {string.Join('/', shares)}");
+
+    /// <summary>Waits until <paramref name="instance"/> runs every shard, each connected on its session.</summary>
+    public Task AllOnAsync(BotInstance instance, TimeSpan? timeout = null) =>
+        WaitUntilAsync(() => instance.Shards.RunningShards.Count == ShardCount &&
+                             Enumerable.Range(0, ShardCount).All(s =>
+                                 instance.Shards.SessionIdOf(s) is { } session && session == Discord.Gateway.SessionOf(s) && Discord.Gateway.IsShardLive(s)),
+            $"{instance.Id} to run every shard", timeout);
 
     public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {

@@ -32,6 +32,12 @@ internal sealed partial class ShardCoordinator(DiscordOptions options, DiscordRe
     /// <summary>The shard ids this instance runs now.</summary>
     public IReadOnlyList<int> RunningShards => [.. _running.Keys.Order()];
 
+    /// <summary>The session id of a shard this instance runs (null: not running here, or not connected yet).</summary>
+    public string? SessionIdOf(int shardId) => _running.TryGetValue(shardId, out var shard) ? shard.Client.SavedSession?.SessionId : null;
+
+    /// <summary>True once the coordinator looked at the leases (and took its share, if any was free).</summary>
+    public bool Started { get; private set; }
+
     /// <summary>The bot's shard count (after the start: configured, or the one GET /gateway/bot recommends).</summary>
     public int ShardCount => _count;
 
@@ -62,7 +68,11 @@ internal sealed partial class ShardCoordinator(DiscordOptions options, DiscordRe
             {
                 try
                 {
-                    await TickAsync(cancellationToken).ConfigureAwait(false);
+                    // A store that hangs counts as one that fails: the shards' leases must not run out unnoticed.
+                    using var tickTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    tickTimeout.CancelAfter(tick);
+                    await TickAsync(tickTimeout.Token, cancellationToken).ConfigureAwait(false);
+                    Started = true;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -111,7 +121,8 @@ internal sealed partial class ShardCoordinator(DiscordOptions options, DiscordRe
         }
     }
 
-    private async Task TickAsync(CancellationToken cancellationToken)
+    // cancellationToken bounds this tick's store calls; stopping is the coordinator's own (shards started now run under it).
+    private async Task TickAsync(CancellationToken cancellationToken, CancellationToken stopping)
     {
         var now = time.GetUtcNow();
         foreach (var shard in _running.Values.Where(s => !s.Run.IsCompleted).ToList())
@@ -126,6 +137,10 @@ internal sealed partial class ShardCoordinator(DiscordOptions options, DiscordRe
             await StopAsync(shard).ConfigureAwait(false);
         }
 
+        var sessions = _running.Values.Select(s => s.Client.SavedSession?.SessionId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var old in _processed.Keys.Where(k => !sessions.Contains(k)))
+            _processed.TryRemove(old, out _);
+
         var live = await budget.UpdateAsync(cancellationToken).ConfigureAwait(false);
         var share = (_count + live - 1) / live;
         if (_running.Count < share)
@@ -137,13 +152,15 @@ internal sealed partial class ShardCoordinator(DiscordOptions options, DiscordRe
                 if (_running.Count >= share)
                     break;
                 if (await leases.TryAcquireShardAsync(_count, id, InstanceId, now, LeaseTimeout, cancellationToken).ConfigureAwait(false) is { } lease)
-                    Start(lease, now, cancellationToken);
+                    Start(lease, now, stopping);
             }
         }
         else if (_running.Count > share)
         {
-            // Others joined: the highest shards go back, with their sessions, for them to resume.
-            foreach (var shard in _running.Values.OrderByDescending(s => s.Id).Take(_running.Count - share).ToList())
+            // Others joined: the highest connected shards go back, with their sessions, for them to resume. A shard still
+            // connecting waits for a later round: handed back now, it would cost a second IDENTIFY.
+            foreach (var shard in _running.Values.Where(s => s.Client.SavedSession is not null).OrderByDescending(s => s.Id)
+                         .Take(_running.Count - share).ToList())
                 await HandBackAsync(shard, "another instance joined", cancellationToken).ConfigureAwait(false);
         }
     }
