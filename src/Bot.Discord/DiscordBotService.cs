@@ -12,7 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Discord;
 
 /// <summary>
-/// Runs the Discord channel: the gateway connection, the dispatches it delivers (messages to the core,
+/// Runs the Discord channel: the gateway connection (one shard set by hand, or with <c>Discord:ShardIds=auto</c> the shards
+/// the <see cref="ShardCoordinator"/> leases), the dispatches it delivers (messages to the core,
 /// commands and buttons to the interaction handler), and at the first READY the channel's start-up
 /// (<see cref="ChannelStartup"/>), the invite URL in the log and the slash commands. A fatal close code stops this
 /// channel, not the host. Registered only when the channel is enabled (<c>Discord:Token</c> set).
