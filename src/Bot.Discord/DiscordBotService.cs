@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Bot.Core.Channels;
 using Bot.Core.Conversations;
 using Bot.Core.Health;
@@ -11,7 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Discord;
 
 /// <summary>
-/// Runs the Discord channel: the gateway connection, the dispatches it delivers (messages to the core,
+/// Runs the Discord channel: the gateway connection (one shard set by hand, or with <c>Discord:ShardIds=auto</c> the shards
+/// the <see cref="ShardCoordinator"/> leases), the dispatches it delivers (messages to the core,
 /// commands and buttons to the interaction handler), and at the first READY the channel's start-up
 /// (<see cref="ChannelStartup"/>), the invite URL in the log and the slash commands. A fatal close code stops this
 /// channel, not the host. Registered only when the channel is enabled (<c>Discord:Token</c> set).
@@ -19,6 +21,9 @@ namespace Bot.Discord;
 internal sealed class DiscordBotService(
     DiscordRestClient rest,
     DiscordGatewayClient gateway,
+    ShardCoordinator shards,
+    RestBudget budget,
+    DiscordOptions options,
     DiscordChannel channel,
     GuildDirectory guilds,
     MessageRouter router,
@@ -42,18 +47,28 @@ internal sealed class DiscordBotService(
         ? Readiness.No(Stopped.Result is { } stop
             ? $"Discord closed the gateway with {stop.CloseCode}: {stop.OperatorMessage}"
             : "The Discord channel stopped.")
-        : _ready ? Readiness.Yes("Gateway READY.") : Readiness.No("Connecting to the Discord gateway.");
+        : _ready ? Readiness.Yes("Gateway READY.")
+        : options.AutoShards && shards.Started && shards.RunningShards.Count == 0
+            ? Readiness.Yes("No Discord shard is leased here: the other instances run them all.")
+            : Readiness.No("Connecting to the Discord gateway.");
 
     /// <summary>429 responses the REST client received.</summary>
     public long RateLimitedResponses => rest.RateLimitedResponses;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var pump = PumpAsync(stoppingToken);
+        // Shard ids leased from the store, or the one shard this process was given by hand.
+        var dispatches = options.AutoShards ? shards.Dispatches : gateway.Dispatches;
+        var pump = PumpAsync(dispatches, stoppingToken);
+        using var stopBudget = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        // The coordinator keeps the REST budget's share itself, along with its leases.
+        var budgetLoop = options.AutoShards ? Task.CompletedTask : budget.RunAsync(stopBudget.Token);
         GatewayStop? stop = null;
         try
         {
-            stop = await gateway.RunAsync(stoppingToken).ConfigureAwait(false);
+            stop = options.AutoShards
+                ? await shards.RunAsync(stoppingToken).ConfigureAwait(false)
+                : await gateway.RunAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
@@ -62,19 +77,23 @@ internal sealed class DiscordBotService(
         }
         finally
         {
+            await stopBudget.CancelAsync().ConfigureAwait(false);
+            await budgetLoop.ConfigureAwait(false);
             await pump.ConfigureAwait(false);
             _stopped.TrySetResult(stop);
         }
     }
 
     // Handles dispatches in order; slow work (answers, resets) runs elsewhere so the gateway is never held up.
-    private async Task PumpAsync(CancellationToken cancellationToken)
+    private async Task PumpAsync(ChannelReader<GatewayDispatch> dispatches, CancellationToken cancellationToken)
     {
-        await foreach (var dispatch in gateway.Dispatches.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        await foreach (var dispatch in dispatches.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             try
             {
                 await HandleAsync(dispatch, cancellationToken).ConfigureAwait(false);
+                if (options.AutoShards)
+                    shards.Handled(dispatch);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -85,12 +104,13 @@ internal sealed class DiscordBotService(
 
     private async Task HandleAsync(GatewayDispatch dispatch, CancellationToken cancellationToken)
     {
-        var session = gateway.Session!;
+        var session = dispatch.Session ?? gateway.Session!;
         if (dispatch.Type is "READY" or "RESUMED")
             _ready = true;
         switch (dispatch.Type)
         {
-            case "READY":
+            // A leased shard may start with a RESUME of a session another instance saved: no READY on this instance then.
+            case "READY" or "RESUMED":
                 await OnReadyAsync(session, cancellationToken).ConfigureAwait(false);
                 break;
             case "GUILD_CREATE":

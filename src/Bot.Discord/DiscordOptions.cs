@@ -26,13 +26,42 @@ public sealed class DiscordOptions : IValidatableObject
     /// <summary>Gateway address; empty: the one <c>GET /gateway/bot</c> names.</summary>
     public string? GatewayUrl { get; set; }
 
-    /// <summary>This process's shard (default 0).</summary>
+    /// <summary>This process's shard (default 0) when <see cref="ShardIds"/> is empty: one process per shard, set by hand.</summary>
     [Range(0, 100_000)]
     public int ShardId { get; set; }
 
-    /// <summary>Number of shards of the bot (default 1).</summary>
-    [Range(1, 100_000)]
-    public int ShardCount { get; set; } = 1;
+    /// <summary>
+    /// Number of shards of the bot: a number (default 1), or <c>auto</c> for the count GET /gateway/bot recommends
+    /// (only with <see cref="ShardIds"/> = <c>auto</c>).
+    /// </summary>
+    public string ShardCount { get; set; } = "1";
+
+    /// <summary>
+    /// Empty (default): this process runs <see cref="ShardId"/>. <c>auto</c>: the instances on one store lease the shard
+    /// ids among themselves, each up to its fair share, and take over (RESUME) a silent instance's shards after
+    /// <c>Cluster:LeaseTimeout</c>.
+    /// </summary>
+    public string? ShardIds { get; set; }
+
+    /// <summary>
+    /// False (default): the instances on one store share Discord's global REST budget (50 requests/s per bot), each
+    /// using its share. True: <see cref="RestBaseUrl"/> is a rate-limit proxy that all instances share, which keeps
+    /// the global budget itself; each instance then uses the whole budget.
+    /// </summary>
+    public bool SharedRestProxy { get; set; }
+
+    /// <summary>True when the shard ids are leased from the store (<see cref="ShardIds"/> = <c>auto</c>).</summary>
+    internal bool AutoShards => string.Equals(ShardIds?.Trim(), Auto, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The configured shard count, or null for <c>auto</c> (or a value that is not a count, which validation refuses).</summary>
+    internal int? FixedShardCount =>
+        int.TryParse(ShardCount, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 100_000 ? count : null;
+
+    /// <summary>How long after one IDENTIFY in a bucket, anywhere, the next one may start: <see cref="IdentifyInterval"/> plus this margin
+    /// for the time between taking the slot and the IDENTIFY reaching Discord (not configurable; tests shorten it).</summary>
+    internal TimeSpan IdentifyMargin { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    private const string Auto = "auto";
 
     /// <summary>Channel (default) or User: one conversation per guild channel, or one per user per guild channel.</summary>
     public ConversationScope ConversationScope { get; set; } = ConversationScope.Channel;
@@ -107,8 +136,15 @@ public sealed class DiscordOptions : IValidatableObject
         if (!string.IsNullOrWhiteSpace(GatewayUrl) &&
             (!Uri.TryCreate(GatewayUrl, UriKind.Absolute, out var gateway) || (gateway.Scheme != "wss" && gateway.Scheme != "ws")))
             yield return new ValidationResult("must be an absolute ws(s) URL", [nameof(GatewayUrl)]);
-        if (ShardId >= ShardCount)
-            yield return new ValidationResult($"must be below ShardCount ({ShardCount})", [nameof(ShardId)]);
+        var autoCount = string.Equals(ShardCount?.Trim(), Auto, StringComparison.OrdinalIgnoreCase);
+        if (!autoCount && FixedShardCount is null)
+            yield return new ValidationResult($"must be a number from 1 to 100000, or '{Auto}'", [nameof(ShardCount)]);
+        if (!string.IsNullOrWhiteSpace(ShardIds) && !AutoShards)
+            yield return new ValidationResult($"must be empty (this process runs ShardId) or '{Auto}'", [nameof(ShardIds)]);
+        else if (autoCount && !AutoShards)
+            yield return new ValidationResult($"'{Auto}' needs ShardIds = '{Auto}' (one process per shard by hand needs a fixed count)", [nameof(ShardCount)]);
+        if (!AutoShards && FixedShardCount is { } count && ShardId >= count)
+            yield return new ValidationResult($"must be below ShardCount ({count})", [nameof(ShardId)]);
         if (EditInterval < TimeSpan.FromMilliseconds(100) || EditInterval > TimeSpan.FromMinutes(1))
             yield return new ValidationResult("must be between 00:00:00.1 and 00:01:00", [nameof(EditInterval)]);
         if (ReconnectDelay <= TimeSpan.Zero || IdentifyInterval < TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero)

@@ -9,7 +9,7 @@ public sealed class GatewayTests
     [Fact]
     public async Task Start_IdentifiesWithTheChatIntentsAndShard_RegistersTheCommands_AndLogsTheInviteUrl()
     {
-        await using var bot = await DiscordHarness.StartAsync(o => (o.ShardId, o.ShardCount) = (1, 2));
+        await using var bot = await DiscordHarness.StartAsync(o => (o.ShardId, o.ShardCount) = (1, "2"));
 
         var identify = Assert.Single(bot.Discord.Gateway.Identifies);
         Assert.Equal(37377, identify["intents"]!.GetValue<int>());

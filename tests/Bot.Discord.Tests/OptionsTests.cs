@@ -20,7 +20,7 @@ public sealed class OptionsTests
             RestBaseUrl = "discord.com",
             GatewayUrl = "https://gateway.discord.gg",
             ShardId = 2,
-            ShardCount = 2,
+            ShardCount = "2",
             EditInterval = TimeSpan.Zero,
         };
         options.AllowedGuildIds.Add("my-guild");
@@ -33,6 +33,32 @@ public sealed class OptionsTests
         foreach (var key in new[] { "Discord:Token", "Discord:RestBaseUrl", "Discord:GatewayUrl", "Discord:ShardId", "Discord:EditInterval", "my-guild",
                      "Discord:AllowedUserIds", "@alice", "Discord:AllowedRoleIds", "moderators" })
             Assert.Contains(key, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0", null, "Discord:ShardCount")]
+    [InlineData("many", null, "Discord:ShardCount")]
+    [InlineData("auto", null, "Discord:ShardCount")]
+    [InlineData("4", "some", "Discord:ShardIds")]
+    public void BadShardSettings_AreNamedByKey(string count, string? ids, string key)
+    {
+        var options = new DiscordOptions { ShardCount = count, ShardIds = ids };
+
+        var result = new SectionValidator<DiscordOptions>("Discord").Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(key, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("4", "auto")]
+    [InlineData("auto", "AUTO")]
+    [InlineData("2", null)]
+    public void ShardSettings_ManualOrLeased_AreValid(string count, string? ids)
+    {
+        var options = new DiscordOptions { ShardCount = count, ShardIds = ids, ShardId = 1 };
+
+        Assert.False(new SectionValidator<DiscordOptions>("Discord").Validate(null, options).Failed);
     }
 
     [Fact]

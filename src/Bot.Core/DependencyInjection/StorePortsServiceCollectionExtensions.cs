@@ -13,7 +13,7 @@ public static class StorePortsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddStorePorts<TStore>(this IServiceCollection services)
         where TStore : class, IConversationStore, IFollowedPlaces, IVisitorSessions, IBotSecrets, IProvisionedAssistants,
-            IModerationLog, IUsageLedger, IPlaceSettingsStore, IConversationLeases
+            IModerationLog, IUsageLedger, IPlaceSettingsStore, IConversationLeases, IShardLeases
     {
         ArgumentNullException.ThrowIfNull(services);
         Port<TStore, IConversationStore>(services);
@@ -30,6 +30,7 @@ public static class StorePortsServiceCollectionExtensions
         Port<TStore, IUsageLedger>(services);
         Port<TStore, IPlaceSettingsStore>(services);
         Port<TStore, IConversationLeases>(services);
+        Port<TStore, IShardLeases>(services);
         return services;
     }
 

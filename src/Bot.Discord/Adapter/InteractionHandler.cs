@@ -98,7 +98,8 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
                         .ConfigureAwait(false);
                     break;
                 case "stop":
-                    await EphemeralAsync(id, token, StopCommand(key, requester), cancellationToken).ConfigureAwait(false);
+                    await EphemeralAsync(id, token, await StopCommandAsync(key, requester, cancellationToken).ConfigureAwait(false),
+                        cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     await EphemeralAsync(id, token, $"I don't know the command /{name}.", cancellationToken).ConfigureAwait(false);
@@ -126,18 +127,20 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
         // Take the button off at once (type 7), then stop the answer; its final text follows in an edit.
         var update = DiscordRestClient.WithFlags(new JsonObject { ["components"] = new JsonArray() }, options.SentMessageFlags);
         await rest.RespondAsync(id, token, DiscordRestClient.CallbackUpdateMessage, update, cancellationToken).ConfigureAwait(false);
-        conversations.Stop(Key(conversationId));
+        // Here, or through the store on the instance that runs the turn (shards and conversations are leased apart).
+        await conversations.StopTurnAsync(Key(conversationId), cancellationToken).ConfigureAwait(false);
     }
 
-    private string StopCommand(ConversationKey key, Requester requester)
+    private async Task<string> StopCommandAsync(ConversationKey key, Requester requester, CancellationToken cancellationToken)
     {
         var asker = replies.AskerOf(key.ConversationId);
-        // No running reply known (none, or a turn in the instant before its writer exists): only a moderator's stop goes through.
+        // No running reply known (none, a turn in the instant before its writer exists, or one another instance runs): only
+        // a moderator's stop goes through.
         if (asker is null && !requester.IsModerator)
             return NotRunning;
         if (!MayStop(requester, asker))
             return NotYours;
-        return conversations.Stop(key) ? "Stopped." : NotRunning;
+        return await conversations.StopTurnAsync(key, cancellationToken).ConfigureAwait(false) ? "Stopped." : NotRunning;
     }
 
     // The asker, or a member who may manage messages (or is an administrator) in the channel, may stop an answer.

@@ -28,6 +28,8 @@ public static class DiscordServiceCollectionExtensions
             parts.AddOptionsValue<DiscordOptions>();
             parts.AddSingleton<DiscordRestClient>();
             parts.AddSingleton<DiscordGatewayClient>();
+            parts.AddSingleton<RestBudget>();
+            parts.AddSingleton<ShardCoordinator>();
             parts.AddSingleton<GuildDirectory>();
             parts.AddSingleton<AccessPolicy>();
             parts.AddSingleton<DiscordPlaces>();

@@ -78,7 +78,11 @@ internal sealed partial class DiscordGatewayClient
                         return new ConnectionEnd(ReconnectAction.Identify, null, healthy, Immediate: true);
                     case GatewayOp.Dispatch:
                         if (root.TryGetProperty("s", out var s) && s.ValueKind == JsonValueKind.Number)
-                            _sequence = s.GetInt64();
+                        {
+                            lock (_sessionLock)
+                                _sequence = s.GetInt64();
+                        }
+
                         var type = root.GetProperty("t").GetString() ?? "";
                         var data = root.GetProperty("d").Clone();
                         if (type == "READY")
@@ -86,10 +90,10 @@ internal sealed partial class DiscordGatewayClient
                         if (type is "READY" or "RESUMED")
                         {
                             healthy = true;
-                            Log.GatewayConnected(logger, type, options.ShardId, options.ShardCount);
+                            Log.GatewayConnected(logger, type, _shardId, _shardCount);
                         }
 
-                        _dispatches.Writer.TryWrite(new GatewayDispatch(type, data));
+                        Output.TryWrite(new GatewayDispatch(type, data, Session, s.ValueKind == JsonValueKind.Number ? s.GetInt64() : null));
                         break;
                 }
             }
@@ -113,11 +117,14 @@ internal sealed partial class DiscordGatewayClient
 
     private void OnReady(JsonElement data)
     {
-        _sessionId = data.GetProperty("session_id").GetString();
-        _resumeUrl = data.TryGetProperty("resume_gateway_url", out var r) ? r.GetString() : _gatewayUrl;
         var user = data.GetProperty("user").GetProperty("id").GetString()!;
         var application = data.TryGetProperty("application", out var a) ? a.GetProperty("id").GetString()! : user;
-        Session = new GatewaySession(_sessionId!, _resumeUrl!, user, application);
+        lock (_sessionLock)
+        {
+            _sessionId = data.GetProperty("session_id").GetString();
+            _resumeUrl = data.TryGetProperty("resume_gateway_url", out var r) ? r.GetString() : _gatewayUrl;
+            Session = new GatewaySession(_sessionId!, _resumeUrl!, user, application);
+        }
     }
 
     // The first beat after interval × random(0..1), then one per interval. A beat that finds the previous one

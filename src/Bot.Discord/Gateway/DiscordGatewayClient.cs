@@ -12,21 +12,50 @@ namespace Bot.Discord.Gateway;
 /// resumable op 9, identifies afresh when the session is gone, and stops for good on the fatal close
 /// codes (4004, 4010–4014). Dispatches go to <see cref="Dispatches"/>; the receive loop never waits for them.
 /// </summary>
-internal sealed partial class DiscordGatewayClient(DiscordOptions options, DiscordRestClient rest, TimeProvider time, ILogger<DiscordGatewayClient> logger)
+/// <remarks>
+/// Without a <see cref="GatewayShard"/> it runs <c>Discord:ShardId</c> of <c>Discord:ShardCount</c> (one process per shard,
+/// set by hand); with one, the shard the <see cref="ShardCoordinator"/> leased, resuming the session saved with the lease.
+/// </remarks>
+internal sealed partial class DiscordGatewayClient(DiscordOptions options, DiscordRestClient rest, TimeProvider time, ILogger<DiscordGatewayClient> logger,
+    GatewayShard? shard = null)
 {
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(60);
     private readonly Channel<GatewayDispatch> _dispatches = Channel.CreateUnbounded<GatewayDispatch>(new() { SingleReader = true });
+    private readonly int _shardId = shard?.Id ?? options.ShardId;
+    private readonly int _shardCount = shard?.Count ?? options.FixedShardCount ?? 1;
+    private readonly Lock _sessionLock = new();
     private string? _gatewayUrl;
-    private string? _sessionId;
-    private string? _resumeUrl;
-    private long? _sequence;
+    private string? _sessionId = shard?.Resume?.SessionId;
+    private string? _resumeUrl = shard?.Resume?.ResumeGatewayUrl;
+    private long? _sequence = shard?.Resume?.Sequence;
     private long _lastIdentify;
 
-    /// <summary>Every dispatch in arrival order (READY and RESUMED included).</summary>
+    /// <summary>Every dispatch in arrival order (READY and RESUMED included), unless a <see cref="GatewayShard"/> names where they go.</summary>
     public ChannelReader<GatewayDispatch> Dispatches => _dispatches.Reader;
 
-    /// <summary>The current session (after the first READY).</summary>
-    public GatewaySession? Session { get; private set; }
+    /// <summary>The current session (after the first READY, or the saved one a leased shard resumes).</summary>
+    public GatewaySession? Session { get; private set; } = shard?.Resume is { } saved
+        ? new GatewaySession(saved.SessionId, saved.ResumeGatewayUrl, saved.BotUserId, saved.ApplicationId)
+        : null;
+
+    /// <summary>This client's shard id.</summary>
+    public int ShardId => _shardId;
+
+    /// <summary>What another instance needs to RESUME this session (null while there is none): read by the shard's lease renewals.</summary>
+    public Bot.Core.Storage.ShardSession? SavedSession
+    {
+        get
+        {
+            lock (_sessionLock)
+            {
+                return _sessionId is { } id && _resumeUrl is { } url && Session is { } session
+                    ? new Bot.Core.Storage.ShardSession(id, url, _sequence, session.BotUserId, session.ApplicationId)
+                    : null;
+            }
+        }
+    }
+
+    private ChannelWriter<GatewayDispatch> Output => shard?.Output ?? _dispatches.Writer;
 
     /// <summary>Connects and stays connected until cancelled or a fatal close code (returned).</summary>
     public async Task<GatewayStop?> RunAsync(CancellationToken cancellationToken = default)
@@ -83,6 +112,7 @@ internal sealed partial class DiscordGatewayClient(DiscordOptions options, Disco
         }
         finally
         {
+            // A leased shard's dispatches share a channel with the other shards; its coordinator completes it.
             _dispatches.Writer.TryComplete();
         }
 
@@ -106,13 +136,20 @@ internal sealed partial class DiscordGatewayClient(DiscordOptions options, Disco
             Log.IdentifyBudgetExhausted(logger, resetAfter);
             await Task.Delay(resetAfter, time, cancellationToken).ConfigureAwait(false);
         }
+
+        // Last, so that the IDENTIFY follows its slot in the shared max_concurrency bucket as closely as possible.
+        if (shard is not null)
+            await shard.BeforeIdentify(cancellationToken).ConfigureAwait(false);
     }
 
     private void ForgetSession()
     {
-        _sessionId = null;
-        _resumeUrl = null;
-        _sequence = null;
+        lock (_sessionLock)
+        {
+            _sessionId = null;
+            _resumeUrl = null;
+            _sequence = null;
+        }
     }
 
     private static Uri Versioned(string url)
@@ -133,7 +170,7 @@ internal sealed partial class DiscordGatewayClient(DiscordOptions options, Disco
             ["token"] = options.Token,
             ["intents"] = GatewayOp.Intents,
             ["properties"] = new JsonObject { ["os"] = Environment.OSVersion.Platform.ToString().ToLowerInvariant(), ["browser"] = "bot-discord", ["device"] = "bot-discord" },
-            ["shard"] = new JsonArray(options.ShardId, options.ShardCount),
+            ["shard"] = new JsonArray(_shardId, _shardCount),
         },
     };
 

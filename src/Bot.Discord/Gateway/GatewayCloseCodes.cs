@@ -30,7 +30,8 @@ internal static class GatewayCloseCodes
                 "Discord__Token) to the token on the Bot page of your application in the Discord Developer Portal, then restart.",
         4010 => "Discord rejected the shard (close code 4010, invalid shard). Check Discord:ShardId and Discord:ShardCount.",
         4011 => "Discord requires sharding for this bot (close code 4011). Set Discord:ShardCount to the count GET /gateway/bot " +
-                "recommends and run one process per Discord:ShardId.",
+                "recommends and run one process per Discord:ShardId, or set Discord:ShardIds=auto and Discord:ShardCount=auto so " +
+                "that the instances on one store share the shards.",
         4012 => "Discord rejected the gateway API version (close code 4012). Check Discord:GatewayUrl.",
         4013 => "Discord rejected the intents (close code 4013, invalid intents).",
         4014 => "Discord refused a privileged intent (close code 4014, disallowed intents). Enable the Message Content intent in the " +

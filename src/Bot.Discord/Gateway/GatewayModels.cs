@@ -1,7 +1,15 @@
 namespace Bot.Discord.Gateway;
 
-/// <summary>A dispatch (op 0) from the gateway: its event name and data.</summary>
-internal sealed record GatewayDispatch(string Type, JsonElement Data);
+/// <summary>A dispatch (op 0) from the gateway: its event name and data, the session of the shard it came on and its sequence number.</summary>
+internal sealed record GatewayDispatch(string Type, JsonElement Data, GatewaySession? Session = null, long? Sequence = null);
+
+/// <summary>
+/// A shard the <see cref="ShardCoordinator"/> runs (<c>Discord:ShardIds=auto</c>): its id and the bot's shard count, the
+/// session to RESUME (saved by the shard's last holder), the shared identify gate (the max_concurrency bucket across
+/// instances) and where its dispatches go.
+/// </summary>
+internal sealed record GatewayShard(int Id, int Count, Bot.Core.Storage.ShardSession? Resume, Func<CancellationToken, Task> BeforeIdentify,
+    System.Threading.Channels.ChannelWriter<GatewayDispatch> Output);
 
 /// <summary>What READY said about the session.</summary>
 internal sealed record GatewaySession(string SessionId, string ResumeUrl, string BotUserId, string ApplicationId);

@@ -48,6 +48,16 @@ internal sealed partial class DiscordRestClient : IDisposable
         _global = new GlobalRateLimit(time);
     }
 
+    /// <summary>
+    /// Requests per second this process sends at most outside interaction responses: Discord's global 50, or this
+    /// instance's share of it when several instances use one bot token (<see cref="RestBudget"/>).
+    /// </summary>
+    public int GlobalLimit
+    {
+        get => _global.Limit;
+        set => _global.Limit = value;
+    }
+
     /// <summary>429 responses received so far (a well-paced bot keeps this at zero).</summary>
     public long RateLimitedResponses => Interlocked.Read(ref _rateLimited);
 

@@ -8,6 +8,9 @@ namespace Bot.Discord.Rest;
 /// </summary>
 internal sealed class GlobalRateLimit(TimeProvider time, int limit = 50, TimeSpan? window = null)
 {
+    /// <summary>Discord's global limit per bot token, per second.</summary>
+    public const int BotLimit = 50;
+
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan s_yield = TimeSpan.FromMilliseconds(20);
     private readonly TimeSpan _window = window ?? TimeSpan.FromMilliseconds(1010);
@@ -15,6 +18,14 @@ internal sealed class GlobalRateLimit(TimeProvider time, int limit = 50, TimeSpa
     private readonly Lock _lock = new();
     private long _blockedUntil;
     private int _urgentWaiting;
+    private int _limit = limit;
+
+    /// <summary>Requests per window this process may send: the whole limit, or its share when several instances share one token.</summary>
+    public int Limit
+    {
+        get => Volatile.Read(ref _limit);
+        set => Volatile.Write(ref _limit, Math.Max(1, value));
+    }
 
     /// <summary>
     /// Waits until a request may go and counts it; <see cref="Slot.Complete"/> it when its response arrived. An
@@ -55,11 +66,11 @@ internal sealed class GlobalRateLimit(TimeProvider time, int limit = 50, TimeSpa
                 {
                     wait = time.GetElapsedTime(now, _blockedUntil);
                 }
-                else if (_slots.Count < limit && !urgent && Volatile.Read(ref _urgentWaiting) > 0)
+                else if (_slots.Count < Limit && !urgent && Volatile.Read(ref _urgentWaiting) > 0)
                 {
                     wait = s_yield;
                 }
-                else if (_slots.Count < limit)
+                else if (_slots.Count < Limit)
                 {
                     var slot = new Slot(time);
                     _slots.AddLast(slot);

@@ -25,7 +25,7 @@ public sealed class PostgresStorageServiceCollectionExtensionsTests : StoreTestB
 
         await provider.GetRequiredService<IStoreLifecycle>().InitializeAsync();
 
-        Assert.Equal(14, ports.Count);
+        Assert.Equal(15, ports.Count);
         Assert.All(ports, port => Assert.Same(store, provider.GetRequiredService(port)));
         await provider.GetRequiredService<IStoreLifecycle>().PingAsync();
     }

@@ -12,17 +12,16 @@ public sealed record FakeHeartbeat(DateTimeOffset At, long? Sequence, int Connec
 /// The fake's gateway: HELLO from the recorded frame, READY and GUILD_CREATE (recorded, with this fake's ids)
 /// after IDENTIFY, RESUME with replay of missed dispatches then RESUMED (or op 9 when it cannot resume),
 /// heartbeat ACKs, and controls for tests: send any op, close with a code, drop the connection, stop ACKing.
+/// Several shards share it: each IDENTIFY names [shard, count], each shard has its own session and sequence, and a
+/// dispatch goes to the shard of its guild ((guild_id &gt;&gt; 22) % count; no guild: shard 0), as on Discord.
 /// </summary>
-public sealed class FakeDiscordGateway(FakeDiscordServer server)
+public sealed partial class FakeDiscordGateway(FakeDiscordServer server)
 {
     private readonly Lock _lock = new();
-    private readonly List<(long Seq, string Json)> _events = [];
     private readonly List<JsonObject> _identifies = [];
     private readonly List<JsonObject> _resumes = [];
     private readonly List<FakeHeartbeat> _heartbeats = [];
     private Connection? _current;
-    private string? _sessionId;
-    private long _sequence;
     private int _connections;
     private DateTimeOffset? _lastHelloAt;
 
@@ -49,25 +48,11 @@ public sealed class FakeDiscordGateway(FakeDiscordServer server)
 
     public IReadOnlyList<FakeHeartbeat> Heartbeats { get { lock (_lock) return [.. _heartbeats]; } }
 
-    /// <summary>True while a connection is identified or resumed and receives dispatches.</summary>
+    /// <summary>True while the newest connection is identified or resumed and receives dispatches.</summary>
     public bool IsLive { get { lock (_lock) return _current?.Live == true; } }
 
-    /// <summary>Sends a dispatch (op 0) with the next sequence number; kept for replay after a resume.</summary>
-    public Task<long> DispatchAsync(string type, JsonNode data)
-    {
-        Connection? target;
-        long seq;
-        string json;
-        lock (_lock)
-        {
-            seq = ++_sequence;
-            json = new JsonObject { ["t"] = type, ["s"] = seq, ["op"] = 0, ["d"] = data.DeepClone() }.ToJsonString();
-            _events.Add((seq, json));
-            target = _current is { Live: true } ? _current : null;
-        }
-
-        return target is null ? Task.FromResult(seq) : SendThenAsync(target, json, seq);
-    }
+    /// <summary>Sends a dispatch (op 0) to its guild's shard with the shard's next sequence number; kept for replay after a resume.</summary>
+    public Task<long> DispatchAsync(string type, JsonNode data) => DispatchToShardAsync(ShardOf(data), type, data);
 
     /// <summary>Sends a frame with any opcode (e.g. 7 RECONNECT, 9 INVALID_SESSION, 1 HEARTBEAT request).</summary>
     public Task SendOpAsync(int op, JsonNode? data = null) =>
@@ -161,67 +146,56 @@ public sealed class FakeDiscordGateway(FakeDiscordServer server)
             return;
         }
 
-        var ready = server.Fixture("gateway_ready.json");
-        var d = ready["d"]!;
-        string sessionId;
-        lock (_lock)
+        var shard = identify["shard"] is JsonArray { Count: 2 } pair ? (Id: pair[0]!.GetValue<int>(), Count: pair[1]!.GetValue<int>()) : (Id: 0, Count: 1);
+        if (shard.Count < 1 || shard.Id < 0 || shard.Id >= shard.Count)
         {
-            sessionId = _sessionId = Guid.NewGuid().ToString("N");
-            _events.Clear();
-            _sequence = 0;
+            await connection.Socket.CloseOutputAsync((WebSocketCloseStatus)4010, "Invalid shard.", CancellationToken.None).ConfigureAwait(false);
+            return;
         }
 
+        if (!TryTakeIdentifySlot(shard.Id))
+        {
+            // Going over max_concurrency: Discord answers with an invalid session (op 9, not resumable).
+            await connection.SendAsync("{\"op\":9,\"d\":false,\"s\":null,\"t\":null}").ConfigureAwait(false);
+            return;
+        }
+
+        var ready = server.Fixture("gateway_ready.json");
+        var d = ready["d"]!;
+        var sessionId = StartSession(connection, shard.Id, shard.Count);
         d["session_id"] = sessionId;
         d["resume_gateway_url"] = server.GatewayUri("resume").ToString();
         d["user"]!["id"] = server.BotUserId;
         d["application"]!["id"] = server.ApplicationId;
         d["shard"] = identify["shard"]?.DeepClone();
-        connection.Live = true;
-        await DispatchAsync("READY", d).ConfigureAwait(false);
+        await DispatchToShardAsync(shard.Id, "READY", d).ConfigureAwait(false);
 
-        var guild = server.Fixture("gateway_guild_create.json")["d"]!.AsObject();
-        guild["id"] = server.GuildId;
-        guild["roles"]!.AsArray().Add(new JsonObject
+        foreach (var guildId in GuildIds.Where(g => ShardOf(g, shard.Count) == shard.Id))
         {
-            ["id"] = server.BotRoleId, ["name"] = "Bot", ["managed"] = true, ["permissions"] = "0", ["position"] = 1,
-            ["tags"] = new JsonObject { ["bot_id"] = server.BotUserId },
-        });
-        await DispatchAsync("GUILD_CREATE", guild).ConfigureAwait(false);
+            var guild = server.Fixture("gateway_guild_create.json")["d"]!.AsObject();
+            guild["id"] = guildId;
+            guild["roles"]!.AsArray().Add(new JsonObject
+            {
+                ["id"] = server.BotRoleId, ["name"] = "Bot", ["managed"] = true, ["permissions"] = "0", ["position"] = 1,
+                ["tags"] = new JsonObject { ["bot_id"] = server.BotUserId },
+            });
+            await DispatchToShardAsync(shard.Id, "GUILD_CREATE", guild).ConfigureAwait(false);
+        }
     }
 
     private async Task ResumeAsync(Connection connection, JsonObject resume)
     {
-        List<string> replay;
         lock (_lock)
-        {
             _resumes.Add(resume);
-            var seq = resume["seq"]?.GetValue<long?>() ?? 0;
-            if (_sessionId is null || resume["session_id"]?.GetValue<string>() != _sessionId || seq > _sequence)
-            {
-                replay = [];
-            }
-            else
-            {
-                replay = [.. _events.Where(e => e.Seq > seq).Select(e => e.Json)];
-                connection.Live = true;
-            }
-        }
-
-        if (!connection.Live)
+        if (TryResume(connection, resume["session_id"]?.GetValue<string>(), resume["seq"]?.GetValue<long?>() ?? 0) is not { } resumed)
         {
             await connection.SendAsync("{\"op\":9,\"d\":false,\"s\":null,\"t\":null}").ConfigureAwait(false);
             return;
         }
 
-        foreach (var json in replay)
+        foreach (var json in resumed.Replay)
             await connection.SendAsync(json).ConfigureAwait(false);
-        await DispatchAsync("RESUMED", new JsonObject()).ConfigureAwait(false);
-    }
-
-    private static async Task<long> SendThenAsync(Connection connection, string json, long seq)
-    {
-        await connection.SendAsync(json).ConfigureAwait(false);
-        return seq;
+        await DispatchToShardAsync(resumed.Shard, "RESUMED", new JsonObject()).ConfigureAwait(false);
     }
 
     private Connection Current()
@@ -254,6 +228,9 @@ public sealed class FakeDiscordGateway(FakeDiscordServer server)
         public int Number { get; } = number;
 
         public volatile bool Live;
+
+        /// <summary>The shard this connection identified or resumed (-1: none yet).</summary>
+        public int Shard { get; set; } = -1;
 
         public async Task SendAsync(string json)
         {

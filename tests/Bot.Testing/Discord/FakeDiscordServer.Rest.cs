@@ -56,8 +56,11 @@ public sealed partial class FakeDiscordServer
         {
             ("GET", ["gateway", "bot"]) => await WriteAsync(context, 200, new JsonObject
             {
-                ["url"] = GatewayUri().ToString(), ["shards"] = 1,
-                ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = 999, ["reset_after"] = 14_400_000, ["max_concurrency"] = 1 },
+                ["url"] = GatewayUri().ToString(), ["shards"] = Gateway.RecommendedShards,
+                ["session_start_limit"] = new JsonObject
+                {
+                    ["total"] = 1000, ["remaining"] = 999, ["reset_after"] = 14_400_000, ["max_concurrency"] = Gateway.MaxConcurrency,
+                },
             }).ConfigureAwait(false),
             ("PUT", ["applications", _, "commands"]) => await OverwriteCommandsAsync(context, body).ConfigureAwait(false),
             ("GET", ["channels", var channelId]) => await GetChannelAsync(context, channelId).ConfigureAwait(false),
