@@ -71,13 +71,16 @@ internal sealed partial class LaneScheduler
     private readonly CancellationToken _shutdown;
     private readonly ILogger _logger;
     private readonly ConversationCluster? _cluster;
-    private readonly Func<IReadOnlyList<InboxRecord>, CancellationToken, Task>? _closeInterrupted;
+    private readonly Func<IReadOnlyList<InboxRecord>, CancellationToken, Task<IReadOnlyList<InterruptedTurn>>>? _closeInterrupted;
+    private readonly Func<InterruptedTurn, TurnControl, Task<TurnStatus>>? _resumeTurn;
 
     public LaneScheduler(
         Func<ConversationKey, IReadOnlyList<PendingMessage>, TurnControl, Task<TurnStatus>> runTurn,
         int maxConcurrentTurns, int maxBatch, ILogger logger, CancellationToken shutdown, ConversationCluster? cluster = null,
-        Func<IReadOnlyList<InboxRecord>, CancellationToken, Task>? closeInterrupted = null)
+        Func<IReadOnlyList<InboxRecord>, CancellationToken, Task<IReadOnlyList<InterruptedTurn>>>? closeInterrupted = null,
+        Func<InterruptedTurn, TurnControl, Task<TurnStatus>>? resumeTurn = null)
     {
+        _resumeTurn = resumeTurn;
         _runTurn = runTurn;
         _cluster = cluster;
         _closeInterrupted = closeInterrupted;
@@ -170,7 +173,7 @@ internal sealed partial class LaneScheduler
                 }
 
                 head = lookAgain ? WakeItem.Instance : lane.Items.Peek();
-                if (head is ControlItem)
+                if (head is ControlItem or ResumeItem)
                     lane.Items.Dequeue();
             }
 
@@ -182,6 +185,8 @@ internal sealed partial class LaneScheduler
 
             if (head is ControlItem control)
                 await RunControlAsync(control).ConfigureAwait(false);
+            else if (head is ResumeItem resume)
+                await RunResumeItemAsync(lane, resume.Turn).ConfigureAwait(false);
             else
                 await RunNextTurnAsync(lane).ConfigureAwait(false);
         }
