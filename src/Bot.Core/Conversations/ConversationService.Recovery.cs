@@ -77,4 +77,12 @@ public sealed partial class ConversationService
 
         return resumable;
     }
+
+    /// <summary>
+    /// Returns once the conversation's lane has done what was queued in it before this call: an answer that recovery
+    /// finishes after a restart, for instance. A channel that is about to stop (the terminal at the end of its input) waits
+    /// for it, so that the answer is finished now rather than left for the next start.
+    /// </summary>
+    public Task WhenSettledAsync(ConversationKey key, CancellationToken cancellationToken = default) =>
+        _lanes.RunInLaneAsync(key, static _ => Task.CompletedTask).WaitAsync(cancellationToken);
 }
