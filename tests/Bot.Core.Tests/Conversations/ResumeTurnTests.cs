@@ -48,6 +48,7 @@ public sealed class ResumeTurnTests : IDisposable
 
         await using var after = await CoreHarness.StartAsync(backend, channel, databasePath: DatabasePath);
         await channel.Changes.UntilAsync(() => channel.RepliesTo(Address) is [_, { Final: not null }]);
+        await AnsweredAsync(after);
 
         Assert.Equal([message], channel.PostedTo(Address));
         Assert.Equal("Hello, world!", channel.ShownText(message));
@@ -69,6 +70,7 @@ public sealed class ResumeTurnTests : IDisposable
 
         await using var after = await CoreHarness.StartAsync(backend, channel, databasePath: DatabasePath);
         await channel.Changes.UntilAsync(() => channel.RepliesTo("c1/m2") is [{ Final: not null }]);
+        await AnsweredAsync(after);
 
         Assert.Equal([message], channel.PostedTo(Address));
         Assert.Equal("The complete answer.", channel.ShownText(message));
@@ -118,6 +120,7 @@ public sealed class ResumeTurnTests : IDisposable
 
         await using var after = await CoreHarness.StartAsync(backend, channel, databasePath: DatabasePath);
         await channel.Changes.UntilAsync(() => channel.RepliesTo(Address) is [_, { Final: not null }]);
+        await AnsweredAsync(after);
 
         Assert.Equal([message], channel.PostedTo(Address));
         Assert.Equal("Half of the answer: it is sunny.", channel.ShownText(message));
