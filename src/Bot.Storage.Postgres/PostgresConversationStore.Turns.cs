@@ -14,6 +14,11 @@ public sealed partial class PostgresConversationStore
         "UPDATE turns SET status = @status, first_token_at_ms = @first_token_at_ms, finished_at_ms = @finished_at_ms, " +
         "response_ids = @response_ids, input_tokens = @input_tokens, output_tokens = @output_tokens, error = @error WHERE id = @id;";
 
+    // Only a running turn moves on: a late save never overwrites a finished turn's row.
+    private const string SaveResumePointSql =
+        "UPDATE turns SET resume_response_id = @response_id, resume_sequence = @sequence, resume_resumable = @resumable, " +
+        "resume_running_tool = @running_tool, reply_message_ids = @message_ids WHERE id = @id AND status = 'Running';";
+
     private const string SelectTurnSql =
         $"SELECT {StoreRows.TurnColumns} FROM turns WHERE id = @id;";
 
@@ -68,8 +73,19 @@ public sealed partial class PostgresConversationStore
     }
 
     /// <inheritdoc />
+    public Task SaveResumePointAsync(long turnId, TurnResumePoint point, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        return ExecuteAsync(SaveResumePointSql, cancellationToken,
+            ("id", turnId),
+            ("response_id", point.ResponseId),
+            ("sequence", point.SequenceNumber),
+            ("resumable", point.Resumable),
+            ("running_tool", point.RunningTool),
+            ("message_ids", StoredJson.Strings(point.MessageIds ?? [])));
+    }
+
+    /// <inheritdoc />
     public Task<TurnRecord?> GetTurnAsync(long turnId, CancellationToken cancellationToken = default) =>
         FindOneAsync(SelectTurnSql, StoreRows.Turn, cancellationToken, ("id", turnId));
-
-
 }

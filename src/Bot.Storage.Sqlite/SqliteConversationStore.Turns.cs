@@ -62,8 +62,20 @@ public sealed partial class SqliteConversationStore
     }
 
     /// <inheritdoc />
+    public Task SaveResumePointAsync(long turnId, TurnResumePoint point, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        var messageIds = StoredJson.Strings(point.MessageIds ?? []);
+        return WriteAsync(transaction => WriterCommand(StoreSql.SaveResumePoint, transaction,
+            ("$id", turnId),
+            ("$response_id", point.ResponseId),
+            ("$sequence", point.SequenceNumber),
+            ("$resumable", point.Resumable),
+            ("$running_tool", point.RunningTool),
+            ("$message_ids", messageIds)).ExecuteNonQuery(), inTransaction: false, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<TurnRecord?> GetTurnAsync(long turnId, CancellationToken cancellationToken = default) =>
         FindOneAsync(StoreSql.SelectTurn, "$id", turnId, StoreRows.Turn, cancellationToken);
-
-
 }

@@ -65,6 +65,11 @@ internal static partial class StoreSql
         "response_ids = $response_ids, input_tokens = $input_tokens, output_tokens = $output_tokens, error = $error " +
         "WHERE id = $id;";
 
+    // Only a running turn moves on: a late save never overwrites a finished turn's row.
+    public const string SaveResumePoint =
+        "UPDATE turns SET resume_response_id = $response_id, resume_sequence = $sequence, resume_resumable = $resumable, " +
+        "resume_running_tool = $running_tool, reply_message_ids = $message_ids WHERE id = $id AND status = 'Running';";
+
     public const string SelectTurn =
         $"SELECT {StoreRows.TurnColumns} FROM turns WHERE id = $id;";
 

@@ -69,6 +69,9 @@ internal sealed partial class WebReplyWriter(WebThreadStore threads, string thre
         return PostResult.Posted(id);
     }
 
+    /// <summary>Takes over a reply an earlier process wrote into the thread: its messages are edited in place, files join the last.</summary>
+    public void Adopt(IReadOnlyList<string> messageIds) => _lastMessageId = messageIds.Count == 0 ? _lastMessageId : messageIds[^1];
+
     public async Task EditAsync(string messageId, ReplyMessage message, CancellationToken cancellationToken = default)
     {
         var thread = await threads.GetAsync(threadId, cancellationToken).ConfigureAwait(false);

@@ -23,8 +23,18 @@ public interface IReplyWriter
     /// <summary>Posts a new message.</summary>
     Task<PostResult> PostAsync(ReplyMessage message, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces the text of a message this writer posted.</summary>
+    /// <summary>Replaces the text of a message this writer posted or adopted (<see cref="Adopt"/>).</summary>
     Task EditAsync(string messageId, ReplyMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes over the messages of this reply that an earlier process posted (a turn finished after a restart or a takeover),
+    /// first message first: the core then edits them (<see cref="EditAsync"/>) instead of posting. A writer that keeps
+    /// per-reply state about its messages (the message with a Stop button, the last message for files) sets it here.
+    /// Called once, before any other write. The default keeps nothing.
+    /// </summary>
+    void Adopt(IReadOnlyList<string> messageIds)
+    {
+    }
 
     /// <summary>Delivers generated files with the final message. Each file is within <see cref="ChannelLimits.MaxUploadBytes"/>.</summary>
     Task SendFilesAsync(IReadOnlyList<OutputFile> files, CancellationToken cancellationToken = default);

@@ -72,21 +72,24 @@ public sealed partial class ConversationService : IHostedService, IAsyncDisposab
         var runner = new TurnRunner(store, backends, channels, new AttachmentIntake(policy, logger), _options, time, logger,
             _shutdown.Token, _delivery.Token, approvals ?? new ApprovalBroker(time), moderation, budgets, places);
         _lanes = new LaneScheduler(
-            async (key, batch, control) =>
-            {
-                Interlocked.Increment(ref _running);
-                try
-                {
-                    return await runner.RunAsync(key, batch, control).ConfigureAwait(false);
-                }
-                finally
-                {
-                    // The last turn to end after shutdown lets StopAsync return.
-                    if (Interlocked.Decrement(ref _running) == 0 && _shutdown.IsCancellationRequested)
-                        _drained.TrySetResult();
-                }
-            },
-            _options.MaxConcurrentTurns, _options.MaxMessagesPerTurn, logger, _shutdown.Token, _cluster, CloseInterruptedAsync);
+            (key, batch, control) => CountedAsync(() => runner.RunAsync(key, batch, control)),
+            _options.MaxConcurrentTurns, _options.MaxMessagesPerTurn, logger, _shutdown.Token, _cluster, CloseInterruptedAsync,
+            (turn, control) => CountedAsync(() => runner.ResumeAsync(turn, control)));
+    }
+
+    private async Task<TurnStatus> CountedAsync(Func<Task<TurnStatus>> turn)
+    {
+        Interlocked.Increment(ref _running);
+        try
+        {
+            return await turn().ConfigureAwait(false);
+        }
+        finally
+        {
+            // The last turn to end after shutdown lets StopAsync return.
+            if (Interlocked.Decrement(ref _running) == 0 && _shutdown.IsCancellationRequested)
+                _drained.TrySetResult();
+        }
     }
 
     /// <summary>Number of turns running now.</summary>
@@ -153,60 +156,6 @@ public sealed partial class ConversationService : IHostedService, IAsyncDisposab
         }).WaitAsync(cancellationToken).ConfigureAwait(false);
         Log.ConversationReset(_logger, key, result!.DeletedRemoteObjects, result.FailedDeletes, result.DroppedMessages);
         return result;
-    }
-
-    /// <summary>
-    /// Called by a channel when it starts, after it registered itself: messages it had accepted but not
-    /// answered are queued again; turns a crash interrupted are closed and their conversations told.
-    /// </summary>
-    public async Task RecoverAsync(string channelName, CancellationToken cancellationToken = default)
-    {
-        var unfinished = await _store.GetUnfinishedInboxAsync(channelName, cancellationToken).ConfigureAwait(false);
-        if (_cluster is not null)
-            unfinished = await TakeRecoverableAsync(unfinished, cancellationToken).ConfigureAwait(false);
-        var interrupted = unfinished.Where(r => r.Status == InboxStatus.Processing).ToList();
-        var waiting = unfinished.Where(r => r.Status == InboxStatus.Accepted).ToList();
-        await CloseInterruptedAsync(interrupted, cancellationToken).ConfigureAwait(false);
-        foreach (var record in waiting)
-            _lanes.Enqueue(new PendingMessage(record.Id, record.Message));
-        if (_cluster is not null)
-        {
-            // Leases taken only to close an interrupted turn go back now; the lanes hand back the others when idle.
-            foreach (var key in interrupted.Select(r => r.Message.Conversation).Except(waiting.Select(r => r.Message.Conversation)))
-                await _cluster.ReleaseAsync(key).ConfigureAwait(false);
-        }
-
-        Log.Recovered(_logger, channelName, waiting.Count, interrupted.Count);
-    }
-
-    // On a shared store, only conversations this instance can lease are recovered: never a turn that another live
-    // instance is running. The others are the poll's, once their lease expires.
-    private async Task<IReadOnlyList<InboxRecord>> TakeRecoverableAsync(IReadOnlyList<InboxRecord> unfinished, CancellationToken cancellationToken)
-    {
-        var recoverable = new List<InboxRecord>();
-        foreach (var key in unfinished.Select(r => r.Message.Conversation).Distinct())
-        {
-            if (await _cluster!.TryAcquireAsync(key, cancellationToken).ConfigureAwait(false))
-                recoverable.AddRange(unfinished.Where(r => r.Message.Conversation == key));
-        }
-
-        return recoverable;
-    }
-
-    // Closes turns that a stopped process (this one before a restart, or a failed instance) left running, and tells each
-    // conversation once: their messages leave Processing in the same step, so no one closes them twice.
-    private async Task CloseInterruptedAsync(IReadOnlyList<InboxRecord> interrupted, CancellationToken cancellationToken)
-    {
-        foreach (var turn in interrupted.GroupBy(r => r.TurnId))
-        {
-            var outcome = new TurnOutcome(TurnStatus.Interrupted, [], default, null, _time.GetUtcNow(), "The process stopped during the turn.");
-            if (turn.Key is { } turnId)
-                await _store.FinishTurnAsync(turnId, outcome, cancellationToken).ConfigureAwait(false);
-            else
-                await _store.SetInboxStatusAsync([.. turn.Select(r => r.Id)], InboxStatus.Failed, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            await NotifyAsync(turn.Last().Message, new ReplyEnding(ReplyEndingKind.Interrupted, UserMessages.Interrupted), cancellationToken)
-                .ConfigureAwait(false);
-        }
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)

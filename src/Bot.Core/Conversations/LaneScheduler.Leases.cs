@@ -70,7 +70,9 @@ internal sealed partial class LaneScheduler
             {
                 Log.TakenOver(_logger, lane.Key, interrupted.Count);
                 CoreTelemetry.LeaseTakeovers.Add(1, new KeyValuePair<string, object?>("bot.channel", lane.Key.Channel));
-                await _closeInterrupted(interrupted, _shutdown).ConfigureAwait(false);
+                // A turn whose answer can be resumed is finished here, in the lane, before the waiting messages.
+                foreach (var resumable in await _closeInterrupted(interrupted, _shutdown).ConfigureAwait(false))
+                    await RunResumeAsync(lane, resumable).ConfigureAwait(false);
             }
         }
         catch (Exception ex)

@@ -27,35 +27,6 @@ internal sealed class PendingMessage(long inboxId, IncomingMessage message)
     }
 }
 
-/// <summary>Why a running turn was cancelled by the bot's own controls.</summary>
-internal enum CancelReason
-{
-    None,
-    Stop,
-    Reset,
-}
-
-/// <summary>The cancellation of one running turn, and why it was cancelled.</summary>
-internal sealed class TurnControl : IDisposable
-{
-    private readonly CancellationTokenSource _source;
-
-    public TurnControl(CancellationToken shutdown) => _source = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
-
-    public CancellationToken Token => _source.Token;
-
-    public CancelReason Reason { get; private set; }
-
-    public void Cancel(CancelReason reason)
-    {
-        if (Reason == CancelReason.None)
-            Reason = reason;
-        _source.Cancel();
-    }
-
-    public void Dispose() => _source.Dispose();
-}
-
 /// <summary>
 /// Lanes: one serial lane per conversation, with a bounded number of turns running across all lanes.
 /// When a turn ends, every message that arrived meanwhile becomes the next turn, so one remote
@@ -71,13 +42,16 @@ internal sealed partial class LaneScheduler
     private readonly CancellationToken _shutdown;
     private readonly ILogger _logger;
     private readonly ConversationCluster? _cluster;
-    private readonly Func<IReadOnlyList<InboxRecord>, CancellationToken, Task>? _closeInterrupted;
+    private readonly Func<IReadOnlyList<InboxRecord>, CancellationToken, Task<IReadOnlyList<InterruptedTurn>>>? _closeInterrupted;
+    private readonly Func<InterruptedTurn, TurnControl, Task<TurnStatus>>? _resumeTurn;
 
     public LaneScheduler(
         Func<ConversationKey, IReadOnlyList<PendingMessage>, TurnControl, Task<TurnStatus>> runTurn,
         int maxConcurrentTurns, int maxBatch, ILogger logger, CancellationToken shutdown, ConversationCluster? cluster = null,
-        Func<IReadOnlyList<InboxRecord>, CancellationToken, Task>? closeInterrupted = null)
+        Func<IReadOnlyList<InboxRecord>, CancellationToken, Task<IReadOnlyList<InterruptedTurn>>>? closeInterrupted = null,
+        Func<InterruptedTurn, TurnControl, Task<TurnStatus>>? resumeTurn = null)
     {
+        _resumeTurn = resumeTurn;
         _runTurn = runTurn;
         _cluster = cluster;
         _closeInterrupted = closeInterrupted;
@@ -170,7 +144,7 @@ internal sealed partial class LaneScheduler
                 }
 
                 head = lookAgain ? WakeItem.Instance : lane.Items.Peek();
-                if (head is ControlItem)
+                if (head is ControlItem or ResumeItem)
                     lane.Items.Dequeue();
             }
 
@@ -182,6 +156,8 @@ internal sealed partial class LaneScheduler
 
             if (head is ControlItem control)
                 await RunControlAsync(control).ConfigureAwait(false);
+            else if (head is ResumeItem resume)
+                await RunResumeItemAsync(lane, resume.Turn).ConfigureAwait(false);
             else
                 await RunNextTurnAsync(lane).ConfigureAwait(false);
         }

@@ -57,6 +57,9 @@ internal sealed partial class TurnRunner(
         // state delivered where a reply can be written, the turn (or its inbox rows) recorded as finished.
         var state = new ReplyState();
         var turn = new TurnProgress(time);
+        var recorder = new ResumePointRecorder(store, new TurnCheckpoint(), logger);
+        IAssistantBackend? backend = null;
+        var leftForResume = false;
         long? turnId = null;
         var unturnedStatus = InboxStatus.Failed;
         ProgressiveReply? reply = null;
@@ -66,7 +69,7 @@ internal sealed partial class TurnRunner(
         try
         {
             var writer = channel.CreateReplyWriter(messages[^1].ReplyAddress);
-            reply = new ProgressiveReply(writer, state, time, logger, delivery) { Telemetry = telemetry };
+            reply = new ProgressiveReply(writer, state, time, logger, delivery) { Telemetry = telemetry, Written = recorder.WrittenAsync };
             reply.Start();
             // Moderation comes before anything else of the turn: no conversation, upload or response for refused input.
             if (moderation is not null && await moderation.CheckAsync(key, channel, messages, timeout.Token).ConfigureAwait(false) is { } refusal)
@@ -77,7 +80,7 @@ internal sealed partial class TurnRunner(
             }
             else
             {
-                var backend = backends.Current;
+                backend = backends.Current;
                 var approver = new TurnApprover(approvals, writer, messages[^1].Author.Id, backend.ApprovalTimeout, state, reply, deadline, logger, delivery);
                 var conversation = await ResolveConversationAsync(key, backend, timeout.Token).ConfigureAwait(false);
                 if (conversation.Notice is not null)
@@ -89,21 +92,18 @@ internal sealed partial class TurnRunner(
                 turnId = await store.StartTurnAsync(conversation.Record.Id, [.. batch.Select(p => p.InboxId)], time.GetUtcNow(), timeout.Token)
                     .ConfigureAwait(false);
                 telemetry.SetTurnId(turnId.Value);
+                recorder.Attach(turnId.Value);
                 using var turnScope = TurnLogScope.BeginTurnId(logger, turnId.Value);
-                ending = await AnswerAsync(channel, backend, conversation.Record, messages, settings, state, reply, turn, approver, timeout.Token)
+                ending = await AnswerAsync(channel, backend, conversation.Record, messages, settings, state, reply, turn, approver, recorder, timeout.Token)
                     .ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            (turn.Status, ending) = control.Reason switch
-            {
-                CancelReason.Stop => (TurnStatus.Cancelled, new ReplyEnding(ReplyEndingKind.Stopped, UserMessages.Stopped)),
-                CancelReason.Reset => (TurnStatus.Cancelled, new ReplyEnding(ReplyEndingKind.StoppedByReset, UserMessages.StoppedByReset)),
-                _ when shutdown.IsCancellationRequested => (TurnStatus.Interrupted, new ReplyEnding(ReplyEndingKind.ShuttingDown, UserMessages.ShuttingDown)),
-                _ => (TurnStatus.Failed, new ReplyEnding(ReplyEndingKind.TimedOut, UserMessages.TimedOut)),
-            };
+            (turn.Status, ending, leftForResume) = EndCancelled(control, turnId is not null, recorder.Checkpoint);
             Log.TurnCancelled(logger, turnId ?? 0, key, turn.Status == TurnStatus.Failed ? "timeout" : control.Reason.ToString());
+            if (!leftForResume)
+                await CancelRemoteAsync(backend, recorder.Checkpoint, key).ConfigureAwait(false);
         }
         catch (AssistantFailureException ex)
         {
@@ -123,8 +123,17 @@ internal sealed partial class TurnRunner(
         using (TurnTelemetry.Step("finish"))
         {
             await DeliverFinalAsync(reply).ConfigureAwait(false);
-            await RecordEndAsync(key, turnId, batch, turn, unturnedStatus).ConfigureAwait(false);
-            await RecordUsageAsync(key, messages, settings, turn).ConfigureAwait(false);
+            if (leftForResume)
+            {
+                // The turn stays Running with its messages Processing: the next start (or the instance that takes the
+                // conversation over) finishes it, records its end and counts its usage.
+                Log.TurnLeftForResume(logger, turnId!.Value, key, recorder.Checkpoint.ResponseId!);
+            }
+            else
+            {
+                await RecordEndAsync(key, turnId, batch, turn, unturnedStatus).ConfigureAwait(false);
+                await RecordUsageAsync(key, messages, settings, turn).ConfigureAwait(false);
+            }
         }
 
         TurnTelemetry.Tokens(ModelUsed(backends.Current, settings), turn.Usage);
@@ -152,7 +161,7 @@ internal sealed partial class TurnRunner(
 
     private async Task<ReplyEnding> AnswerAsync(IChatChannel channel, IAssistantBackend backend, ConversationRecord record,
         IReadOnlyList<IncomingMessage> messages, EffectiveSettings? settings, ReplyState state, ProgressiveReply reply, TurnProgress turn,
-        IToolApprover approver,
+        IToolApprover approver, ResumePointRecorder recorder,
         CancellationToken cancellationToken)
     {
         var text = ComposeText(messages);
@@ -180,28 +189,8 @@ internal sealed partial class TurnRunner(
             text = (text.Length == 0 ? "" : text + "\n\n") + "(Attached: " + string.Join(", ", files.Select(f => f.FileName)) + ")";
 
         using var stream = new BackendStreamTelemetry(backend.Kind, ModelUsed(backend, settings));
-        await foreach (var assistantEvent in backend.RunTurnAsync(new TurnRequest(thread, text, files, approver, settings?.ToTurnSettings()), cancellationToken).ConfigureAwait(false))
-        {
-            turn.Observe(assistantEvent);
-            stream.Observe(assistantEvent);
-            if (assistantEvent is TurnFinished finished)
-            {
-                if (!finished.Incomplete)
-                {
-                    turn.Status = TurnStatus.Completed;
-                    return ReplyEnding.Completed;
-                }
-
-                turn.Status = TurnStatus.Incomplete;
-                return new ReplyEnding(ReplyEndingKind.Incomplete, UserMessages.Incomplete(finished.Reason), finished.Reason);
-            }
-
-            if (state.Apply(assistantEvent))
-                reply.Invalidate();
-        }
-
-        stream.Failed(nameof(FailureKind.StreamCut));
-        throw new AssistantFailureException(FailureKind.StreamCut, "The backend's event stream ended without a TurnFinished event.");
+        var request = new TurnRequest(thread, text, files, approver, settings?.ToTurnSettings(), recorder.Checkpoint);
+        return await StreamAsync(backend.RunTurnAsync(request, cancellationToken), stream, state, reply, turn, recorder).ConfigureAwait(false);
     }
 
     // The turn row is finished; a turn that never got one (the store failed before, or moderation refused it) marks its

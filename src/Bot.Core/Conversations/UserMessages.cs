@@ -19,6 +19,16 @@ internal static class UserMessages
 
     public const string Interrupted = "⚠️ I was restarted while answering your last message and couldn't finish it. Please send it again.";
 
+    public const string ContinuesAfterRestart = "⏸️ The bot is restarting; this answer continues here right after the restart.";
+
+    /// <summary>
+    /// A turn finished after a restart died while a function tool that is not run twice was running: names the tool (its
+    /// name comes from the bot's own tool registry, shown only when it is a plain function name).
+    /// </summary>
+    public static string ToolStepLost(string? tool) => tool is { Length: > 0 and <= 64 } && tool.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+        ? $"⚠️ I was restarted while the tool `{tool}` was running for this answer, and I don't run that step twice. Please send your message again."
+        : Failure(FailureKind.ToolStepLost);
+
     public static string TooLong(int length, int limit) =>
         $"⚠️ Your message is {length:N0} characters long, over the {limit:N0} I can send to the assistant. Please shorten it, or attach it as a .txt file.";
 

@@ -29,6 +29,7 @@ public sealed partial class ProgressiveReply : IAsyncDisposable
     private ToolStatus? _shownStatus;
     private volatile bool _ended;
     private volatile bool _posted;
+    private volatile bool _written;
 
     /// <param name="writer">The channel's transport (and presenter) for this reply.</param>
     /// <param name="state">The turn's reply state; read only, by taking snapshots when a write is about to happen.</param>
@@ -47,6 +48,12 @@ public sealed partial class ProgressiveReply : IAsyncDisposable
 
     /// <summary>The turn's telemetry: writes by channel, the time to first visible text, a span per write.</summary>
     internal TurnTelemetry? Telemetry { get; init; }
+
+    /// <summary>
+    /// Called after each post or edit that succeeded, with the ids of the reply's messages so far (the turn stores them with
+    /// its resume point). Runs inside the write loop: it must be quick and must not throw.
+    /// </summary>
+    internal Func<IReadOnlyList<string>, Task>? Written { get; init; }
 
     /// <summary>Starts the typing indicator and the write loop.</summary>
     public void Start()
@@ -176,92 +183,6 @@ public sealed partial class ProgressiveReply : IAsyncDisposable
                 await Task.Delay(Max(s_retryDelay, _writer.Limits.MinEditInterval), _time, _stopPump.Token).ConfigureAwait(false);
         }
     }
-
-    private async Task DeliverFinalAsync(int index, ReplyMessage message)
-    {
-        for (var attempt = 1; attempt <= 3; attempt++)
-        {
-            if (index < _messages.Count && _messages[index].Text == message.Text)
-                return;
-            // Timers may fire a few milliseconds early (the coarse monotonic clock): wait until it is really time.
-            for (var wait = WaitBeforeWriting(index); wait > TimeSpan.Zero; wait = WaitBeforeWriting(index))
-                await Task.Delay(wait, _time, _delivery).ConfigureAwait(false);
-            if (await WriteAsync(message, _delivery).ConfigureAwait(false) || _ended)
-                return;
-            await Task.Delay(s_retryDelay * attempt, _time, _delivery).ConfigureAwait(false);
-        }
-
-        // Edits keep failing (the message may be gone): post the final text as a new message instead.
-        if (index < _messages.Count && await TryAsync(async () =>
-            {
-                var posted = await _writer.PostAsync(message, _delivery).ConfigureAwait(false);
-                if (posted.MessageId is { } id)
-                    _messages[index] = new PostedMessage(id, message.Text, _time.GetUtcNow());
-                else
-                    _ended = true;
-            }, attempts: 2).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        Log.FinalDeliveryFailed(_logger, index);
-    }
-
-    // One post or edit. Returns false when it failed (already logged).
-    private async Task<bool> WriteAsync(ReplyMessage message, CancellationToken cancellationToken)
-    {
-        var index = message.Index;
-        using var span = Telemetry?.StartWrite(edit: index < _messages.Count);
-        try
-        {
-            if (index < _messages.Count)
-            {
-                await _writer.EditAsync(_messages[index].Id, message, cancellationToken).ConfigureAwait(false);
-                _messages[index] = _messages[index] with { Text = message.Text, LastWrite = _time.GetUtcNow() };
-            }
-            else
-            {
-                var posted = await _writer.PostAsync(message, cancellationToken).ConfigureAwait(false);
-                if (posted.MessageId is not { } id)
-                {
-                    _ended = true; // the channel ended the reply: no more writes, and no retry of this one
-                    return false;
-                }
-
-                _messages.Add(new PostedMessage(id, message.Text, _time.GetUtcNow()));
-                _posted = true;
-            }
-
-            Telemetry?.Written(message);
-            return true;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            Log.WriteFailed(_logger, index, ex);
-            return false;
-        }
-    }
-
-    // Index of the first message whose shown text differs from `texts`, or -1. Messages beyond the
-    // new layout (which only happens if the text shrank) are left as they are.
-    private int FirstDifference(IReadOnlyList<string> texts)
-    {
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (i >= _messages.Count || _messages[i].Text != texts[i])
-                return i;
-        }
-
-        return -1;
-    }
-
-    private TimeSpan WaitBeforeWriting(int index) => index >= _messages.Count
-        ? TimeSpan.Zero
-        : _messages[index].LastWrite + _writer.Limits.MinEditInterval - _time.GetUtcNow();
 
     private async Task TypingAsync()
     {

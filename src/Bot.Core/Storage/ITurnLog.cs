@@ -21,6 +21,12 @@ public interface ITurnLog
     /// </summary>
     Task FinishTurnAsync(long turnId, TurnOutcome outcome, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores where a running turn's answer stands (<see cref="TurnResumePoint"/>), replacing what was stored before: one
+    /// cheap update of the turn row, called with each visible write of the reply. A turn that is not running is left as it is.
+    /// </summary>
+    Task SaveResumePointAsync(long turnId, TurnResumePoint point, CancellationToken cancellationToken = default);
+
     /// <summary>A turn by id, or null.</summary>
     Task<TurnRecord?> GetTurnAsync(long turnId, CancellationToken cancellationToken = default);
 }

@@ -65,7 +65,23 @@ public sealed record TurnRecord(
     DateTimeOffset? FinishedAt,
     IReadOnlyList<string> ResponseIds,
     TokenUsage Usage,
-    string? Error);
+    string? Error,
+    TurnResumePoint? ResumePoint = null);
+
+/// <summary>
+/// Where a running turn's answer stands, stored with each visible write of its reply, so that a restarted process or the
+/// instance that takes over the conversation can finish it into the same messages.
+/// </summary>
+/// <param name="ResponseId">The remote response or run being streamed; null before the first one started.</param>
+/// <param name="SequenceNumber">The sequence number of the last event seen of that response (0 = none).</param>
+/// <param name="Resumable">True when the response can be streamed again or followed to its end.</param>
+/// <param name="RunningTool">The function tool the bot was running, if any.</param>
+/// <param name="MessageIds">The platform ids of the reply's messages so far, first message first.</param>
+public sealed record TurnResumePoint(string? ResponseId, long SequenceNumber, bool Resumable, string? RunningTool, IReadOnlyList<string> MessageIds)
+{
+    /// <summary>True when a later process can pick the answer up: a resumable response is known.</summary>
+    public bool CanResume => Resumable && !string.IsNullOrEmpty(ResponseId);
+}
 
 /// <summary>A remote object the bot created (a conversation, a file, a vector store).</summary>
 /// <param name="Kind">What it is.</param>

@@ -24,7 +24,7 @@ public static class StoreRows
     /// <summary>The columns <see cref="Turn"/> reads, in its order.</summary>
     public const string TurnColumns =
         "id, conversation_id, status, started_at_ms, first_token_at_ms, finished_at_ms, response_ids, " +
-        "input_tokens, output_tokens, error";
+        "input_tokens, output_tokens, error, resume_response_id, resume_sequence, resume_resumable, resume_running_tool, reply_message_ids";
 
     /// <summary>
     /// A conversation from (id, channel, chat_conversation_id, backend_kind, remote_conversation_id, vector_store_id,
@@ -62,7 +62,8 @@ public static class StoreRows
 
     /// <summary>
     /// A turn from (id, conversation_id, status, started_at_ms, first_token_at_ms, finished_at_ms, response_ids,
-    /// input_tokens, output_tokens, error).
+    /// input_tokens, output_tokens, error, resume_response_id, resume_sequence, resume_resumable, resume_running_tool,
+    /// reply_message_ids); the resume point is null when none was stored.
     /// </summary>
     public static TurnRecord Turn(DbDataReader reader) => new(
         reader.GetInt64(0),
@@ -73,7 +74,9 @@ public static class StoreRows
         TimeOrNull(reader, 5),
         StoredJson.StringsFrom(reader.GetString(6)),
         new TokenUsage(reader.GetInt64(7), reader.GetInt64(8)),
-        StringOrNull(reader, 9));
+        StringOrNull(reader, 9),
+        reader.IsDBNull(14) ? null : new TurnResumePoint(StringOrNull(reader, 10), reader.GetInt64(11), reader.GetBoolean(12),
+            StringOrNull(reader, 13), StoredJson.StringsFrom(reader.GetString(14))));
 
     /// <summary>What the inbox messages of a turn become when it ends with the given status.</summary>
     public static InboxStatus InboxStatusAfter(TurnStatus status) => status switch

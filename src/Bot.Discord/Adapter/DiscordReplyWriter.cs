@@ -58,6 +58,18 @@ internal sealed partial class DiscordReplyWriter(DiscordRestClient rest, ReplyAd
         return PostResult.Posted(id);
     }
 
+    /// <summary>
+    /// Takes over a reply an earlier process posted (finished after a restart or a takeover): files join its last message,
+    /// and completing takes the Stop button off its first message, which that process left live.
+    /// </summary>
+    public void Adopt(IReadOnlyList<string> messageIds)
+    {
+        if (messageIds.Count == 0)
+            return;
+        lock (_lock)
+            (_lastMessageId, _buttonMessageId) = (messageIds[^1], messageIds[0]);
+    }
+
     public Task EditAsync(string messageId, ReplyMessage message, CancellationToken cancellationToken = default) =>
         rest.EditMessageAsync(address.ChannelId, messageId, DiscordRestClient.Message(message.Text, flags: flags), cancellationToken: cancellationToken);
 

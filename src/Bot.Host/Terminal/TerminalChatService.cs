@@ -51,7 +51,11 @@ internal sealed partial class TerminalChatService(
                     Write("> ");
                 var line = await console.Input.ReadLineAsync(stoppingToken);
                 if (line is null || line.Trim() is "/exit" or "/quit")
+                {
+                    // An answer a restart left running is finished (recovery queued it in the lane) before the chat ends.
+                    await conversations.WhenSettledAsync(Key, stoppingToken);
                     break;
+                }
                 await HandleAsync(line.Trim(), stoppingToken);
             }
         }

@@ -82,6 +82,12 @@ internal sealed partial class TeamsStreamingWriter : IReplyWriter
         return PostResult.Posted(await _plain.PostAsync(message.Text, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// Takes over a reply an earlier process streamed (finished after a restart or a takeover): its stream is gone with that
+    /// process, so the reply goes on as plain updates (PUT) of its messages, the final one included.
+    /// </summary>
+    public void Adopt(IReadOnlyList<string> messageIds) => _plainPosted = true;
+
     public async Task EditAsync(string messageId, ReplyMessage message, CancellationToken cancellationToken = default)
     {
         if (Stopped)

@@ -10,7 +10,7 @@ namespace Bot.Testing.Backends;
 /// records what it was asked, what it created and deleted, and whether two turns ever overlapped in one
 /// conversation. Protocol behaviour is tested against the OpenAI fake instead.
 /// </summary>
-public sealed class ScriptedBackend : IAssistantBackend
+public sealed partial class ScriptedBackend : IAssistantBackend
 {
     private readonly ConcurrentDictionary<string, int> _activeByConversation = new();
     private readonly ConcurrentQueue<TurnRequest> _requests = new();
@@ -101,7 +101,10 @@ public sealed class ScriptedBackend : IAssistantBackend
         try
         {
             await foreach (var assistantEvent in Script(request, cancellationToken).WithCancellation(cancellationToken))
+            {
+                Record(request.Checkpoint, assistantEvent);
                 yield return assistantEvent;
+            }
         }
         finally
         {

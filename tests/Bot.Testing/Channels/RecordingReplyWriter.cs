@@ -11,7 +11,6 @@ public sealed partial class RecordingReplyWriter(RecordingChannel channel, strin
     private readonly Dictionary<string, string> _messages = [];
     private readonly List<string> _order = [];
     private int _inFlight;
-    private int _count;
 
     public string ReplyAddress { get; } = replyAddress;
 
@@ -59,9 +58,25 @@ public sealed partial class RecordingReplyWriter(RecordingChannel channel, strin
 
     public async Task<PostResult> PostAsync(ReplyMessage message, CancellationToken cancellationToken = default)
     {
-        var id = $"m{Interlocked.Increment(ref _count)}";
+        var id = channel.NextMessageId();
         await RecordAsync(WriteKind.Post, id, message.Text, [], message.Snapshot, cancellationToken);
         return PostResult.Posted(id);
+    }
+
+    /// <summary>The message ids the core adopted from an earlier process's reply (a turn finished after a restart).</summary>
+    public IReadOnlyList<string> Adopted { get; private set; } = [];
+
+    public void Adopt(IReadOnlyList<string> messageIds)
+    {
+        Adopted = [.. messageIds];
+        lock (_lock)
+        {
+            foreach (var id in messageIds)
+            {
+                _order.Add(id);
+                _messages[id] = channel.ShownText(id) ?? "";
+            }
+        }
     }
 
     public Task EditAsync(string messageId, ReplyMessage message, CancellationToken cancellationToken = default) =>
@@ -112,6 +127,9 @@ public sealed partial class RecordingReplyWriter(RecordingChannel channel, strin
                 if (visible)
                     _messages[messageId!] = text;
             }
+
+            if (visible)
+                channel.Show(messageId!, ReplyAddress, kind, text);
 
             if (visible)
                 channel.OnWrite?.Invoke(this, record);

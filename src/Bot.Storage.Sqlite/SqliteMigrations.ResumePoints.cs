@@ -1,0 +1,16 @@
+namespace Bot.Storage.Sqlite;
+
+internal static partial class SqliteMigrations
+{
+    // Answers that survive (issue 16): a running turn keeps where its answer stands (the remote response, the last
+    // sequence number seen, whether it can be resumed, the function tool running) and the platform ids of its reply's
+    // messages (JSON; NULL = nothing stored yet), so that a restart or a takeover finishes it into the same messages.
+    // Ids and numbers only, never message text.
+    private const string VersionResumePoints = """
+        ALTER TABLE turns ADD COLUMN resume_response_id TEXT;
+        ALTER TABLE turns ADD COLUMN resume_sequence INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE turns ADD COLUMN resume_resumable INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE turns ADD COLUMN resume_running_tool TEXT;
+        ALTER TABLE turns ADD COLUMN reply_message_ids TEXT;
+        """;
+}
