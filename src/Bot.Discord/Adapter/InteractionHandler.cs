@@ -1,5 +1,6 @@
 using Bot.Core.Conversations;
 using Bot.Core.Places;
+using Bot.Core.Storage;
 using Bot.Discord.Rest;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
 {
     private const string NotRunning = "I'm not writing an answer here right now.";
     private const string NotYours = "Only the person who asked (or a moderator) can stop this answer.";
+    internal const string StoreUnavailable = "I can't reach my database right now. Please try again in a minute.";
 
     public async Task HandleAsync(JsonElement interaction, string applicationId, CancellationToken cancellationToken = default)
     {
@@ -105,10 +107,37 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
                     break;
             }
         }
+        catch (Exception ex) when (StoreFaults.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // Discord wants an answer within 3 s and never asks again: say so rather than leave "did not respond".
+            Log.InteractionStoreUnavailable(logger, name, ex);
+            await StoreUnavailableAsync(id, token, applicationId, cancellationToken).ConfigureAwait(false);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Runs on its own task: nothing above would see the failure, so it ends here, logged.
             Log.InteractionFailed(logger, name, ex);
+        }
+    }
+
+    private async Task StoreUnavailableAsync(string id, string token, string applicationId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            try
+            {
+                await EphemeralAsync(id, token, StoreUnavailable, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DiscordApiException)
+            {
+                // Acknowledged already (a deferred /reset): the deferred answer says it instead.
+                await rest.EditOriginalResponseAsync(applicationId, token, DiscordRestClient.Message(StoreUnavailable, flags: EphemeralFlags),
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.InteractionFailed(logger, "store unavailable notice", ex);
         }
     }
 
