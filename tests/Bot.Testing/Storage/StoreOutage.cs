@@ -1,0 +1,95 @@
+using System.Data.Common;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using Bot.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bot.Testing.Storage;
+
+/// <summary>
+/// A store that can be made unreachable: every store port resolves to a proxy of the real store that, while
+/// <see cref="IsDown"/>, fails each call with a <see cref="DbException"/> (as a driver does when the database refuses or
+/// drops the connection) and otherwise passes the call on. For in-process hosts; a real outage of PostgreSQL is
+/// <see cref="Postgres.TcpGate"/>.
+/// </summary>
+public sealed class StoreOutage
+{
+    private volatile bool _down;
+
+    /// <summary>True while every call to the store fails.</summary>
+    public bool IsDown => _down;
+
+    /// <summary>Calls to the store that failed because it was down.</summary>
+    public int FailedCalls => Volatile.Read(ref _failed);
+
+    private int _failed;
+
+    public void Down() => _down = true;
+
+    public void Up() => _down = false;
+
+    /// <summary>Registers the proxies over every store port (call after the store's own Add*Storage).</summary>
+    public IServiceCollection Apply<TStore>(IServiceCollection services) where TStore : class
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        Port<TStore, IConversationStore>(services);
+        Port<TStore, IStoreLifecycle>(services);
+        Port<TStore, IConversationMappings>(services);
+        Port<TStore, IInbox>(services);
+        Port<TStore, ITurnLog>(services);
+        Port<TStore, IRemoteObjectRegistry>(services);
+        Port<TStore, IFollowedPlaces>(services);
+        Port<TStore, IVisitorSessions>(services);
+        Port<TStore, IBotSecrets>(services);
+        Port<TStore, IProvisionedAssistants>(services);
+        Port<TStore, IModerationLog>(services);
+        Port<TStore, IUsageLedger>(services);
+        Port<TStore, IPlaceSettingsStore>(services);
+        Port<TStore, IConversationLeases>(services);
+        return services;
+    }
+
+    /// <summary>A proxy of <paramref name="store"/> as <typeparamref name="TPort"/> that fails while the outage lasts.</summary>
+    public TPort Wrap<TPort>(object store) where TPort : class
+    {
+        var proxy = DispatchProxy.Create<TPort, OutageProxy>();
+        var outage = (OutageProxy)(object)proxy;
+        outage.Inner = store;
+        outage.Outage = this;
+        return proxy;
+    }
+
+    private void Port<TStore, TPort>(IServiceCollection services) where TStore : class where TPort : class =>
+        services.AddSingleton<TPort>(provider => Wrap<TPort>(provider.GetRequiredService<TStore>()));
+
+    /// <summary>What a driver throws when the database cannot be reached.</summary>
+    public sealed class UnreachableException() : DbException("The database cannot be reached (a test outage).");
+
+    /// <summary>The proxy behind every port.</summary>
+    public class OutageProxy : DispatchProxy
+    {
+        internal object Inner { get; set; } = null!;
+
+        internal StoreOutage Outage { get; set; } = null!;
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            ArgumentNullException.ThrowIfNull(targetMethod);
+            if (Outage.IsDown && targetMethod.Name != nameof(IDisposable.Dispose) && targetMethod.Name != nameof(IAsyncDisposable.DisposeAsync))
+            {
+                Interlocked.Increment(ref Outage._failed);
+                throw new UnreachableException();
+            }
+
+            try
+            {
+                return targetMethod.Invoke(Inner, args);
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+                throw;
+            }
+        }
+    }
+}
