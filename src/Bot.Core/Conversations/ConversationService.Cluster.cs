@@ -19,6 +19,13 @@ public sealed partial class ConversationService
     private void OnSignal(ConversationKey key, ConversationSignal signal) =>
         _lanes.CancelRunning(key, signal == ConversationSignal.Reset ? CancelReason.Reset : CancelReason.Stop);
 
+    // The heartbeat failed for a lease timeout: this instance stops writing as the holder of those conversations.
+    private void OnLeasesLapsed(IReadOnlyList<ConversationKey> held)
+    {
+        foreach (var key in held)
+            _lanes.CancelRunning(key, CancelReason.LeaseLost);
+    }
+
     // Messages of the conversation that wait in the store, accepted by any instance: a reset drops them too.
     private async Task<IReadOnlyList<PendingMessage>> WaitingElsewhereAsync(ConversationKey key, IReadOnlyList<PendingMessage> droppedHere,
         CancellationToken cancellationToken)

@@ -100,6 +100,7 @@ internal sealed partial class TurnRunner(
             {
                 CancelReason.Stop => (TurnStatus.Cancelled, new ReplyEnding(ReplyEndingKind.Stopped, UserMessages.Stopped)),
                 CancelReason.Reset => (TurnStatus.Cancelled, new ReplyEnding(ReplyEndingKind.StoppedByReset, UserMessages.StoppedByReset)),
+                CancelReason.LeaseLost => (TurnStatus.Interrupted, new ReplyEnding(ReplyEndingKind.Interrupted, UserMessages.Interrupted)),
                 _ when shutdown.IsCancellationRequested => (TurnStatus.Interrupted, new ReplyEnding(ReplyEndingKind.ShuttingDown, UserMessages.ShuttingDown)),
                 _ => (TurnStatus.Failed, new ReplyEnding(ReplyEndingKind.TimedOut, UserMessages.TimedOut)),
             };
@@ -119,6 +120,8 @@ internal sealed partial class TurnRunner(
         }
 
         telemetry.End(ending.Kind);
+        if (control.Reason == CancelReason.LeaseLost)
+            return await AbandonAsync(reply, turn).ConfigureAwait(false);
         state.Finish(ending);
         using (TurnTelemetry.Step("finish"))
         {

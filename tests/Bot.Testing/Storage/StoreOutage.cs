@@ -6,6 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Testing.Storage;
 
+/// <summary>What one cluster instance needs of a store, as one type (for a proxy).</summary>
+public interface IClusterStore : IConversationStore, IConversationLeases, IAsyncDisposable;
+
 /// <summary>
 /// A store that can be made unreachable: every store port resolves to a proxy of the real store that, while
 /// <see cref="IsDown"/>, fails each call with a <see cref="DbException"/> (as a driver does when the database refuses or
@@ -59,6 +62,9 @@ public sealed class StoreOutage
         return proxy;
     }
 
+    /// <summary>A proxy of <paramref name="store"/> for one cluster instance (the store and its leases) that fails while the outage lasts.</summary>
+    public IClusterStore WrapCluster(object store) => Wrap<IClusterStore>(store);
+
     private void Port<TStore, TPort>(IServiceCollection services) where TStore : class where TPort : class =>
         services.AddSingleton<TPort>(provider => Wrap<TPort>(provider.GetRequiredService<TStore>()));
 
@@ -75,7 +81,7 @@ public sealed class StoreOutage
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
             ArgumentNullException.ThrowIfNull(targetMethod);
-            if (Outage.IsDown && targetMethod.Name != nameof(IDisposable.Dispose) && targetMethod.Name != nameof(IAsyncDisposable.DisposeAsync))
+            if (Outage.IsDown && targetMethod.Name != nameof(IAsyncDisposable.DisposeAsync))
             {
                 Interlocked.Increment(ref Outage._failed);
                 throw new UnreachableException();

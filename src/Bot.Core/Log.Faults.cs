@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Core;
+
+/// <summary>Log messages of store outages and instance identity (event ids 3440–3459).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(3440, LogLevel.Error,
+        "Instance {InstanceId} had no heartbeat for {Silent}: its {Count} conversation leases may have expired, so their running answers stop here; whoever takes them over tells the users")]
+    public static partial void LeasesLapsed(ILogger logger, string instanceId, TimeSpan silent, int count);
+
+    [LoggerMessage(3441, LogLevel.Information, "The heartbeat of instance {InstanceId} succeeds again")]
+    public static partial void HeartbeatBack(ILogger logger, string instanceId);
+}

@@ -1,0 +1,80 @@
+using Bot.Core.Conversations;
+using Bot.Core.Replies;
+using Bot.Core.Storage;
+using Bot.Testing.Backends;
+using Bot.Testing.Channels;
+using Bot.Testing.Conversations;
+using Bot.Testing.Storage;
+
+namespace Bot.Core.Tests.Conversations;
+
+/// <summary>An instance whose store is unreachable for a while: its leases, its running turn, and what it does once the store is back.</summary>
+public abstract partial class TwoInstanceTests<TStore>
+{
+    [Fact]
+    public async Task A_holder_cut_off_from_the_store_past_the_lease_timeout_stops_its_turn_silently_the_taker_tells_once_and_it_goes_on_after()
+    {
+        var leaseTimeout = TimeSpan.FromSeconds(2);
+        var backend = new ScriptedBackend();
+        backend.Script = (request, ct) => request.Text == "first" ? Hang(ct) : ScriptedBackend.Stream("Echo: " + request.Text, cancellationToken: ct);
+        var channel = new RecordingChannel();
+        var outage = new StoreOutage();
+        var cutOff = await StartBehindAsync(outage, "cut-off", backend, channel, leaseTimeout);
+        var other = await StartAsync("other", backend, channel, leaseTimeout);
+
+        var first = await cutOff.Service.AcceptAsync(channel.Message("c1", "first", "m1"));
+        await backend.Changes.UntilAsync(() => backend.Requests.Count == 1);
+        outage.Down();
+        var second = await other.Service.AcceptAsync(channel.Message("c1", "second", "m2"));
+
+        // The cut-off instance ends its own turn (it can no longer know whether it holds the lease); the other takes over.
+        Assert.Equal(TurnStatus.Interrupted, await first.Answered.WaitAsync(Patience));
+        Assert.Equal(TurnStatus.Completed, await second.Answered.WaitAsync(Patience));
+        outage.Up();
+        var later = await cutOff.Service.AcceptAsync(channel.Message("c2", "later", "m3"));
+
+        Assert.Equal(TurnStatus.Completed, await later.Answered.WaitAsync(Patience));
+        Assert.Equal("Echo: later", Assert.Single(channel.RepliesTo("c2/m3")).Text);
+        // Told once that the first answer was lost (by the instance that took over), and not told anything else about it.
+        var endings = channel.RepliesTo("c1/m1").Where(r => r.Final is not null).Select(r => r.Final!.Ending?.Kind).ToList();
+        Assert.Equal([ReplyEndingKind.Interrupted], endings);
+        Assert.Equal("Echo: second", Assert.Single(channel.RepliesTo("c1/m2")).Text);
+        Assert.Equal(["first", "second", "later"], backend.Requests.Select(r => r.Text));
+    }
+
+    [Fact]
+    public async Task A_holder_cut_off_from_the_store_for_less_than_the_lease_timeout_goes_on_with_its_turn()
+    {
+        var leaseTimeout = TimeSpan.FromSeconds(6);
+        var gate = new TaskCompletionSource();
+        var backend = new ScriptedBackend { Script = (request, ct) => WaitThenEcho(request, gate.Task, ct) };
+        var channel = new RecordingChannel();
+        var outage = new StoreOutage();
+        var cutOff = await StartBehindAsync(outage, "cut-off", backend, channel, leaseTimeout);
+        await StartAsync("other", backend, channel, leaseTimeout);
+
+        var first = await cutOff.Service.AcceptAsync(channel.Message("c1", "first", "m1"));
+        await backend.Changes.UntilAsync(() => backend.Requests.Count == 1);
+        outage.Down();
+        var failed = outage.FailedCalls;
+        // At least one heartbeat (every lease timeout / 3) fails while the store is away.
+        while (outage.FailedCalls == failed)
+            await Task.Delay(50);
+        outage.Up();
+        gate.SetResult();
+
+        Assert.Equal(TurnStatus.Completed, await first.Answered.WaitAsync(Patience));
+        Assert.Equal("Echo: first", Assert.Single(channel.RepliesTo("c1/m1")).Text);
+        Assert.Single(backend.Requests);
+    }
+
+    private async Task<ClusterInstance> StartBehindAsync(StoreOutage outage, string id, Bot.Core.Backends.IAssistantBackend backend,
+        RecordingChannel channel, TimeSpan leaseTimeout)
+    {
+        var store = CreateStore();
+        _stores.Add(store);
+        var instance = await ClusterInstance.StartAsync(outage.WrapCluster(store), id, backend, channel, leaseTimeout);
+        _instances.Add(instance);
+        return instance;
+    }
+}
