@@ -11,4 +11,8 @@ internal static partial class Log
 
     [LoggerMessage(3441, LogLevel.Information, "The heartbeat of instance {InstanceId} succeeds again")]
     public static partial void HeartbeatBack(ILogger logger, string instanceId);
+
+    [LoggerMessage(3442, LogLevel.Warning,
+        "Instance id {InstanceId} was registered by another process whose heartbeat is recent; waiting {Wait} to see whether it is still running")]
+    public static partial void InstanceIdCheck(ILogger logger, string instanceId, TimeSpan wait);
 }

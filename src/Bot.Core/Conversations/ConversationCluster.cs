@@ -10,7 +10,7 @@ namespace Bot.Core.Conversations;
 /// interval for conversations with waiting messages that no instance runs, and hands everything back at a clean stop.
 /// Messages this instance accepted for a conversation another instance runs wait here until the store shows them done.
 /// </summary>
-internal sealed class ConversationCluster(IConversationLeases leases, ClusterOptions options, TimeProvider time, ILogger logger) : IDisposable
+internal sealed partial class ConversationCluster(IConversationLeases leases, ClusterOptions options, TimeProvider time, ILogger logger) : IDisposable
 {
     private const int PollBatch = 100;
     private readonly ConcurrentDictionary<ConversationKey, bool> _held = new();
@@ -38,7 +38,8 @@ internal sealed class ConversationCluster(IConversationLeases leases, ClusterOpt
     public async Task StartAsync(Action<ConversationKey> wake, Action<ConversationKey, ConversationSignal> signalled,
         Action<IReadOnlyList<ConversationKey>> lapsed, CancellationToken cancellationToken)
     {
-        await leases.RegisterInstanceAsync(InstanceId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await EnsureIdIsFreeAsync(cancellationToken).ConfigureAwait(false);
+        await leases.RegisterInstanceAsync(InstanceId, time.GetUtcNow(), ProcessToken, cancellationToken).ConfigureAwait(false);
         Log.InstanceRegistered(logger, InstanceId, options.LeaseTimeout);
         _started = true;
         _signalled = signalled;

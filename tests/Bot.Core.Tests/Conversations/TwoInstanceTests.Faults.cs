@@ -68,6 +68,50 @@ public abstract partial class TwoInstanceTests<TStore>
         Assert.Single(backend.Requests);
     }
 
+    [Fact]
+    public async Task A_second_process_with_the_instance_id_of_a_running_one_refuses_to_start_naming_Cluster_InstanceId()
+    {
+        var leaseTimeout = TimeSpan.FromSeconds(1);
+        var backend = new ScriptedBackend();
+        var channel = new RecordingChannel();
+        var running = await StartAsync("same-machine", backend, channel, leaseTimeout);
+
+        var store = CreateStore();
+        _stores.Add(store);
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => ClusterInstance.StartAsync(store, "same-machine", backend, channel, leaseTimeout));
+
+        Assert.Contains("Cluster:InstanceId", Assert.Single(refused.Failures), StringComparison.Ordinal);
+        Assert.Contains("'same-machine'", refused.Message, StringComparison.Ordinal);
+        // The running instance was not disturbed: it still answers.
+        var answered = await running.Service.AcceptAsync(channel.Message("c1", "still here", "m1"));
+        Assert.Equal(TurnStatus.Completed, await answered.Answered.WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task An_instance_restarted_after_a_crash_starts_under_its_old_id_and_finishes_what_the_crash_left()
+    {
+        var leaseTimeout = TimeSpan.FromSeconds(1);
+        var backend = new ScriptedBackend();
+        backend.Script = (request, ct) => request.Text == "first" ? Hang(ct) : ScriptedBackend.Stream("Echo: " + request.Text, cancellationToken: ct);
+        var channel = new RecordingChannel();
+        var crashedStore = CreateStore();
+        var crashing = await ClusterInstance.StartAsync(crashedStore, "restarting", backend, channel, leaseTimeout);
+        _instances.Add(crashing);
+        await crashing.Service.AcceptAsync(channel.Message("c1", "first", "m1"));
+        await backend.Changes.UntilAsync(() => backend.Requests.Count == 1);
+        // The crash: the process's connection is gone mid-turn; its instances row keeps a recent heartbeat.
+        await crashedStore.DisposeAsync();
+
+        var restarted = await StartAsync("restarting", backend, channel, leaseTimeout);
+        var next = await restarted.Service.AcceptAsync(channel.Message("c1", "second", "m2"));
+
+        Assert.Equal(TurnStatus.Completed, await next.Answered.WaitAsync(Patience));
+        Assert.Single(channel.RepliesTo("c1/m1"), r => r.Final?.Ending?.Kind == ReplyEndingKind.Interrupted);
+        Assert.Equal("Echo: second", Assert.Single(channel.RepliesTo("c1/m2")).Text);
+        Assert.Equal(["restarting"], (await ((IConversationLeases)restarted.Store).GetInstancesAsync()).Select(i => i.InstanceId));
+    }
+
     private async Task<ClusterInstance> StartBehindAsync(StoreOutage outage, string id, Bot.Core.Backends.IAssistantBackend backend,
         RecordingChannel channel, TimeSpan leaseTimeout)
     {
