@@ -15,15 +15,23 @@ public abstract partial class TwoInstanceTests<TStore>
     public async Task A_holder_cut_off_from_the_store_past_the_lease_timeout_stops_its_turn_silently_the_taker_tells_once_and_it_goes_on_after()
     {
         var leaseTimeout = TimeSpan.FromSeconds(2);
+        // The script starts once the backend recorded what it created: from then on the turn needs no store until it ends.
+        var streaming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var backend = new ScriptedBackend();
-        backend.Script = (request, ct) => request.Text == "first" ? Hang(ct) : ScriptedBackend.Stream("Echo: " + request.Text, cancellationToken: ct);
+        backend.Script = (request, ct) =>
+        {
+            if (request.Text != "first")
+                return ScriptedBackend.Stream("Echo: " + request.Text, cancellationToken: ct);
+            streaming.TrySetResult();
+            return Hang(ct);
+        };
         var channel = new RecordingChannel();
         var outage = new StoreOutage();
         var cutOff = await StartBehindAsync(outage, "cut-off", backend, channel, leaseTimeout);
         var other = await StartAsync("other", backend, channel, leaseTimeout);
 
         var first = await cutOff.Service.AcceptAsync(channel.Message("c1", "first", "m1"));
-        await backend.Changes.UntilAsync(() => backend.Requests.Count == 1);
+        await streaming.Task.WaitAsync(Patience);
         outage.Down();
         var second = await other.Service.AcceptAsync(channel.Message("c1", "second", "m2"));
 
@@ -47,14 +55,22 @@ public abstract partial class TwoInstanceTests<TStore>
     {
         var leaseTimeout = TimeSpan.FromSeconds(6);
         var gate = new TaskCompletionSource();
-        var backend = new ScriptedBackend { Script = (request, ct) => WaitThenEcho(request, gate.Task, ct) };
+        var streaming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var backend = new ScriptedBackend
+        {
+            Script = (request, ct) =>
+            {
+                streaming.TrySetResult();
+                return WaitThenEcho(request, gate.Task, ct);
+            },
+        };
         var channel = new RecordingChannel();
         var outage = new StoreOutage();
         var cutOff = await StartBehindAsync(outage, "cut-off", backend, channel, leaseTimeout);
         await StartAsync("other", backend, channel, leaseTimeout);
 
         var first = await cutOff.Service.AcceptAsync(channel.Message("c1", "first", "m1"));
-        await backend.Changes.UntilAsync(() => backend.Requests.Count == 1);
+        await streaming.Task.WaitAsync(Patience);
         outage.Down();
         var failed = outage.FailedCalls;
         // At least one heartbeat (every lease timeout / 3) fails while the store is away.
