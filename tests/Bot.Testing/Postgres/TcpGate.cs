@@ -158,8 +158,12 @@ public sealed class TcpGate : IAsyncDisposable
     {
         try
         {
-            client.Client.LingerState = new LingerOption(true, 0);
-            client.Client.Close();
+            // Null once the connection was reset and disposed already (both ends of a pair are reset by either side).
+            if (client.Client is { } socket)
+            {
+                socket.LingerState = new LingerOption(true, 0);
+                socket.Close();
+            }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
