@@ -92,6 +92,12 @@ public sealed class DiscordOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int RetryBufferSize { get; set; } = 1000;
 
+    /// <summary>
+    /// How long an interaction's work before its first answer (reading settings or usage from the store) may take before
+    /// the user is told the store is unreachable: Discord drops an interaction not answered within 3 s (tests shorten it).
+    /// </summary>
+    internal TimeSpan FirstAnswerLimit { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>First wait before a message that could not be stored is tried again (doubling up to 5 s; tests shorten it).</summary>
     internal TimeSpan StoreRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 

@@ -79,4 +79,21 @@ public sealed class StoreOutageTests
         Assert.Equal(Adapter.InteractionHandler.StoreUnavailable, answer.Content);
         Assert.True(answer.Ephemeral);
     }
+
+    [Fact]
+    public async Task CommandWhileTheStoreHangs_IsAnsweredWithinDiscordsThreeSeconds_WithASentenceThatSaysSo()
+    {
+        var outage = new StoreOutage();
+        await using var bot = await DiscordHarness.StartAsync(services: s => outage.Apply<SqliteConversationStore>(s));
+
+        outage.Hang();
+        // The fake refuses an answer that comes later than 3 s after the interaction, as Discord does.
+        var usage = await Interactions.SendCommandAsync(bot, "usage", DiscordHarness.GuildChannel);
+        var answer = await Interactions.AnsweredAsync(bot, usage);
+        outage.Up();
+
+        Assert.Equal(Adapter.InteractionHandler.StoreUnavailable, answer.Content);
+        Assert.True(answer.Ephemeral);
+        Assert.True(outage.FailedCalls > 0);
+    }
 }

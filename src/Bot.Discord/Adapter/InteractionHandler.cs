@@ -30,6 +30,10 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
         var data = interaction.GetProperty("data");
         var command = type is 2 or 4;
         var name = command ? data.GetProperty("name").GetString() ?? "" : data.TryGetProperty("custom_id", out var cid) ? cid.GetString() ?? "" : "";
+        // Discord takes the first answer only within 3 s: the store's part before it (settings, usage) gets less than that,
+        // so that a store that hangs still leaves time to say so.
+        using var beforeAnswer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        beforeAnswer.CancelAfter(options.FirstAnswerLimit);
         try
         {
             var stopButton = type == 3 && name.StartsWith(DiscordReplyWriter.StopPrefix, StringComparison.Ordinal);
@@ -43,8 +47,8 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
             PlacePath? path = null;
             if (verdict == Access.Allowed && command)
             {
-                path = await places.PathAsync(place, cancellationToken).ConfigureAwait(false);
-                here = await settings.ResolveAsync(path, cancellationToken).ConfigureAwait(false);
+                path = await places.PathAsync(place, beforeAnswer.Token).ConfigureAwait(false);
+                here = await settings.ResolveAsync(path, beforeAnswer.Token).ConfigureAwait(false);
                 if (!requester.IsManager && !AccessPolicy.PlaceAdmits(requester, here, place.GuildId))
                     verdict = Access.UserNotAllowed;
             }
@@ -79,7 +83,7 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
 
             if (SettingsInteractions.Handles(name))
             {
-                await settingsCommands.CommandAsync(interaction, name, requester, place, path!, cancellationToken).ConfigureAwait(false);
+                await settingsCommands.CommandAsync(interaction, name, requester, place, path!, beforeAnswer.Token).ConfigureAwait(false);
                 return;
             }
 
@@ -107,7 +111,8 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
                     break;
             }
         }
-        catch (Exception ex) when (StoreFaults.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when ((StoreFaults.IsUnavailable(ex) || (ex is OperationCanceledException && beforeAnswer.IsCancellationRequested))
+                                   && !cancellationToken.IsCancellationRequested)
         {
             // Discord wants an answer within 3 s and never asks again: say so rather than leave "did not respond".
             Log.InteractionStoreUnavailable(logger, name, ex);

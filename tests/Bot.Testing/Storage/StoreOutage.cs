@@ -27,9 +27,20 @@ public sealed class StoreOutage
 
     private int _failed;
 
+    private volatile TaskCompletionSource? _hang;
+
+    /// <summary>Every call fails at once, as when the database refuses connections.</summary>
     public void Down() => _down = true;
 
-    public void Up() => _down = false;
+    /// <summary>Every asynchronous call waits (until <see cref="Up"/> or its cancellation), as when packets to the database are dropped.</summary>
+    public void Hang() => _hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Ends the outage: calls pass again, and calls that waited go on.</summary>
+    public void Up()
+    {
+        _down = false;
+        Interlocked.Exchange(ref _hang, null)?.TrySetResult();
+    }
 
     /// <summary>Registers the proxies over every store port (call after the store's own Add*Storage).</summary>
     public IServiceCollection Apply<TStore>(IServiceCollection services) where TStore : class
@@ -87,6 +98,18 @@ public sealed class StoreOutage
                 throw new UnreachableException();
             }
 
+            if (Outage._hang is { } hang && targetMethod.Name != nameof(IAsyncDisposable.DisposeAsync) && typeof(Task).IsAssignableFrom(targetMethod.ReturnType))
+            {
+                Interlocked.Increment(ref Outage._failed);
+                var cancellation = args?.OfType<CancellationToken>().FirstOrDefault() ?? default;
+                var waited = hang.Task.WaitAsync(cancellation);
+                if (targetMethod.ReturnType == typeof(Task))
+                    return AfterAsync<bool>(waited, targetMethod, args, untyped: true);
+                var result = targetMethod.ReturnType.GetGenericArguments()[0];
+                return typeof(OutageProxy).GetMethod(nameof(AfterAsync), BindingFlags.NonPublic | BindingFlags.Instance)!.MakeGenericMethod(result)
+                    .Invoke(this, [waited, targetMethod, args, false]);
+            }
+
             try
             {
                 return targetMethod.Invoke(Inner, args);
@@ -96,6 +119,15 @@ public sealed class StoreOutage
                 ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
                 throw;
             }
+        }
+
+        // The call, once the hang is over.
+        private async Task<T> AfterAsync<T>(Task waited, MethodInfo targetMethod, object?[]? args, bool untyped)
+        {
+            await waited;
+            var task = (Task)Invoke(targetMethod, args)!;
+            await task;
+            return untyped ? default! : ((Task<T>)task).Result;
         }
     }
 }
