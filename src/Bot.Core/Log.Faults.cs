@@ -6,8 +6,12 @@ namespace Bot.Core;
 internal static partial class Log
 {
     [LoggerMessage(3440, LogLevel.Error,
-        "Instance {InstanceId} had no heartbeat for {Silent}: its {Count} conversation leases may have expired, so their running answers stop here; whoever takes them over tells the users")]
+        "Instance {InstanceId} had no heartbeat for {Silent}: its {Count} conversation leases may have expired; once the store answers, the answers of conversations another instance took stop here")]
     public static partial void LeasesLapsed(ILogger logger, string instanceId, TimeSpan silent, int count);
+
+    [LoggerMessage(3443, LogLevel.Warning,
+        "Instance {InstanceId} stops {Count} running answers without a word: it may no longer hold their conversations; the instance that holds them tells the users")]
+    public static partial void LeasedTurnsStopped(ILogger logger, string instanceId, int count);
 
     [LoggerMessage(3441, LogLevel.Information, "The heartbeat of instance {InstanceId} succeeds again")]
     public static partial void HeartbeatBack(ILogger logger, string instanceId);

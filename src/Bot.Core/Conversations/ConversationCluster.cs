@@ -21,10 +21,7 @@ internal sealed partial class ConversationCluster(IConversationLeases leases, Cl
     private Task? _watch;
     private bool _started;
     private Action<ConversationKey, ConversationSignal>? _signalled;
-    private Action<IReadOnlyList<ConversationKey>>? _lapsed;
-    private long _lastBeatTicks;
-    private int _lapsedFlag;
-    private volatile bool _failing;
+    private Action<IReadOnlyList<ConversationKey>>? _lost;
 
     public string InstanceId { get; } = options.EffectiveInstanceId;
 
@@ -32,25 +29,22 @@ internal sealed partial class ConversationCluster(IConversationLeases leases, Cl
 
     /// <summary>
     /// Registers the instance and starts the heartbeat and the poll; <paramref name="wake"/> is called for orphaned
-    /// conversations, <paramref name="lapsed"/> with the conversations this instance held when its leases may have expired
-    /// (no heartbeat succeeded for a lease timeout).
+    /// conversations, <paramref name="lost"/> with the conversations whose running turns must stop here because this instance
+    /// may no longer hold their leases (see <c>ConversationCluster.Lapse.cs</c>).
     /// </summary>
     public async Task StartAsync(Action<ConversationKey> wake, Action<ConversationKey, ConversationSignal> signalled,
-        Action<IReadOnlyList<ConversationKey>> lapsed, CancellationToken cancellationToken)
+        Action<IReadOnlyList<ConversationKey>> lost, CancellationToken cancellationToken)
     {
         await EnsureIdIsFreeAsync(cancellationToken).ConfigureAwait(false);
         await leases.RegisterInstanceAsync(InstanceId, time.GetUtcNow(), ProcessToken, cancellationToken).ConfigureAwait(false);
         Log.InstanceRegistered(logger, InstanceId, options.LeaseTimeout);
         _started = true;
         _signalled = signalled;
-        _lapsed = lapsed;
+        _lost = lost;
         Interlocked.Exchange(ref _lastBeatTicks, time.GetUtcNow().UtcTicks);
         _loop = Task.Run(() => RunAsync(wake, _stopping.Token), CancellationToken.None);
         _watch = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
     }
-
-    /// <summary>True while no heartbeat succeeded for a lease timeout: other instances may have taken this one's conversations.</summary>
-    public bool Lapsed => Volatile.Read(ref _lapsedFlag) == 1;
 
     /// <summary>
     /// Leaves <paramref name="signal"/> for the instance that holds the conversation's live lease. False when no other
@@ -173,72 +167,14 @@ internal sealed partial class ConversationCluster(IConversationLeases leases, Cl
                 return;
             }
 
-            if (time.GetUtcNow() >= nextBeat)
+            // After a failed beat, every round tries again: the leases are renewed as soon as the store answers.
+            if (time.GetUtcNow() >= nextBeat || _failing)
             {
                 nextBeat = time.GetUtcNow() + beatEvery;
                 await BeatAsync(stopping).ConfigureAwait(false);
             }
 
             await PollAsync(wake, stopping).ConfigureAwait(false);
-        }
-    }
-
-    private async Task BeatAsync(CancellationToken stopping)
-    {
-        // A beat that hangs (packets to the database dropped) must not outlast the leases it would renew.
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        limit.CancelAfter(options.LeaseTimeout);
-        try
-        {
-            var at = time.GetUtcNow();
-            await leases.HeartbeatAsync(InstanceId, at, options.LeaseTimeout, limit.Token).ConfigureAwait(false);
-            Interlocked.Exchange(ref _lastBeatTicks, at.UtcTicks);
-            _failing = false;
-            if (Interlocked.Exchange(ref _lapsedFlag, 0) == 1)
-                Log.HeartbeatBack(logger, InstanceId);
-        }
-        catch (Exception ex) when (!stopping.IsCancellationRequested)
-        {
-            _failing = true;
-            Log.HeartbeatFailed(logger, InstanceId, ex);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    // Apart from the heartbeat, whose calls may hang (each is cut off after a lease timeout, a failure): once beats fail
-    // and none succeeded for a lease timeout, the leases may have expired and
-    // another instance may be taking the conversations over. Their running turns stop here at once, without a word to
-    // the user: whoever takes the lease next (another instance, or this one once the store answers) closes the turn and
-    // tells the user, once.
-    private async Task WatchAsync(CancellationToken stopping)
-    {
-        var every = options.PollInterval < options.LeaseTimeout / 3 ? options.PollInterval : options.LeaseTimeout / 3;
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(every, time, stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            var silent = time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _lastBeatTicks), TimeSpan.Zero);
-            if (!_failing || silent < options.LeaseTimeout || Interlocked.Exchange(ref _lapsedFlag, 1) == 1)
-                continue;
-            var held = _held.Keys.ToList();
-            Log.LeasesLapsed(logger, InstanceId, silent, held.Count);
-            try
-            {
-                _lapsed?.Invoke(held);
-            }
-            catch (Exception ex)
-            {
-                Log.LeasePollFailed(logger, ex);
-            }
         }
     }
 

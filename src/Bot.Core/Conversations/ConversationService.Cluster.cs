@@ -19,10 +19,10 @@ public sealed partial class ConversationService
     private void OnSignal(ConversationKey key, ConversationSignal signal) =>
         _lanes.CancelRunning(key, signal == ConversationSignal.Reset ? CancelReason.Reset : CancelReason.Stop);
 
-    // The heartbeat failed for a lease timeout: this instance stops writing as the holder of those conversations.
-    private void OnLeasesLapsed(IReadOnlyList<ConversationKey> held)
+    // This instance may no longer hold these conversations' leases: it stops writing as their holder.
+    private void OnLeasesLost(IReadOnlyList<ConversationKey> lost)
     {
-        foreach (var key in held)
+        foreach (var key in lost)
             _lanes.CancelRunning(key, CancelReason.LeaseLost);
     }
 

@@ -1,10 +1,12 @@
 using Bot.Core.Conversations;
 using Bot.Core.Replies;
 using Bot.Core.Storage;
+using Bot.Testing;
 using Bot.Testing.Backends;
 using Bot.Testing.Channels;
 using Bot.Testing.Conversations;
 using Bot.Testing.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Bot.Core.Tests.Conversations;
 
@@ -82,6 +84,45 @@ public abstract partial class TwoInstanceTests<TStore>
         Assert.Equal(TurnStatus.Completed, await first.Answered.WaitAsync(Patience));
         Assert.Equal("Echo: first", Assert.Single(channel.RepliesTo("c1/m1")).Text);
         Assert.Single(backend.Requests);
+    }
+
+    [Fact]
+    public async Task A_holder_whose_leases_lapsed_goes_on_with_its_turn_when_the_store_comes_back_before_anyone_took_them()
+    {
+        var leaseTimeout = TimeSpan.FromSeconds(2);
+        var gate = new TaskCompletionSource();
+        var streaming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var backend = new ScriptedBackend
+        {
+            Script = (request, ct) =>
+            {
+                streaming.TrySetResult();
+                return WaitThenEcho(request, gate.Task, ct);
+            },
+        };
+        var channel = new RecordingChannel();
+        var outage = new StoreOutage();
+        var log = new ListLogger<ConversationService>();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(new ListLoggerProvider<ConversationService>(log)));
+        var store = CreateStore();
+        _stores.Add(store);
+        var alone = await ClusterInstance.StartAsync(outage.WrapCluster(store), "alone", backend, channel, leaseTimeout, loggers);
+        _instances.Add(alone);
+
+        var first = await alone.Service.AcceptAsync(channel.Message("c1", "first", "m1"));
+        await streaming.Task.WaitAsync(Patience);
+        outage.Down();
+        // No heartbeat for a lease timeout: the leases may have expired, but nobody can take them while the store is away.
+        while (log.Count(3440) == 0)
+            await Task.Delay(20);
+        outage.Up();
+        while (log.Count(3441) == 0)
+            await Task.Delay(20);
+        gate.SetResult();
+
+        Assert.Equal(TurnStatus.Completed, await first.Answered.WaitAsync(Patience));
+        Assert.Equal("Echo: first", Assert.Single(channel.RepliesTo("c1/m1")).Text);
+        Assert.Equal(0, log.Count(3443));
     }
 
     [Fact]
