@@ -27,9 +27,9 @@ internal sealed class DiscordBotService(
     DiscordChannel channel,
     GuildDirectory guilds,
     MessageRouter router,
+    MessageIntake intake,
     InteractionHandler interactions,
     ChannelStartup startup,
-    ConversationService conversations,
     ILogger<DiscordBotService> logger) : BackgroundService
 {
     /// <summary>VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES, READ_MESSAGE_HISTORY, SEND_MESSAGES_IN_THREADS.</summary>
@@ -125,12 +125,7 @@ internal sealed class DiscordBotService(
                     await router.RememberThreadAsync(dispatch.Data.GetProperty("id").GetString()!, cancellationToken).ConfigureAwait(false);
                 break;
             case "MESSAGE_CREATE":
-                if (await router.RouteAsync(dispatch.Data, session.BotUserId, cancellationToken).ConfigureAwait(false) is { } message)
-                {
-                    using var span = DiscordTelemetry.StartAccept();
-                    await conversations.AcceptAsync(message, cancellationToken).ConfigureAwait(false);
-                }
-
+                await intake.TakeAsync(dispatch.Data, session.BotUserId, cancellationToken).ConfigureAwait(false);
                 break;
             case "INTERACTION_CREATE":
                 var interaction = dispatch.Data;

@@ -114,6 +114,22 @@ public sealed class DiscordOptions : IValidatableObject
     [Range(1, 500L * 1024 * 1024)]
     public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024;
 
+    /// <summary>
+    /// Most messages kept in memory while the store is unreachable (default 1000): Discord does not deliver a message
+    /// again, so they wait here and are stored, then answered in order, once the store is back. When full, the oldest is dropped.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int RetryBufferSize { get; set; } = 1000;
+
+    /// <summary>
+    /// How long an interaction's work before its first answer (reading settings or usage from the store) may take before
+    /// the user is told the store is unreachable: Discord drops an interaction not answered within 3 s (tests shorten it).
+    /// </summary>
+    internal TimeSpan FirstAnswerLimit { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>First wait before a message that could not be stored is tried again (doubling up to 5 s; tests shorten it).</summary>
+    internal TimeSpan StoreRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>First wait before reconnecting after a drop (default 1 s); it doubles per failed attempt up to 60 s.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -11,8 +11,9 @@ namespace Bot.Storage.Postgres;
 public sealed partial class PostgresConversationStore : IConversationLeases
 {
     private const string UpsertInstanceSql =
-        "INSERT INTO instances (instance_id, started_at_ms, heartbeat_at_ms) VALUES (@instance_id, @now, @now) " +
-        "ON CONFLICT (instance_id) DO UPDATE SET started_at_ms = excluded.started_at_ms, heartbeat_at_ms = excluded.heartbeat_at_ms;";
+        "INSERT INTO instances (instance_id, started_at_ms, heartbeat_at_ms, process_token) VALUES (@instance_id, @now, @now, @process_token) " +
+        "ON CONFLICT (instance_id) DO UPDATE SET started_at_ms = excluded.started_at_ms, heartbeat_at_ms = excluded.heartbeat_at_ms, " +
+        "process_token = excluded.process_token;";
 
     // A heartbeat of an instance whose row was removed (it shut down, then went on) puts the row back.
     private const string BeatInstanceSql =
@@ -23,7 +24,7 @@ public sealed partial class PostgresConversationStore : IConversationLeases
         "UPDATE conversation_leases SET expires_at_ms = @expires_at_ms WHERE owner_instance_id = @instance_id;";
 
     private const string SelectInstancesSql =
-        "SELECT instance_id, started_at_ms, heartbeat_at_ms FROM instances ORDER BY instance_id;";
+        "SELECT instance_id, started_at_ms, heartbeat_at_ms, process_token FROM instances ORDER BY instance_id;";
 
     private const string DeleteInstanceSql = "DELETE FROM instances WHERE instance_id = @instance_id;";
 
@@ -90,10 +91,11 @@ public sealed partial class PostgresConversationStore : IConversationLeases
     }
 
     /// <inheritdoc />
-    public async Task RegisterInstanceAsync(string instanceId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task RegisterInstanceAsync(string instanceId, DateTimeOffset now, string? processToken = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
-        await ExecuteAsync(UpsertInstanceSql, cancellationToken, ("instance_id", instanceId), ("now", now)).ConfigureAwait(false);
+        await ExecuteAsync(UpsertInstanceSql, cancellationToken, ("instance_id", instanceId), ("now", now), ("process_token", processToken))
+            .ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -112,7 +114,8 @@ public sealed partial class PostgresConversationStore : IConversationLeases
 
     /// <inheritdoc />
     public Task<IReadOnlyList<InstanceRecord>> GetInstancesAsync(CancellationToken cancellationToken = default) =>
-        ReadAllAsync(SelectInstancesSql, reader => new InstanceRecord(reader.GetString(0), reader.GetTime(1), reader.GetTime(2)),
+        ReadAllAsync(SelectInstancesSql,
+            reader => new InstanceRecord(reader.GetString(0), reader.GetTime(1), reader.GetTime(2), reader.IsDBNull(3) ? null : reader.GetString(3)),
             cancellationToken);
 
     /// <inheritdoc />

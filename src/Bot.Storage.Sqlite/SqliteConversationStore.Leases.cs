@@ -20,7 +20,7 @@ public sealed partial class SqliteConversationStore : IConversationLeases
 
     // Every row, on purpose: the table holds one row per running instance.
     private const string SelectInstances =
-        "SELECT instance_id, started_at_ms, heartbeat_at_ms FROM instances ORDER BY instance_id;";
+        "SELECT instance_id, started_at_ms, heartbeat_at_ms, process_token FROM instances ORDER BY instance_id;";
 
     private const string InsertSignal =
         "INSERT INTO conversation_signals (channel, chat_conversation_id, kind, created_at_ms) " +
@@ -55,10 +55,11 @@ public sealed partial class SqliteConversationStore : IConversationLeases
     }
 
     /// <inheritdoc />
-    public Task RegisterInstanceAsync(string instanceId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task RegisterInstanceAsync(string instanceId, DateTimeOffset now, string? processToken = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
-        return WriteAsync(_ => WriterCommand(StoreSql.UpsertInstance, null, ("$instance_id", instanceId), ("$now", now)).ExecuteNonQuery(),
+        return WriteAsync(_ => WriterCommand(StoreSql.UpsertInstance, null, ("$instance_id", instanceId), ("$now", now),
+                ("$process_token", processToken)).ExecuteNonQuery(),
             inTransaction: false, cancellationToken);
     }
 
@@ -82,7 +83,7 @@ public sealed partial class SqliteConversationStore : IConversationLeases
             using var reader = command.ExecuteReader();
             var instances = new List<InstanceRecord>();
             while (reader.Read())
-                instances.Add(new InstanceRecord(reader.GetString(0), reader.GetTime(1), reader.GetTime(2)));
+                instances.Add(new InstanceRecord(reader.GetString(0), reader.GetTime(1), reader.GetTime(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
             return instances;
         }, cancellationToken);
 

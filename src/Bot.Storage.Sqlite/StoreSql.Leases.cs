@@ -5,8 +5,9 @@ namespace Bot.Storage.Sqlite;
 internal static partial class StoreSql
 {
     public const string UpsertInstance =
-        "INSERT INTO instances (instance_id, started_at_ms, heartbeat_at_ms) VALUES ($instance_id, $now, $now) " +
-        "ON CONFLICT (instance_id) DO UPDATE SET started_at_ms = excluded.started_at_ms, heartbeat_at_ms = excluded.heartbeat_at_ms;";
+        "INSERT INTO instances (instance_id, started_at_ms, heartbeat_at_ms, process_token) VALUES ($instance_id, $now, $now, $process_token) " +
+        "ON CONFLICT (instance_id) DO UPDATE SET started_at_ms = excluded.started_at_ms, heartbeat_at_ms = excluded.heartbeat_at_ms, " +
+        "process_token = excluded.process_token;";
 
     // A heartbeat of an instance whose row was removed (it shut down, then went on) puts the row back.
     public const string BeatInstance =

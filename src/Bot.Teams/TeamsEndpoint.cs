@@ -1,4 +1,5 @@
 using System.Buffers;
+using Bot.Core.Storage;
 using Bot.Teams.Adapter;
 using Bot.Teams.Auth;
 using Bot.Teams.Connector;
@@ -64,7 +65,20 @@ internal sealed class TeamsEndpoint(TeamsOptions options, InboundAuthenticator a
             return;
         }
 
-        var response = await handler.HandleAsync(activity).ConfigureAwait(false);
+        ActivityResponse response;
+        try
+        {
+            response = await handler.HandleAsync(activity).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StoreFaults.IsUnavailable(ex) || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
+        {
+            // Not stored (the store is unreachable, or the host is stopping): never 200, so that the Bot Connector
+            // delivers the activity again, here once the store is back or at another instance.
+            Log.NotStored(logger, activity.Type, ex);
+            SetStatus(context, StatusCodes.Status503ServiceUnavailable);
+            return;
+        }
+
         context.Response.StatusCode = response.Status;
         if (response.Body is not null)
         {
@@ -134,6 +148,14 @@ internal sealed class TeamsEndpoint(TeamsOptions options, InboundAuthenticator a
     private void Reject(HttpContext context, AuthOutcome outcome)
     {
         Log.Rejected(logger, outcome.Status, outcome.Reason, context.Connection.RemoteIpAddress?.ToString());
-        context.Response.StatusCode = outcome.Status;
+        SetStatus(context, outcome.Status);
+    }
+
+    // A 503 says when to deliver again.
+    private static void SetStatus(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+            context.Response.Headers.RetryAfter = ((int)StoreFaults.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -41,6 +41,7 @@ internal sealed class DiscordHarness : IAsyncDisposable
 
     private Action<DiscordOptions>? _configure;
     private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
+    private Action<IServiceCollection>? _services;
     private IHost _host = null!;
 
     public DiscordOptions Options { get; private set; } = null!;
@@ -63,10 +64,15 @@ internal sealed class DiscordHarness : IAsyncDisposable
     public const string GuildChannel = "1457510428359004343";
 
     /// <param name="settings">Configuration keys on top of the harness's own (for example OpenAI tools).</param>
+    /// <param name="services">Changes to the services after the host's own (for example a <see cref="Bot.Testing.Storage.StoreOutage"/>).</param>
     public static async Task<DiscordHarness> StartAsync(Action<DiscordOptions>? configure = null, Action<FakeDiscordServer>? arrange = null,
-        bool waitForReady = true, IReadOnlyDictionary<string, string?>? settings = null)
+        bool waitForReady = true, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var harness = new DiscordHarness(await FakeDiscordServer.StartAsync(), await FakeOpenAIServer.StartAsync()) { _settings = settings ?? new Dictionary<string, string?>() };
+        var harness = new DiscordHarness(await FakeDiscordServer.StartAsync(), await FakeOpenAIServer.StartAsync())
+        {
+            _settings = settings ?? new Dictionary<string, string?>(),
+            _services = services,
+        };
         arrange?.Invoke(harness.Discord);
         await harness.StartBotAsync(configure);
         if (waitForReady)
@@ -136,6 +142,7 @@ internal sealed class DiscordHarness : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration)
             .AddDiscordChannel(builder.Configuration);
+        _services?.Invoke(builder.Services);
         builder.Services.PostConfigure<DiscordOptions>(options =>
         {
             options.InvalidSessionDelay = TimeSpan.FromMilliseconds(50);

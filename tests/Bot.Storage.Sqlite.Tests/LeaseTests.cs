@@ -105,6 +105,20 @@ public sealed class LeaseTests : StoreTestBase
     }
 
     [Fact]
+    public async Task An_instance_keeps_the_token_of_the_process_that_registered_it_through_heartbeats_and_a_restart_replaces_it()
+    {
+        var store = await Db.OpenStoreAsync();
+        await store.RegisterInstanceAsync("a", T0, "process-1");
+        await store.HeartbeatAsync("a", T0.AddSeconds(2), Timeout);
+        var beating = Assert.Single(await store.GetInstancesAsync());
+
+        await store.RegisterInstanceAsync("a", T0.AddSeconds(3), "process-2");
+
+        Assert.Equal(new InstanceRecord("a", T0, T0.AddSeconds(2), "process-1"), beating);
+        Assert.Equal(new InstanceRecord("a", T0.AddSeconds(3), T0.AddSeconds(3), "process-2"), Assert.Single(await store.GetInstancesAsync()));
+    }
+
+    [Fact]
     public async Task A_restarted_instance_starts_afresh_and_does_not_take_another_instances_live_lease()
     {
         var store = await Db.OpenStoreAsync();

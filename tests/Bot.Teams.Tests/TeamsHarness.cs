@@ -50,7 +50,9 @@ internal sealed class TeamsHarness : IAsyncDisposable
     /// <summary>Bytes the bot read of each request body, in the order the requests finished.</summary>
     public IReadOnlyList<long> BodyBytesRead => [.. _bodyReads];
 
-    public static async Task<TeamsHarness> StartAsync(IDictionary<string, string?>? settings = null, bool withAppId = true)
+    /// <param name="services">Changes to the services after the host's own (for example a <see cref="Bot.Testing.Storage.StoreOutage"/>).</param>
+    public static async Task<TeamsHarness> StartAsync(IDictionary<string, string?>? settings = null, bool withAppId = true,
+        Action<IServiceCollection>? services = null)
     {
         var teams = await FakeTeamsServer.StartAsync();
         var openAI = await FakeOpenAIServer.StartAsync();
@@ -83,6 +85,7 @@ internal sealed class TeamsHarness : IAsyncDisposable
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration);
         builder.Services.AddTeamsChannel(builder.Configuration);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         var bodyReads = new ConcurrentQueue<long>();
         app.Use(async (context, next) =>

@@ -16,8 +16,9 @@ public sealed class ClusterOptions
 
     /// <summary>
     /// This instance's name in the store's instances and leases; empty means the machine name (a container's host
-    /// name). Two processes on one machine and one store need distinct ids. A restarted instance with the same id takes
-    /// its old leases back at once.
+    /// name). Two processes on one machine and one store need distinct ids: a process that finds its id in use by another
+    /// running process (its heartbeat still going) refuses to start and names this key. A restarted instance with the
+    /// same id takes its old leases back at once.
     /// </summary>
     [MaxLength(200)]
     public string? InstanceId { get; set; }

@@ -10,7 +10,7 @@ namespace Bot.Core.Conversations;
 /// interval for conversations with waiting messages that no instance runs, and hands everything back at a clean stop.
 /// Messages this instance accepted for a conversation another instance runs wait here until the store shows them done.
 /// </summary>
-internal sealed class ConversationCluster(IConversationLeases leases, ClusterOptions options, TimeProvider time, ILogger logger) : IDisposable
+internal sealed partial class ConversationCluster(IConversationLeases leases, ClusterOptions options, TimeProvider time, ILogger logger) : IDisposable
 {
     private const int PollBatch = 100;
     private readonly ConcurrentDictionary<ConversationKey, bool> _held = new();
@@ -18,22 +18,32 @@ internal sealed class ConversationCluster(IConversationLeases leases, ClusterOpt
     private readonly ConcurrentDictionary<long, PendingMessage> _deferred = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
+    private Task? _watch;
     private bool _started;
     private Action<ConversationKey, ConversationSignal>? _signalled;
+    private Action<IReadOnlyList<ConversationKey>>? _lost;
 
     public string InstanceId { get; } = options.EffectiveInstanceId;
 
     public TimeSpan LeaseTimeout => options.LeaseTimeout;
 
-    /// <summary>Registers the instance and starts the heartbeat and the poll; <paramref name="wake"/> is called for orphaned conversations.</summary>
+    /// <summary>
+    /// Registers the instance and starts the heartbeat and the poll; <paramref name="wake"/> is called for orphaned
+    /// conversations, <paramref name="lost"/> with the conversations whose running turns must stop here because this instance
+    /// may no longer hold their leases (see <c>ConversationCluster.Lapse.cs</c>).
+    /// </summary>
     public async Task StartAsync(Action<ConversationKey> wake, Action<ConversationKey, ConversationSignal> signalled,
-        CancellationToken cancellationToken)
+        Action<IReadOnlyList<ConversationKey>> lost, CancellationToken cancellationToken)
     {
-        await leases.RegisterInstanceAsync(InstanceId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await EnsureIdIsFreeAsync(cancellationToken).ConfigureAwait(false);
+        await leases.RegisterInstanceAsync(InstanceId, time.GetUtcNow(), ProcessToken, cancellationToken).ConfigureAwait(false);
         Log.InstanceRegistered(logger, InstanceId, options.LeaseTimeout);
         _started = true;
         _signalled = signalled;
+        _lost = lost;
+        Interlocked.Exchange(ref _lastBeatTicks, time.GetUtcNow().UtcTicks);
         _loop = Task.Run(() => RunAsync(wake, _stopping.Token), CancellationToken.None);
+        _watch = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
     }
 
     /// <summary>
@@ -72,6 +82,8 @@ internal sealed class ConversationCluster(IConversationLeases leases, ClusterOpt
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
             await _loop.ConfigureAwait(false);
+        if (_watch is not null)
+            await _watch.ConfigureAwait(false);
         try
         {
             var released = await leases.ReleaseAllLeasesAsync(InstanceId, CancellationToken.None).ConfigureAwait(false);
@@ -155,28 +167,14 @@ internal sealed class ConversationCluster(IConversationLeases leases, ClusterOpt
                 return;
             }
 
-            if (time.GetUtcNow() >= nextBeat)
+            // After a failed beat, every round tries again: the leases are renewed as soon as the store answers.
+            if (time.GetUtcNow() >= nextBeat || _failing)
             {
                 nextBeat = time.GetUtcNow() + beatEvery;
                 await BeatAsync(stopping).ConfigureAwait(false);
             }
 
             await PollAsync(wake, stopping).ConfigureAwait(false);
-        }
-    }
-
-    private async Task BeatAsync(CancellationToken stopping)
-    {
-        try
-        {
-            await leases.HeartbeatAsync(InstanceId, time.GetUtcNow(), options.LeaseTimeout, stopping).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!stopping.IsCancellationRequested)
-        {
-            Log.HeartbeatFailed(logger, InstanceId, ex);
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 

@@ -19,6 +19,13 @@ public sealed partial class ConversationService
     private void OnSignal(ConversationKey key, ConversationSignal signal) =>
         _lanes.CancelRunning(key, signal == ConversationSignal.Reset ? CancelReason.Reset : CancelReason.Stop);
 
+    // This instance may no longer hold these conversations' leases: it stops writing as their holder.
+    private void OnLeasesLost(IReadOnlyList<ConversationKey> lost)
+    {
+        foreach (var key in lost)
+            _lanes.CancelRunning(key, CancelReason.LeaseLost);
+    }
+
     // Messages of the conversation that wait in the store, accepted by any instance: a reset drops them too.
     private async Task<IReadOnlyList<PendingMessage>> WaitingElsewhereAsync(ConversationKey key, IReadOnlyList<PendingMessage> droppedHere,
         CancellationToken cancellationToken)

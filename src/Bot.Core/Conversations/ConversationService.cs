@@ -162,7 +162,7 @@ public sealed partial class ConversationService : IHostedService, IAsyncDisposab
     {
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         if (_cluster is not null)
-            await _cluster.StartAsync(_lanes.Wake, OnSignal, cancellationToken).ConfigureAwait(false);
+            await _cluster.StartAsync(_lanes.Wake, OnSignal, OnLeasesLost, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops running turns, gives their final writes a few seconds (their users are told), and waits for them.</summary>

@@ -6,6 +6,8 @@ internal enum CancelReason
     None,
     Stop,
     Reset,
+    /// <summary>This instance may no longer hold the conversation's lease: the turn ends without a word; the next holder tells the user.</summary>
+    LeaseLost,
 }
 
 /// <summary>The cancellation of one running turn, and why it was cancelled.</summary>

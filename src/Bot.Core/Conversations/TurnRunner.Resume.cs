@@ -91,6 +91,8 @@ internal sealed partial class TurnRunner
             ending = new ReplyEnding(ReplyEndingKind.Interrupted, UserMessages.Interrupted);
         }
 
+        if (control.Reason == CancelReason.LeaseLost)
+            return await AbandonAsync(reply, turn).ConfigureAwait(false);
         await FinishResumedReplyAsync(channel, messages[^1], reply, state, ending, turn.Status, leftForResume).ConfigureAwait(false);
         if (leftForResume)
         {
@@ -180,6 +182,8 @@ internal sealed partial class TurnRunner
         {
             CancelReason.Stop => (TurnStatus.Cancelled, new ReplyEnding(ReplyEndingKind.Stopped, UserMessages.Stopped), false),
             CancelReason.Reset => (TurnStatus.Cancelled, new ReplyEnding(ReplyEndingKind.StoppedByReset, UserMessages.StoppedByReset), false),
+            // The next holder closes or finishes the turn: its remote response is left running for it.
+            CancelReason.LeaseLost => (TurnStatus.Interrupted, new ReplyEnding(ReplyEndingKind.Interrupted, UserMessages.Interrupted), true),
             _ when shutdown.IsCancellationRequested && turnStarted && checkpoint.Resumable && checkpoint.ResponseId is not null =>
                 (TurnStatus.Interrupted, new ReplyEnding(ReplyEndingKind.ShuttingDown, UserMessages.ContinuesAfterRestart), true),
             _ when shutdown.IsCancellationRequested => (TurnStatus.Interrupted, new ReplyEnding(ReplyEndingKind.ShuttingDown, UserMessages.ShuttingDown), false),

@@ -119,6 +119,8 @@ internal sealed partial class TurnRunner(
         }
 
         telemetry.End(ending.Kind);
+        if (control.Reason == CancelReason.LeaseLost)
+            return await AbandonAsync(reply, turn).ConfigureAwait(false);
         state.Finish(ending);
         using (TurnTelemetry.Step("finish"))
         {

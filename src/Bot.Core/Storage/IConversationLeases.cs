@@ -2,8 +2,11 @@ using Bot.Core.Conversations;
 
 namespace Bot.Core.Storage;
 
-/// <summary>A bot instance as the store sees it: when it started and when it last said it was alive.</summary>
-public sealed record InstanceRecord(string InstanceId, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt);
+/// <summary>
+/// A bot instance as the store sees it: when it started and when it last said it was alive, and which process registered
+/// it (a token unique to that process; null when none was given), so that a second process with the same id is noticed.
+/// </summary>
+public sealed record InstanceRecord(string InstanceId, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt, string? ProcessToken = null);
 
 /// <summary>Which instance runs a conversation's turns, and until when unless it renews.</summary>
 public sealed record ConversationLease(ConversationKey Key, string OwnerInstanceId, DateTimeOffset ExpiresAt);
@@ -25,8 +28,11 @@ public enum ConversationSignal
 /// </summary>
 public interface IConversationLeases
 {
-    /// <summary>Records an instance as started now (a restarted instance with the same id starts afresh).</summary>
-    Task RegisterInstanceAsync(string instanceId, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Records an instance as started now by the process <paramref name="processToken"/> (a restarted instance with the
+    /// same id starts afresh, with its new token).
+    /// </summary>
+    Task RegisterInstanceAsync(string instanceId, DateTimeOffset now, string? processToken = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The instance's heartbeat: its row says it is alive at <paramref name="now"/> and every lease it holds is extended

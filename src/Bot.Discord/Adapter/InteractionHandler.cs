@@ -1,5 +1,6 @@
 using Bot.Core.Conversations;
 using Bot.Core.Places;
+using Bot.Core.Storage;
 using Bot.Discord.Rest;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
 {
     private const string NotRunning = "I'm not writing an answer here right now.";
     private const string NotYours = "Only the person who asked (or a moderator) can stop this answer.";
+    internal const string StoreUnavailable = "I can't reach my database right now. Please try again in a minute.";
 
     public async Task HandleAsync(JsonElement interaction, string applicationId, CancellationToken cancellationToken = default)
     {
@@ -28,6 +30,10 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
         var data = interaction.GetProperty("data");
         var command = type is 2 or 4;
         var name = command ? data.GetProperty("name").GetString() ?? "" : data.TryGetProperty("custom_id", out var cid) ? cid.GetString() ?? "" : "";
+        // Discord takes the first answer only within 3 s: the store's part before it (settings, usage) gets less than that,
+        // so that a store that hangs still leaves time to say so.
+        using var beforeAnswer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        beforeAnswer.CancelAfter(options.FirstAnswerLimit);
         try
         {
             var stopButton = type == 3 && name.StartsWith(DiscordReplyWriter.StopPrefix, StringComparison.Ordinal);
@@ -41,8 +47,8 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
             PlacePath? path = null;
             if (verdict == Access.Allowed && command)
             {
-                path = await places.PathAsync(place, cancellationToken).ConfigureAwait(false);
-                here = await settings.ResolveAsync(path, cancellationToken).ConfigureAwait(false);
+                path = await places.PathAsync(place, beforeAnswer.Token).ConfigureAwait(false);
+                here = await settings.ResolveAsync(path, beforeAnswer.Token).ConfigureAwait(false);
                 if (!requester.IsManager && !AccessPolicy.PlaceAdmits(requester, here, place.GuildId))
                     verdict = Access.UserNotAllowed;
             }
@@ -77,7 +83,7 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
 
             if (SettingsInteractions.Handles(name))
             {
-                await settingsCommands.CommandAsync(interaction, name, requester, place, path!, cancellationToken).ConfigureAwait(false);
+                await settingsCommands.CommandAsync(interaction, name, requester, place, path!, beforeAnswer.Token).ConfigureAwait(false);
                 return;
             }
 
@@ -106,10 +112,38 @@ internal sealed class InteractionHandler(DiscordRestClient rest, ConversationSer
                     break;
             }
         }
+        catch (Exception ex) when ((StoreFaults.IsUnavailable(ex) || (ex is OperationCanceledException && beforeAnswer.IsCancellationRequested))
+                                   && !cancellationToken.IsCancellationRequested)
+        {
+            // Discord wants an answer within 3 s and never asks again: say so rather than leave "did not respond".
+            Log.InteractionStoreUnavailable(logger, name, ex);
+            await StoreUnavailableAsync(id, token, applicationId, cancellationToken).ConfigureAwait(false);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Runs on its own task: nothing above would see the failure, so it ends here, logged.
             Log.InteractionFailed(logger, name, ex);
+        }
+    }
+
+    private async Task StoreUnavailableAsync(string id, string token, string applicationId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            try
+            {
+                await EphemeralAsync(id, token, StoreUnavailable, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DiscordApiException)
+            {
+                // Acknowledged already (a deferred /reset): the deferred answer says it instead.
+                await rest.EditOriginalResponseAsync(applicationId, token, DiscordRestClient.Message(StoreUnavailable, flags: EphemeralFlags),
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.InteractionFailed(logger, "store unavailable notice", ex);
         }
     }
 

@@ -39,6 +39,7 @@ public static class DiscordServiceCollectionExtensions
             parts.AddSingleton<ApprovalClicks>();
             parts.AddSingleton<DiscordChannel>();
             parts.AddSingleton<MessageRouter>();
+            parts.AddSingleton<MessageIntake>();
             parts.AddSingleton<InteractionHandler>();
             parts.AddSingleton<IModerationAlerts>(sp => ActivatorUtilities.CreateInstance<DiscordModerationAlerts>(sp,
                 sp.GetRequiredService<IOptions<ModerationOptions>>().Value));

@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Bot.Teams.Auth;
 
-/// <summary>The verdict on one request: 200 (accepted), 400, 401 or 403, with the reason for the log.</summary>
+/// <summary>The verdict on one request: 200 (accepted), 400, 401, 403 or 503 (try again later), with the reason for the log.</summary>
 internal sealed record AuthOutcome(int Status, string Reason)
 {
     public static readonly AuthOutcome Accepted = new(200, "valid");
@@ -19,6 +19,9 @@ internal sealed record AuthOutcome(int Status, string Reason)
     public static AuthOutcome Unauthorized(string reason) => new(401, reason);
 
     public static AuthOutcome Forbidden(string reason) => new(403, reason);
+
+    /// <summary>The request may be fine but cannot be checked now: the Bot Connector delivers it again after a while.</summary>
+    public static AuthOutcome Unavailable(string reason) => new(503, reason);
 }
 
 /// <summary>A token whose signature, issuer, audience, lifetime and caller were checked; the activity is checked against it next.</summary>
@@ -121,9 +124,21 @@ internal sealed class InboundAuthenticator(TeamsOptions options, [FromKeyedServi
     private async Task<(VerifiedToken? Token, AuthOutcome Outcome)> ValidateAsync(string token, string? kid, TokenValidationParameters parameters,
         SigningKeyCache cache, string? entraTenant, CancellationToken cancellationToken)
     {
-        var keys = await cache.GetAsync(cancellationToken).ConfigureAwait(false);
-        if (!keys.Has(kid))
-            keys = await cache.RefreshForUnknownKeyAsync(kid, cancellationToken).ConfigureAwait(false);
+        SigningKeys keys;
+        try
+        {
+            keys = await cache.GetAsync(cancellationToken).ConfigureAwait(false);
+            if (!keys.Has(kid))
+                keys = await cache.RefreshForUnknownKeyAsync(kid, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // No keys at all (the first fetch failed): the token cannot be judged now, not judged bad. 503 makes the Bot
+            // Connector deliver again; the cache tries the fetch again meanwhile.
+            Log.SigningKeysUnavailable(logger, ex);
+            return (null, AuthOutcome.Unavailable("the signing keys are unavailable"));
+        }
+
         parameters.IssuerSigningKeys = keys.Keys;
         var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
         if (result.IsValid)
