@@ -9,8 +9,11 @@ namespace Bot.Core.Conversations;
 /// lease timeout (one heartbeat for all of them), takes and hands back single leases for the lanes, looks every poll
 /// interval for conversations with waiting messages that no instance runs, and hands everything back at a clean stop.
 /// Messages this instance accepted for a conversation another instance runs wait here until the store shows them done.
+/// Where the store has notifications (PostgreSQL), such a message and a signal also notify the other instances, which
+/// look at once instead of at their next poll (ConversationCluster.Notifications.cs).
 /// </summary>
-internal sealed class ConversationCluster(IConversationLeases leases, ClusterOptions options, TimeProvider time, ILogger logger) : IDisposable
+internal sealed partial class ConversationCluster(IConversationLeases leases, ClusterOptions options, TimeProvider time, ILogger logger,
+    IStoreNotifications? notifications = null) : IDisposable
 {
     private const int PollBatch = 100;
     private readonly ConcurrentDictionary<ConversationKey, bool> _held = new();
@@ -33,6 +36,7 @@ internal sealed class ConversationCluster(IConversationLeases leases, ClusterOpt
         Log.InstanceRegistered(logger, InstanceId, options.LeaseTimeout);
         _started = true;
         _signalled = signalled;
+        Listen(wake);
         _loop = Task.Run(() => RunAsync(wake, _stopping.Token), CancellationToken.None);
     }
 
@@ -48,6 +52,7 @@ internal sealed class ConversationCluster(IConversationLeases leases, ClusterOpt
             return false;
         await leases.AddSignalAsync(key, signal, now, cancellationToken).ConfigureAwait(false);
         Log.SignalSent(logger, signal.ToString(), key, lease.OwnerInstanceId);
+        await NotifyAsync(SignalKind, key).ConfigureAwait(false);
         return true;
     }
 
@@ -69,6 +74,7 @@ internal sealed class ConversationCluster(IConversationLeases leases, ClusterOpt
     {
         if (!_started || _stopping.IsCancellationRequested)
             return;
+        _subscription?.Dispose();
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
             await _loop.ConfigureAwait(false);
@@ -146,14 +152,8 @@ internal sealed class ConversationCluster(IConversationLeases leases, ClusterOpt
         var pollEvery = options.PollInterval < beatEvery ? options.PollInterval : beatEvery;
         while (!stopping.IsCancellationRequested)
         {
-            try
-            {
-                await Task.Delay(pollEvery, time, stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
+            if (!await WaitForPollAsync(pollEvery, stopping).ConfigureAwait(false))
                 return;
-            }
 
             if (time.GetUtcNow() >= nextBeat)
             {
