@@ -169,7 +169,7 @@ internal sealed class WebEventRelay(IWebTranscripts transcripts, IStoreNotificat
             {
                 _cursor = item.Id;
                 if (item.OriginInstanceId != _origin && _find(item.ThreadId) is { } thread)
-                    thread.ApplyRemote(item.Type, item.Json);
+                    thread.ApplyRemote(item.OriginInstanceId, item.Type, item.Json);
             }
         }
         while (events.Count == ReadBatch);

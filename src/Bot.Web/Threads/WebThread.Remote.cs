@@ -9,11 +9,16 @@ namespace Bot.Web.Threads;
 /// </summary>
 internal sealed partial class WebThread
 {
-    // A turn is queued or running for a message another instance took in.
-    private bool _runningElsewhere;
+    // How many turns each other instance has queued or running for messages it took in (its last word on it).
+    private readonly Dictionary<string, int> _queuedElsewhere = new(StringComparer.Ordinal);
 
-    /// <summary>Applies an event of another instance; an event this version does not know is passed on to the pages as it is.</summary>
-    public void ApplyRemote(string type, string json)
+    private bool RunningElsewhere => _queuedElsewhere.Values.Any(n => n > 0);
+
+    /// <summary>
+    /// Applies an event of the instance <paramref name="origin"/>; an event this version does not know is passed on to the
+    /// pages as it is.
+    /// </summary>
+    public void ApplyRemote(string origin, string type, string json)
     {
         JsonElement data;
         try
@@ -35,21 +40,29 @@ internal sealed partial class WebThread
                     ReplaceLocked(message, relayed: true);
                     return;
                 case "status":
-                    var status = data.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : null;
-                    _status = status;
-                    if (status is not null && !_steps.Contains(status))
-                        _steps.Add(status);
+                    var text = data.TryGetProperty("text", out var shown) && shown.ValueKind == JsonValueKind.String ? shown.GetString() : null;
+                    _status = text;
+                    if (text is not null && !_steps.Contains(text))
+                        _steps.Add(text);
                     break;
                 case "state":
-                    if (_pending == 0 && !_runningElsewhere)
+                    if (_pending == 0 && !RunningElsewhere)
                         _steps.Clear();
-                    _runningElsewhere = true;
-                    break;
+                    _queuedElsewhere[origin] = Math.Max(1, Queued(data));
+                    Publish(type, new { running = true, status = _status }, relayed: true);
+                    return;
                 case "done":
-                    _runningElsewhere = data.TryGetProperty("running", out var running) && running.ValueKind == JsonValueKind.True;
-                    if (_pending == 0 && !_runningElsewhere)
+                    _queuedElsewhere[origin] = Queued(data);
+                    if (_pending == 0 && !RunningElsewhere)
                         _status = null;
-                    break;
+                    // Running or not as this instance sees it: its own turns and every other instance's.
+                    Publish(type, new
+                    {
+                        status = data.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String ? status.GetString() : null,
+                        running = _pending > 0 || RunningElsewhere,
+                        steps = _steps.ToArray(),
+                    }, relayed: true);
+                    return;
                 case "approval" when data.Deserialize<WebApproval>(WebJson.Options) is { } approval:
                     _approvals.RemoveAll(a => a.Id == approval.Id);
                     if (approval.Outcome is null)
@@ -60,4 +73,7 @@ internal sealed partial class WebThread
             Publish(type, data, relayed: true);
         }
     }
+
+    private static int Queued(JsonElement data) =>
+        data.TryGetProperty("queued", out var queued) && queued.TryGetInt32(out var count) ? Math.Max(0, count) : 0;
 }

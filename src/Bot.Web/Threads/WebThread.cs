@@ -134,7 +134,7 @@ internal sealed partial class WebThread
     {
         lock (_lock)
         {
-            if (_retired || _messages.Count > 0 || _watchers.Count > 0 || _pending > 0 || _runningElsewhere)
+            if (_retired || _messages.Count > 0 || _watchers.Count > 0 || _pending > 0 || RunningElsewhere)
                 return _retired;
             _retired = true;
             return true;
@@ -163,9 +163,10 @@ internal sealed partial class WebThread
         lock (_lock)
         {
             _pending = Math.Max(0, _pending - 1);
-            if (_pending == 0 && !_runningElsewhere)
+            if (_pending == 0 && !RunningElsewhere)
                 _status = null;
-            Publish("done", new { status = status.ToString(), running = _pending > 0 || _runningElsewhere, steps = _steps.ToArray() });
+            // queued: this instance's own count, for the other instances' copies (WebThread.Remote.cs).
+            Publish("done", new { status = status.ToString(), running = _pending > 0 || RunningElsewhere, steps = _steps.ToArray(), queued = _pending });
         }
     }
 
@@ -275,7 +276,7 @@ internal sealed partial class WebThread
         }, _logger, $"saving web thread {Id}");
     }
 
-    private ThreadSnapshot SnapshotLocked() => new(Id, _pending > 0 || _runningElsewhere, _status, [.. _messages], [.. _steps], OpenApprovalsLocked());
+    private ThreadSnapshot SnapshotLocked() => new(Id, _pending > 0 || RunningElsewhere, _status, [.. _messages], [.. _steps], OpenApprovalsLocked());
 
     private void UpsertLocked(WebMessage message)
     {
@@ -296,10 +297,10 @@ internal sealed partial class WebThread
     // A turn queued on an idle thread starts a new list of steps.
     private void TurnQueuedLocked()
     {
-        if (_pending == 0 && !_runningElsewhere)
+        if (_pending == 0 && !RunningElsewhere)
             _steps.Clear();
         _pending++;
-        Publish("state", new { running = true, status = _status });
+        Publish("state", new { running = true, status = _status, queued = _pending });
     }
 
     // To this instance's watchers, and (unless it came from there) to the other instances.

@@ -26,17 +26,22 @@ public sealed class ClusterInstance : IAsyncDisposable
 
     public IConversationStore Store { get; }
 
-    /// <summary>Starts an instance on <paramref name="store"/> (not yet initialized) with a short lease timeout and poll.</summary>
+    /// <summary>
+    /// Starts an instance on <paramref name="store"/> (not yet initialized) with a short lease timeout and poll (100 ms
+    /// unless <paramref name="pollInterval"/> says otherwise), and the store's <paramref name="notifications"/> when given.
+    /// </summary>
     public static async Task<ClusterInstance> StartAsync<TStore>(TStore store, string instanceId, IAssistantBackend backend,
-        RecordingChannel channel, TimeSpan leaseTimeout, ILoggerFactory? loggerFactory = null)
+        RecordingChannel channel, TimeSpan leaseTimeout, ILoggerFactory? loggerFactory = null, IStoreNotifications? notifications = null,
+        TimeSpan? pollInterval = null)
         where TStore : IConversationStore, IConversationLeases
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         var registry = new ChannelRegistry();
         var policy = new AttachmentPolicy(new AttachmentOptions(), backend.CodeInterpreterEnabled, backend.FileSearchEnabled);
-        var cluster = new ClusterOptions { InstanceId = instanceId, LeaseTimeout = leaseTimeout, PollInterval = TimeSpan.FromMilliseconds(100) };
+        var cluster = new ClusterOptions { InstanceId = instanceId, LeaseTimeout = leaseTimeout, PollInterval = pollInterval ?? TimeSpan.FromMilliseconds(100) };
         var service = new ConversationService(store, new BackendCatalog(backend), registry, policy, Options.Create(new ConversationOptions()),
-            TimeProvider.System, loggerFactory.CreateLogger<ConversationService>(), leases: store, cluster: Options.Create(cluster));
+            TimeProvider.System, loggerFactory.CreateLogger<ConversationService>(), leases: store, cluster: Options.Create(cluster),
+            notifications: notifications);
         await service.StartAsync(CancellationToken.None);
         await new ChannelStartup(registry, service).StartAsync(channel);
         return new ClusterInstance(service, store);
