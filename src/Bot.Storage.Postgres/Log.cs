@@ -20,4 +20,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information,
         Message = "PostgreSQL notification listener on {Database} is listening to {Channels}")]
     public static partial void ListenerConnected(ILogger logger, string database, string channels);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "A subscriber of the store notifications on {Channel} failed")]
+    public static partial void SubscriberFailed(ILogger logger, string channel, Exception exception);
 }

@@ -159,7 +159,17 @@ public sealed partial class PostgresNotifications : IStoreNotifications, IAsyncD
         lock (_lock)
             handlers = _handlers.TryGetValue(channel, out var list) ? [.. list] : [];
         foreach (var handler in handlers)
-            handler(payload);
+        {
+            try
+            {
+                handler(payload);
+            }
+            catch (Exception ex)
+            {
+                // A subscriber's fault must not cost the others their notifications (nor the connection).
+                Log.SubscriberFailed(_logger, channel, ex);
+            }
+        }
     }
 
     private void DispatchAll(string payload)

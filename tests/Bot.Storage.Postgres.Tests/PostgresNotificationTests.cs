@@ -21,6 +21,10 @@ public sealed class PostgresNotificationTests : IAsyncLifetime
     private readonly PostgresTestDatabase _db = new();
     private readonly List<IAsyncDisposable> _disposables = [];
 
+    private static ListLogger<ClusterInstance> Log { get; } = new();
+
+    private static ListLogger<PostgresNotifications> ListenerLog { get; } = new();
+
     public Task InitializeAsync() => _db.CreateAsync();
 
     public async Task DisposeAsync()
@@ -91,18 +95,21 @@ public sealed class PostgresNotificationTests : IAsyncLifetime
     {
         var key = new ConversationKey(channel.Name, conversation);
         Assert.True(await ((IConversationLeases)b.Store).TryAcquireLeaseAsync(key, "b", DateTimeOffset.UtcNow, LongLease));
-        var replies = channel.RepliesTo(conversation).Count;
+        var replyAddress = conversation + "/reply";
+        var replies = channel.RepliesTo(replyAddress).Count;
 
         var accepted = await a.Service.AcceptAsync(channel.Message(conversation, "hello " + conversation));
         Assert.Equal(AcceptStatus.Accepted, accepted.Status);
 
-        await WaitUntilAsync(() => channel.RepliesTo(conversation).Count > replies, "b to answer " + conversation);
-        Assert.Contains(channel.RepliesTo(conversation), r => r.Text.Contains("hello " + conversation, StringComparison.Ordinal));
+        await WaitUntilAsync(() => channel.RepliesTo(replyAddress).Count > replies, "b to answer " + conversation);
+        await WaitUntilAsync(() => channel.RepliesTo(replyAddress).Any(r => r.Text.Contains("Echo: hello " + conversation, StringComparison.Ordinal)),
+            "the answer to be written");
     }
 
     private async Task<ClusterInstance> StartAsync(string id, ScriptedBackend backend, RecordingChannel channel, PostgresNotifications notifications)
     {
-        var instance = await ClusterInstance.StartAsync(_db.CreateStore(), id, backend, channel, LongLease, notifications: notifications,
+        var factory = new Microsoft.Extensions.Logging.LoggerFactory([new ListLoggerProvider<ClusterInstance>(Log)]);
+        var instance = await ClusterInstance.StartAsync(_db.CreateStore(), id, backend, channel, LongLease, factory, notifications: notifications,
             pollInterval: SlowPoll);
         _disposables.Add(instance);
         return instance;
@@ -111,7 +118,7 @@ public sealed class PostgresNotificationTests : IAsyncLifetime
     private PostgresNotifications Notifications()
     {
         var notifications = new PostgresNotifications(Options.Create(new PostgresStoreOptions { ConnectionString = _db.ConnectionString }),
-            new ListLogger<PostgresNotifications>());
+            ListenerLog);
         _disposables.Add(notifications);
         return notifications;
     }
@@ -122,7 +129,7 @@ public sealed class PostgresNotificationTests : IAsyncLifetime
         while (!condition())
         {
             if (deadline.IsCancellationRequested)
-                Assert.Fail($"Still waiting for {what} after {Patience.TotalSeconds} s.");
+                Assert.Fail($"Still waiting for {what} after {Patience.TotalSeconds} s.\n" + string.Join("\n", Log.Entries.Concat(ListenerLog.Entries).Select(e => $"{e.Level} {e.EventId.Id} {e.Message}")));
             await Task.Delay(50, CancellationToken.None);
         }
     }
