@@ -73,8 +73,10 @@ public abstract class TwoInstanceWebChatTests : IAsyncLifetime
         await other.SendOkAsync(thread, "second question", ("sales.csv", "text/csv", Encoding.UTF8.GetBytes("month,sales\nJan,3\n")));
         await page.WaitForAsync(e => e.Type == "message" && e.Role == WebMessage.Assistant && e.Text?.StartsWith("Second: w1", StringComparison.Ordinal) == true);
         Assert.Equal(holder, await HolderAsync(thread));
-        await page.WaitForAsync(e => e.Type == "message" && e.Text == "Second: " + words);
-        await page.WaitForAsync(e => e.Type == "done" && !e.Data.GetProperty("running").GetBoolean());
+        // The whole answer and the end of the turns, in either order: the end may be noticed here before the last
+        // relayed change of the text arrives.
+        await page.WaitForAsync(_ => page.Seen.Any(e => e.Type == "message" && e.Text == "Second: " + words) &&
+                                     page.Seen.Any(e => e.Type == "done" && !e.Data.GetProperty("running").GetBoolean()));
 
         // The upload posted to the page's instance reached OpenAI from the holder's turn (only the holder ran turns).
         Assert.NotEmpty(_openAI.Ledger.CreatedFiles);
