@@ -31,13 +31,21 @@ internal sealed class WebEventRelay(IWebTranscripts transcripts, IStoreNotificat
     // This process's events, told apart from other instances' (an instance id may be configured twice by mistake).
     private readonly string _origin = WebThreadStore.NewId(8);
     private Func<string, WebThread?> _find = _ => null;
+    private Action<string> _forget = _ => { };
     private IDisposable? _subscription;
     private Task? _writing;
     private Task? _reading;
     private long _cursor;
 
-    /// <summary>How a thread this instance has in memory is found (the thread store, which also makes the threads).</summary>
-    public void Attach(Func<string, WebThread?> find) => _find = find;
+    /// <summary>
+    /// How a thread this instance has in memory is found, and how one that a visitor replaced on another instance (New
+    /// conversation) is forgotten here: the thread store, which also makes the threads.
+    /// </summary>
+    public void Attach(Func<string, WebThread?> find, Action<string> forget)
+    {
+        _find = find;
+        _forget = forget;
+    }
 
     /// <summary>Queues an event this instance showed on a thread for the other instances. Never blocks.</summary>
     public void Send(string threadId, WebEvent item) =>
@@ -168,8 +176,12 @@ internal sealed class WebEventRelay(IWebTranscripts transcripts, IStoreNotificat
             foreach (var item in events)
             {
                 _cursor = item.Id;
-                if (item.OriginInstanceId != _origin && _find(item.ThreadId) is { } thread)
+                if (item.OriginInstanceId == _origin)
+                    continue;
+                if (_find(item.ThreadId) is { } thread)
                     thread.ApplyRemote(item.OriginInstanceId, item.Type, item.Json);
+                if (item.Type == "reset")
+                    _forget(item.ThreadId);
             }
         }
         while (events.Count == ReadBatch);

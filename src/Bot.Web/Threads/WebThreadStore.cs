@@ -30,7 +30,7 @@ internal sealed partial class WebThreadStore
         _transcripts = transcripts;
         _relay = relay;
         _logger = logger;
-        relay.Attach(FindLoaded);
+        relay.Attach(FindLoaded, ForgetReplaced);
     }
 
     /// <summary>A new random thread id (16 hex digits).</summary>
@@ -83,6 +83,17 @@ internal sealed partial class WebThreadStore
         _threads.TryGetValue(threadId, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully && !entry.Value.Result.IsRetired
             ? entry.Value.Result
             : null;
+
+    /// <summary>Raised when another instance replaced a thread (New conversation): what this instance knows of it is stale.</summary>
+    public event Action<string>? ReplacedElsewhere;
+
+    // Another instance deleted the thread: its copy here must not be served or saved again.
+    private void ForgetReplaced(string threadId)
+    {
+        if (_threads.TryRemove(threadId, out var loaded) && loaded.IsValueCreated && loaded.Value.IsCompletedSuccessfully)
+            loaded.Value.Result.MarkDeleted();
+        ReplacedElsewhere?.Invoke(threadId);
+    }
 
     /// <summary>How many threads are in memory (for tests of the bound above).</summary>
     internal int LoadedCount => _threads.Count;
