@@ -12,7 +12,7 @@ namespace Bot.Storage.Postgres;
 /// when it is lost (a restarted server, <c>pg_terminate_backend</c>) it reconnects with a growing delay, listens again and
 /// tells every subscriber that it may have missed notifications. Publishing takes a pooled connection of its own.
 /// </summary>
-public sealed partial class PostgresNotifications : IStoreNotifications, IAsyncDisposable
+public sealed partial class PostgresNotifications : IStoreNotifications, IAsyncDisposable, IDisposable
 {
     /// <summary>The application name of the listening connection.</summary>
     public const string ListenerApplicationName = "bot-listener";
@@ -28,6 +28,7 @@ public sealed partial class PostgresNotifications : IStoreNotifications, IAsyncD
     private readonly string _database;
     private readonly ILogger<PostgresNotifications> _logger;
     private Task? _listening;
+    private int _connections;
 
     public PostgresNotifications(IOptions<PostgresStoreOptions> options, ILogger<PostgresNotifications> logger)
     {
@@ -48,7 +49,7 @@ public sealed partial class PostgresNotifications : IStoreNotifications, IAsyncD
     public bool IsSupported => true;
 
     /// <summary>How many times the listener has (re)connected, for tests of the reconnection.</summary>
-    internal int Connections { get; private set; }
+    internal int Connections => Volatile.Read(ref _connections);
 
     public async Task PublishAsync(string channel, string payload, CancellationToken cancellationToken = default)
     {
@@ -86,7 +87,15 @@ public sealed partial class PostgresNotifications : IStoreNotifications, IAsyncD
         if (_listening is not null)
             await _listening.ConfigureAwait(false);
         await _publisher.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
+    }
+
+    /// <summary>Stops listening without waiting for the listener to close its connection (prefer <see cref="DisposeAsync"/>).</summary>
+    public void Dispose()
+    {
+        if (_stopping.IsCancellationRequested)
+            return;
+        _stopping.Cancel();
+        _publisher.Dispose();
     }
 
     private async Task ListenAsync(CancellationToken stopping)
@@ -104,7 +113,7 @@ public sealed partial class PostgresNotifications : IStoreNotifications, IAsyncD
                     await connection.OpenAsync(stopping).ConfigureAwait(false);
                     var listened = new HashSet<string>(StringComparer.Ordinal);
                     await ListenToNewAsync(connection, listened, stopping).ConfigureAwait(false);
-                    Connections++;
+                    Interlocked.Increment(ref _connections);
                     Log.ListenerConnected(_logger, _database, string.Join(", ", listened));
                     delay = TimeSpan.FromMilliseconds(100);
                     if (reconnected)

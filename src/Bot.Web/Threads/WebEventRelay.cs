@@ -12,7 +12,7 @@ namespace Bot.Web.Threads;
 /// (in order, by one writer); every instance reads the log after the last event it read and applies the other instances'
 /// events to its copies of the threads it has in memory (a thread it has not loaded is read from the store when needed).
 /// It reads every <see cref="WebChatOptions.EventPollInterval"/>, and at once when the store notifies that events were
-/// added (PostgreSQL). Events older than ten minutes are pruned.
+/// added (PostgreSQL). Events older than two minutes are pruned.
 /// </summary>
 internal sealed class WebEventRelay(IWebTranscripts transcripts, IStoreNotifications notifications, IOptions<WebChatOptions> options,
     TimeProvider time, ILogger<WebEventRelay> logger) : IAsyncDisposable
@@ -21,8 +21,10 @@ internal sealed class WebEventRelay(IWebTranscripts transcripts, IStoreNotificat
     public const string NotificationChannel = "bot_web_events";
 
     private const int ReadBatch = 500;
-    private static readonly TimeSpan s_keep = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan s_pruneEvery = TimeSpan.FromMinutes(1);
+    // Other instances read within a poll interval; two minutes cover a stalled reader, and a streaming answer writes its
+    // whole text with every change, so the log is kept short.
+    private static readonly TimeSpan s_keep = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan s_pruneEvery = TimeSpan.FromSeconds(30);
 
     private readonly Channel<(string Thread, string Type, string Json)> _outbox =
         Channel.CreateUnbounded<(string, string, string)>(new UnboundedChannelOptions { SingleReader = true });
