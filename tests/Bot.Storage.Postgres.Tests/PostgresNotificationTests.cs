@@ -89,6 +89,28 @@ public sealed class PostgresNotificationTests : IAsyncLifetime
         await AnsweredThroughBAsync(a, b, channel, "c2");
     }
 
+    [Fact]
+    public async Task A_stop_asked_on_one_instance_reaches_the_turn_the_other_runs_without_waiting_for_a_poll()
+    {
+        var backend = new ScriptedBackend
+        {
+            Script = (request, ct) => ScriptedBackend.Stream("a very long answer " + request.Text, TimeSpan.FromSeconds(2), pieces: 30, cancellationToken: ct),
+        };
+        var channel = new RecordingChannel();
+        var notificationsOfB = Notifications();
+        var a = await StartAsync("a", backend, channel, Notifications());
+        var b = await StartAsync("b", backend, channel, notificationsOfB);
+        await WaitUntilAsync(() => notificationsOfB.Connections == 1, "b's listener to connect");
+
+        var accepted = await b.Service.AcceptAsync(channel.Message("c3", "talk"));
+        await WaitUntilAsync(() => backend.Requests.Count == 1, "b's turn to start");
+
+        Assert.True(await a.Service.StopTurnAsync(new ConversationKey(channel.Name, "c3")));
+
+        // b takes stop signals at its poll (a minute away) or when notified.
+        Assert.Equal(TurnStatus.Cancelled, await accepted.Answered.WaitAsync(Patience));
+    }
+
     // b holds the conversation's lease (as between the end of a turn and handing it back) with nothing running; a stores a
     // message for it. Only a notification gets b to answer: no poll runs within the wait, and the lease would not expire.
     private static async Task AnsweredThroughBAsync(ClusterInstance a, ClusterInstance b, RecordingChannel channel, string conversation)
