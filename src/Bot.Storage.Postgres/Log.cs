@@ -12,4 +12,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 8001, Level = LogLevel.Information,
         Message = "Applied PostgreSQL migration {Version} to {Database}")]
     public static partial void MigrationApplied(ILogger logger, int version, string database);
+
+    [LoggerMessage(EventId = 3200, Level = LogLevel.Warning,
+        Message = "PostgreSQL notification listener on {Database} lost its connection; reconnecting in {Delay} (instances fall back to polling meanwhile)")]
+    public static partial void ListenerLost(ILogger logger, string database, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information,
+        Message = "PostgreSQL notification listener on {Database} is listening to {Channels}")]
+    public static partial void ListenerConnected(ILogger logger, string database, string channels);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "A subscriber of the store notifications on {Channel} failed")]
+    public static partial void SubscriberFailed(ILogger logger, string channel, Exception exception);
 }

@@ -21,7 +21,7 @@ internal static partial class PostgresMigrations
         "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied_at_ms bigint NOT NULL);";
 
     /// <summary>The scripts in order; the schema version of a database is how many of them it has had.</summary>
-    public static IReadOnlyList<string> Scripts { get; } = [Version1, Version2, VersionInboxPlaces, VersionLeases, VersionDiscordShards, VersionResumePoints, VersionInstanceTokens];
+    public static IReadOnlyList<string> Scripts { get; } = [Version1, Version2, VersionInboxPlaces, VersionLeases, VersionDiscordShards, VersionResumePoints, VersionInstanceTokens, VersionWebChat];
 
     /// <summary>The schema version this build creates.</summary>
     public static int LatestVersion => Scripts.Count;

@@ -186,7 +186,7 @@ internal static partial class SqliteMigrations
         """;
 
     /// <summary>The scripts in order; the schema version of a database is how many of them it has had.</summary>
-    public static IReadOnlyList<string> Scripts { get; } = [Version1, Version2, Version3, VersionModerationEvents, VersionUsageLedger, VersionPlaceSettings, VersionPlaceUsage, VersionInboxPlaces, VersionLeases, VersionDiscordShards, VersionResumePoints, VersionInstanceTokens];
+    public static IReadOnlyList<string> Scripts { get; } = [Version1, Version2, Version3, VersionModerationEvents, VersionUsageLedger, VersionPlaceSettings, VersionPlaceUsage, VersionInboxPlaces, VersionLeases, VersionDiscordShards, VersionResumePoints, VersionInstanceTokens, VersionWebChat];
 
     /// <summary>The schema version this build creates.</summary>
     public static int LatestVersion => Scripts.Count;

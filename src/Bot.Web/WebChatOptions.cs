@@ -19,7 +19,10 @@ public sealed class WebChatOptions : IValidatableObject
     /// <summary>Asks for a key from loopback too (behind a reverse proxy on the same machine every request looks local).</summary>
     public bool RequireAccessKey { get; set; }
 
-    /// <summary>Where transcripts, uploads and generated files are kept.</summary>
+    /// <summary>
+    /// Where uploads and generated files are kept (transcripts live in the store). Instances that share one store share
+    /// this folder too (a shared volume).
+    /// </summary>
     [Required]
     public string DataPath { get; set; } = "data/web";
 
@@ -57,6 +60,13 @@ public sealed class WebChatOptions : IValidatableObject
     /// <summary>Event streams one visitor may keep open at once (tabs); a new one closes the oldest (default 4).</summary>
     [Range(1, 100)]
     public int MaxStreamsPerVisitor { get; set; } = 4;
+
+    /// <summary>
+    /// How often the pages' events that other instances on the same store showed are looked for (a PostgreSQL store also
+    /// notifies at once; this poll is the fallback, and the only way on SQLite).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.020", "00:00:10")]
+    public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

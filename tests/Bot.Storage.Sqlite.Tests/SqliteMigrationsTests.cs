@@ -29,7 +29,8 @@ public sealed class SqliteMigrationsTests : StoreTestBase
             ["conversation_leases", "conversation_signals", "conversations", "discord_identify_buckets", "discord_shard_leases", "followed_places", "inbox", "instances", "ix_conversation_leases_owner", "ix_inbox_turn",
              "ix_inbox_unfinished", "ix_inbox_unfinished_conversation", "ix_moderation_events_user",
              "ix_place_setting_history_place", "ix_remote_objects_conversation", "ix_remote_objects_delete_due", "ix_turns_conversation",
-             "ix_usage_ledger_place", "moderation_events", "place_setting_history", "place_settings", "place_usage", "place_user_usage", "provisioned_assistants", "remote_objects", "secrets", "turns", "usage_ledger", "usage_users", "ux_conversations_active_key", "visitor_threads", "visitors"],
+             "ix_usage_ledger_place", "moderation_events", "place_setting_history", "place_settings", "place_usage", "place_user_usage", "provisioned_assistants", "remote_objects", "secrets", "turns", "usage_ledger", "usage_users", "ux_conversations_active_key", "visitor_threads", "visitors",
+             "web_events", "web_messages"],
             names);
         Assert.Equal(SqliteMigrations.LatestVersion, Db.Scalar<int>("PRAGMA user_version;"));
         Assert.Equal(SqliteMigrations.LatestVersion, Db.Logger.Count(MigrationAppliedEvent));

@@ -1,6 +1,7 @@
 using System.Net;
 using Bot.Core.DependencyInjection;
 using Bot.OpenAI.DependencyInjection;
+using Bot.Storage.Postgres.DependencyInjection;
 using Bot.Storage.Sqlite.DependencyInjection;
 using Bot.Testing.OpenAI;
 using Bot.Web.DependencyInjection;
@@ -24,17 +25,19 @@ internal sealed class WebChatHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private WebChatHost(WebApplication app, Uri baseUri, StoreCalls storeCalls)
+    private readonly StoreCalls? _storeCalls;
+
+    private WebChatHost(WebApplication app, Uri baseUri, StoreCalls? storeCalls)
     {
         _app = app;
         BaseUri = baseUri;
-        StoreCalls = storeCalls;
+        _storeCalls = storeCalls;
     }
 
     public Uri BaseUri { get; }
 
-    /// <summary>What the bot wrote to its store.</summary>
-    public StoreCalls StoreCalls { get; }
+    /// <summary>What the bot wrote to its store (SQLite only).</summary>
+    public StoreCalls StoreCalls => _storeCalls ?? throw new InvalidOperationException("Store calls are recorded on SQLite only.");
 
     public IServiceProvider Services => _app.Services;
 
@@ -59,9 +62,14 @@ internal sealed class WebChatHost : IAsyncDisposable
         if (settings is not null)
             builder.Configuration.AddInMemoryCollection(settings);
 
-        builder.Services.AddSqliteStorage(builder.Configuration).AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration)
-            .AddWebChat(builder.Configuration);
-        var storeCalls = StoreCalls.Register(builder.Services);
+        // A PostgreSQL connection string in the settings puts the store there (instances sharing one database).
+        var postgres = !string.IsNullOrEmpty(builder.Configuration["Storage:Postgres:ConnectionString"]);
+        if (postgres)
+            builder.Services.AddPostgresStorage(builder.Configuration);
+        else
+            builder.Services.AddSqliteStorage(builder.Configuration);
+        builder.Services.AddOpenAIBackend(builder.Configuration).AddBotCore(builder.Configuration).AddWebChat(builder.Configuration);
+        var storeCalls = postgres ? null : StoreCalls.Register(builder.Services);
         var app = builder.Build();
         if (remoteAddress is not null)
         {
@@ -84,7 +92,7 @@ internal sealed class WebChatHost : IAsyncDisposable
             throw;
         }
 
-        return new WebChatHost(app, new Uri(app.Urls.First()), storeCalls());
+        return new WebChatHost(app, new Uri(app.Urls.First()), storeCalls?.Invoke());
     }
 
     /// <summary>A visitor: an HTTP client with its own cookies (the visitor id), sharing them across restarts when given.</summary>

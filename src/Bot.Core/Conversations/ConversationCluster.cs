@@ -9,8 +9,11 @@ namespace Bot.Core.Conversations;
 /// lease timeout (one heartbeat for all of them), takes and hands back single leases for the lanes, looks every poll
 /// interval for conversations with waiting messages that no instance runs, and hands everything back at a clean stop.
 /// Messages this instance accepted for a conversation another instance runs wait here until the store shows them done.
+/// Where the store has notifications (PostgreSQL), such a message and a signal also notify the other instances, which
+/// look at once instead of at their next poll (ConversationCluster.Notifications.cs).
 /// </summary>
-internal sealed partial class ConversationCluster(IConversationLeases leases, ClusterOptions options, TimeProvider time, ILogger logger) : IDisposable
+internal sealed partial class ConversationCluster(IConversationLeases leases, ClusterOptions options, TimeProvider time, ILogger logger,
+    IStoreNotifications? notifications = null) : IDisposable
 {
     private const int PollBatch = 100;
     private readonly ConcurrentDictionary<ConversationKey, bool> _held = new();
@@ -42,6 +45,7 @@ internal sealed partial class ConversationCluster(IConversationLeases leases, Cl
         _signalled = signalled;
         _lost = lost;
         Interlocked.Exchange(ref _lastBeatTicks, time.GetUtcNow().UtcTicks);
+        Listen(wake);
         _loop = Task.Run(() => RunAsync(wake, _stopping.Token), CancellationToken.None);
         _watch = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
     }
@@ -58,6 +62,7 @@ internal sealed partial class ConversationCluster(IConversationLeases leases, Cl
             return false;
         await leases.AddSignalAsync(key, signal, now, cancellationToken).ConfigureAwait(false);
         Log.SignalSent(logger, signal.ToString(), key, lease.OwnerInstanceId);
+        await NotifyAsync(SignalKind, key).ConfigureAwait(false);
         return true;
     }
 
@@ -79,6 +84,7 @@ internal sealed partial class ConversationCluster(IConversationLeases leases, Cl
     {
         if (!_started || _stopping.IsCancellationRequested)
             return;
+        _subscription?.Dispose();
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
             await _loop.ConfigureAwait(false);
@@ -158,14 +164,8 @@ internal sealed partial class ConversationCluster(IConversationLeases leases, Cl
         var pollEvery = options.PollInterval < beatEvery ? options.PollInterval : beatEvery;
         while (!stopping.IsCancellationRequested)
         {
-            try
-            {
-                await Task.Delay(pollEvery, time, stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
+            if (!await WaitForPollAsync(pollEvery, stopping).ConfigureAwait(false))
                 return;
-            }
 
             // After a failed beat, every round tries again: the leases are renewed as soon as the store answers.
             if (time.GetUtcNow() >= nextBeat || _failing)

@@ -60,6 +60,8 @@ internal sealed partial class LaneScheduler
                 lane.Leased = false;
                 Log.LeasedElsewhere(_logger, lane.Key);
                 cluster.Defer(local);
+                if (local.Count > 0)
+                    cluster.NotifyWaiting(lane.Key);
                 return [];
             }
 

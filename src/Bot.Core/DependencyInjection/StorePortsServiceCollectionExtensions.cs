@@ -1,5 +1,6 @@
 using Bot.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bot.Core.DependencyInjection;
 
@@ -13,7 +14,7 @@ public static class StorePortsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddStorePorts<TStore>(this IServiceCollection services)
         where TStore : class, IConversationStore, IFollowedPlaces, IVisitorSessions, IBotSecrets, IProvisionedAssistants,
-            IModerationLog, IUsageLedger, IPlaceSettingsStore, IConversationLeases, IShardLeases
+            IModerationLog, IUsageLedger, IPlaceSettingsStore, IConversationLeases, IShardLeases, IWebTranscripts
     {
         ArgumentNullException.ThrowIfNull(services);
         Port<TStore, IConversationStore>(services);
@@ -31,6 +32,9 @@ public static class StorePortsServiceCollectionExtensions
         Port<TStore, IPlaceSettingsStore>(services);
         Port<TStore, IConversationLeases>(services);
         Port<TStore, IShardLeases>(services);
+        Port<TStore, IWebTranscripts>(services);
+        // A store with notifications registers its own before or after; the default is none (poll only).
+        services.TryAddSingleton<IStoreNotifications>(NoStoreNotifications.Instance);
         return services;
     }
 

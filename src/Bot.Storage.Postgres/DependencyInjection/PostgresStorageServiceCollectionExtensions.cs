@@ -26,6 +26,8 @@ public static class PostgresStorageServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStoreOptions>, PostgresStoreOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PostgresConversationStore>();
+        services.TryAddSingleton<PostgresNotifications>();
+        services.TryAddSingleton<IStoreNotifications>(provider => provider.GetRequiredService<PostgresNotifications>());
         return services.AddStorePorts<PostgresConversationStore>();
     }
 }

@@ -14,7 +14,7 @@ namespace Bot.Web.Access;
 /// is derived from their id and the bot's secret, and it is bound to them in the store with their first message. So
 /// opening the page (even without a cookie, again and again) costs no store row and no memory.
 /// </summary>
-internal sealed class VisitorDirectory(IVisitorSessions sessions, WebSecret secret)
+internal sealed class VisitorDirectory
 {
     public const string Cookie = "bot_web_visitor";
     private const string ItemKey = "Bot.Web.Visitor";
@@ -25,6 +25,16 @@ internal sealed class VisitorDirectory(IVisitorSessions sessions, WebSecret secr
 
     // Owners read from or written to the store; only bound threads are cached, so this grows with real conversations only.
     private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
+    private readonly IVisitorSessions _sessions;
+    private readonly WebSecret _secret;
+
+    public VisitorDirectory(IVisitorSessions sessions, WebSecret secret, WebThreadStore threads)
+    {
+        _sessions = sessions;
+        _secret = secret;
+        // A thread given up on another instance: its owner is read from the store again.
+        threads.ReplacedElsewhere += thread => _owners.TryRemove(thread, out _);
+    }
 
     /// <summary>The visitor of this request (hashed), giving them a new id cookie when they have none.</summary>
     public static string Visitor(HttpContext context)
@@ -48,7 +58,7 @@ internal sealed class VisitorDirectory(IVisitorSessions sessions, WebSecret secr
     public async Task<string> CurrentThreadAsync(HttpContext context, string visitor, CancellationToken cancellationToken = default)
     {
         if (context.Items[NewItemKey] is not true &&
-            await sessions.FindCurrentThreadAsync(visitor, cancellationToken).ConfigureAwait(false) is { } current && WebThreadStore.IsThreadId(current))
+            await _sessions.FindCurrentThreadAsync(visitor, cancellationToken).ConfigureAwait(false) is { } current && WebThreadStore.IsThreadId(current))
             return current;
         return await FirstThreadAsync(visitor, cancellationToken).ConfigureAwait(false);
     }
@@ -58,7 +68,7 @@ internal sealed class VisitorDirectory(IVisitorSessions sessions, WebSecret secr
     {
         if (_owners.TryGetValue(thread, out var owner) && owner == visitor)
             return;
-        await sessions.ClaimThreadAsync(thread, visitor, cancellationToken).ConfigureAwait(false);
+        await _sessions.ClaimThreadAsync(thread, visitor, cancellationToken).ConfigureAwait(false);
         _owners[thread] = visitor;
     }
 
@@ -66,7 +76,7 @@ internal sealed class VisitorDirectory(IVisitorSessions sessions, WebSecret secr
     public async Task<string> NewThreadAsync(string visitor, CancellationToken cancellationToken = default)
     {
         var thread = WebThreadStore.NewThreadId();
-        await sessions.SetCurrentThreadAsync(visitor, thread, cancellationToken).ConfigureAwait(false);
+        await _sessions.SetCurrentThreadAsync(visitor, thread, cancellationToken).ConfigureAwait(false);
         return thread;
     }
 
@@ -78,7 +88,7 @@ internal sealed class VisitorDirectory(IVisitorSessions sessions, WebSecret secr
         if (!bound && thread != await FirstThreadAsync(visitor, cancellationToken).ConfigureAwait(false))
             return;
         _owners[thread] = Released;
-        await sessions.ReleaseThreadAsync(thread, cancellationToken).ConfigureAwait(false);
+        await _sessions.ReleaseThreadAsync(thread, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>True when the thread belongs to the visitor.</summary>
@@ -91,14 +101,14 @@ internal sealed class VisitorDirectory(IVisitorSessions sessions, WebSecret secr
 
         // Not bound yet: the visitor's first thread, or the new one a reset gave them.
         return thread == await FirstThreadAsync(visitor, cancellationToken).ConfigureAwait(false) ||
-               thread == await sessions.FindCurrentThreadAsync(visitor, cancellationToken).ConfigureAwait(false);
+               thread == await _sessions.FindCurrentThreadAsync(visitor, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string?> OwnerAsync(string thread, CancellationToken cancellationToken)
     {
         if (_owners.TryGetValue(thread, out var owner))
             return owner;
-        var ownership = await sessions.FindThreadOwnerAsync(thread, cancellationToken).ConfigureAwait(false);
+        var ownership = await _sessions.FindThreadOwnerAsync(thread, cancellationToken).ConfigureAwait(false);
         if (ownership is null)
             return null;
         owner = ownership.VisitorId ?? Released;
@@ -107,5 +117,5 @@ internal sealed class VisitorDirectory(IVisitorSessions sessions, WebSecret secr
     }
 
     private async Task<string> FirstThreadAsync(string visitor, CancellationToken cancellationToken) =>
-        Convert.ToHexStringLower(await secret.SignAsync("first-thread", Encoding.ASCII.GetBytes(visitor), cancellationToken).ConfigureAwait(false))[..16];
+        Convert.ToHexStringLower(await _secret.SignAsync("first-thread", Encoding.ASCII.GetBytes(visitor), cancellationToken).ConfigureAwait(false))[..16];
 }

@@ -186,7 +186,7 @@ internal sealed class MessageIntake(
             return new WebApiError($"{name} is empty.", "empty_file");
         }
 
-        files.Add((new IncomingAttachment(name, contentType, size, path), new WebFile(null, name, contentType, size)));
+        files.Add((new IncomingAttachment(name, contentType, size, threads.UploadSource(path)), new WebFile(null, name, contentType, size)));
         return null;
     }
 
@@ -238,13 +238,13 @@ internal sealed class MessageIntake(
         return string.IsNullOrWhiteSpace(boundary) || boundary.Length > 200 ? null : boundary;
     }
 
-    private static void Discard(List<(IncomingAttachment Attachment, WebFile Shown)> files)
+    private void Discard(List<(IncomingAttachment Attachment, WebFile Shown)> files)
     {
         foreach (var (attachment, _) in files)
         {
             try
             {
-                File.Delete(attachment.Source);
+                File.Delete(threads.UploadPath(attachment.Source));
             }
             catch (IOException)
             {

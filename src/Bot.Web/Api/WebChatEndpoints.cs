@@ -96,7 +96,9 @@ internal static partial class WebChatEndpoints
         var found = await FindAsync(context, thread, visitors, threads).ConfigureAwait(false);
         if (found is null)
             return NotFound();
-        var stopped = conversations.Stop(new ConversationKey(WebChannel.ChannelName, found.Id));
+        // The turn may run on another instance on the same store: the stop reaches it through the store.
+        var stopped = await conversations.StopTurnAsync(new ConversationKey(WebChannel.ChannelName, found.Id), context.RequestAborted)
+            .ConfigureAwait(false);
         return Results.Json(new { stopped }, WebJson.Options);
     }
 
@@ -115,7 +117,7 @@ internal static partial class WebChatEndpoints
         var next = await visitors.NewThreadAsync(visitor, stopping).ConfigureAwait(false);
         await visitors.ForgetAsync(visitor, found.Id, stopping).ConfigureAwait(false);
         found.Replaced(next);
-        threads.Delete(found.Id);
+        await threads.DeleteAsync(found.Id, stopping).ConfigureAwait(false);
         return Results.Json(new { thread = next }, WebJson.Options);
     }
 

@@ -23,6 +23,7 @@ public static class WebChatServiceCollectionExtensions
         return services.AddChatChannel(WebChannel.ChannelName, enabled, parts =>
         {
             parts.AddValidatedOptions<WebChatOptions>(configuration, WebChatOptions.SectionName);
+            parts.AddSingleton<WebEventRelay>();
             parts.AddSingleton<WebThreadStore>();
             parts.AddSingleton<WebChannel>();
             parts.AddSingleton<WebSecret>();

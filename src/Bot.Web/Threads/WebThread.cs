@@ -7,9 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Web.Threads;
 
 /// <summary>
-/// One web conversation in memory: its transcript (kept on disk as JSON), the pages watching it, whether
-/// a turn is running, the current tool status and the statuses the turn has shown. Every change is pushed to the
-/// watchers in order. An empty thread nobody watches can be retired, so the store does not keep it in memory.
+/// One web conversation in memory: its transcript (kept in the store, <see cref="IWebTranscripts"/>), the pages watching
+/// it, whether a turn is running, the current tool status and the statuses the turn has shown. Every change is pushed to
+/// the watchers in order, and through the <see cref="WebEventRelay"/> to the copies of this thread on other instances,
+/// which apply it as their own (WebThread.Remote.cs). An empty thread nobody watches can be retired, so the store does
+/// not keep it in memory.
 /// </summary>
 internal sealed partial class WebThread
 {
@@ -21,17 +23,23 @@ internal sealed partial class WebThread
     private readonly List<string> _steps = [];
     private readonly SemaphoreSlim _saveGate = new(1, 1);
     private readonly ILogger _logger;
+    private readonly IWebTranscripts _transcripts;
+    private readonly WebEventRelay _relay;
+    // Messages changed here and not saved yet; messages another instance changed are saved by that instance.
+    private readonly HashSet<string> _unsaved = new(StringComparer.Ordinal);
     private int _pending;
     private int _saveScheduled;
     private volatile bool _deleted;
     private bool _retired;
     private string? _status;
 
-    public WebThread(string id, string directory, List<WebMessage> messages, ILogger logger)
+    public WebThread(string id, string directory, List<WebMessage> messages, IWebTranscripts transcripts, WebEventRelay relay, ILogger logger)
     {
         Id = id;
         Directory = directory;
         _messages = messages;
+        _transcripts = transcripts;
+        _relay = relay;
         _logger = logger;
     }
 
@@ -43,7 +51,8 @@ internal sealed partial class WebThread
 
     public string UploadsDirectory => Path.Combine(Directory, "uploads");
 
-    private string TranscriptPath => Path.Combine(Directory, "transcript.json");
+    // Where an earlier version kept the transcript; read once and moved into the store.
+    private string LegacyTranscriptPath => Path.Combine(Directory, "transcript.json");
 
     /// <summary>True once <see cref="TryRetire"/> succeeded: the store has forgotten this instance.</summary>
     public bool IsRetired
@@ -125,7 +134,7 @@ internal sealed partial class WebThread
     {
         lock (_lock)
         {
-            if (_retired || _messages.Count > 0 || _watchers.Count > 0 || _pending > 0)
+            if (_retired || _messages.Count > 0 || _watchers.Count > 0 || _pending > 0 || RunningElsewhere)
                 return _retired;
             _retired = true;
             return true;
@@ -154,9 +163,10 @@ internal sealed partial class WebThread
         lock (_lock)
         {
             _pending = Math.Max(0, _pending - 1);
-            if (_pending == 0)
+            if (_pending == 0 && !RunningElsewhere)
                 _status = null;
-            Publish("done", new { status = status.ToString(), running = _pending > 0, steps = _steps.ToArray() });
+            // queued: this instance's own count, for the other instances' copies (WebThread.Remote.cs).
+            Publish("done", new { status = status.ToString(), running = _pending > 0 || RunningElsewhere, steps = _steps.ToArray(), queued = _pending });
         }
     }
 
@@ -170,6 +180,7 @@ internal sealed partial class WebThread
     /// <summary>Marks the thread as forgotten: late writes of a stopped turn no longer recreate its folder.</summary>
     public void MarkDeleted() => _deleted = true;
 
+    /// <summary>Saves the messages changed here since the last save to the store.</summary>
     public async Task SaveAsync(CancellationToken cancellationToken = default)
     {
         await _saveGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -177,19 +188,25 @@ internal sealed partial class WebThread
         {
             if (_deleted)
                 return;
-            List<WebMessage> messages;
-            // A partial image belongs to a drawing in progress: a transcript read after a restart must not show it.
+            List<WebTranscriptRow> rows;
             lock (_lock)
-                messages = [.. _messages.Select(m => m.Preview is null ? m : m with { Preview = null })];
-            PrivateFiles.CreateFolder(Directory);
-            var temporary = TranscriptPath + ".tmp";
-            await using (var stream = new FileStream(temporary, PrivateFiles.CreateOptions(FileMode.Create)))
-                await JsonSerializer.SerializeAsync(stream, messages, WebJson.Options, cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, TranscriptPath, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Log.TranscriptSaveFailed(_logger, Id, ex);
+            {
+                // A partial image belongs to a drawing in progress: a transcript read after a restart must not show it.
+                rows = [.. _messages.Where(m => _unsaved.Contains(m.Id))
+                    .Select(m => new WebTranscriptRow(m.Id, JsonSerializer.Serialize(m.Preview is null ? m : m with { Preview = null }, WebJson.Options)))];
+                _unsaved.Clear();
+            }
+
+            try
+            {
+                await _transcripts.SaveWebMessagesAsync(Id, rows, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.TranscriptSaveFailed(_logger, Id, ex);
+                lock (_lock)
+                    _unsaved.UnionWith(rows.Select(r => r.MessageId));
+            }
         }
         finally
         {
@@ -197,21 +214,53 @@ internal sealed partial class WebThread
         }
     }
 
-    public static async Task<List<WebMessage>> LoadAsync(string directory, string id, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// The thread's transcript from the store. A transcript an earlier version kept in the thread's folder is moved into
+    /// the store the first time it is read.
+    /// </summary>
+    public static async Task<List<WebMessage>> LoadAsync(IWebTranscripts transcripts, string directory, string id, ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        var rows = await transcripts.GetWebMessagesAsync(id, cancellationToken).ConfigureAwait(false);
+        var messages = new List<WebMessage>(rows.Count);
+        foreach (var row in rows)
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<WebMessage>(row.Json, WebJson.Options) is { } message)
+                    messages.Add(message);
+            }
+            catch (JsonException ex)
+            {
+                Log.TranscriptLoadFailed(logger, id, ex);
+            }
+        }
+
+        return messages.Count > 0 ? messages : await ImportLegacyAsync(transcripts, directory, id, logger, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<WebMessage>> ImportLegacyAsync(IWebTranscripts transcripts, string directory, string id, ILogger logger,
+        CancellationToken cancellationToken)
     {
         var path = Path.Combine(directory, "transcript.json");
         if (!File.Exists(path))
             return [];
+        List<WebMessage> messages;
         try
         {
-            await using var stream = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync<List<WebMessage>>(stream, WebJson.Options, cancellationToken).ConfigureAwait(false) ?? [];
+            await using (var stream = File.OpenRead(path))
+                messages = await JsonSerializer.DeserializeAsync<List<WebMessage>>(stream, WebJson.Options, cancellationToken).ConfigureAwait(false) ?? [];
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {
             Log.TranscriptLoadFailed(logger, id, ex);
             return [];
         }
+
+        await transcripts.SaveWebMessagesAsync(id, [.. messages.Select(m => new WebTranscriptRow(m.Id, JsonSerializer.Serialize(m, WebJson.Options)))],
+            DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+        File.Delete(path);
+        return messages;
     }
 
     // Streaming answers change many times a second; the file is written at most every half second.
@@ -227,31 +276,40 @@ internal sealed partial class WebThread
         }, _logger, $"saving web thread {Id}");
     }
 
-    private ThreadSnapshot SnapshotLocked() => new(Id, _pending > 0, _status, [.. _messages], [.. _steps], OpenApprovalsLocked());
+    private ThreadSnapshot SnapshotLocked() => new(Id, _pending > 0 || RunningElsewhere, _status, [.. _messages], [.. _steps], OpenApprovalsLocked());
 
     private void UpsertLocked(WebMessage message)
+    {
+        _unsaved.Add(message.Id);
+        ReplaceLocked(message);
+    }
+
+    private void ReplaceLocked(WebMessage message, bool relayed = false)
     {
         var index = _messages.FindIndex(m => m.Id == message.Id);
         if (index < 0)
             _messages.Add(message);
         else
             _messages[index] = message;
-        Publish("message", message);
+        Publish("message", message, relayed);
     }
 
     // A turn queued on an idle thread starts a new list of steps.
     private void TurnQueuedLocked()
     {
-        if (_pending == 0)
+        if (_pending == 0 && !RunningElsewhere)
             _steps.Clear();
         _pending++;
-        Publish("state", new { running = true, status = _status });
+        Publish("state", new { running = true, status = _status, queued = _pending });
     }
 
-    private void Publish(string type, object data)
+    // To this instance's watchers, and (unless it came from there) to the other instances.
+    private void Publish(string type, object data, bool relayed = false)
     {
         var item = new WebEvent(type, data);
         foreach (var watcher in _watchers)
             watcher.Writer.TryWrite(item);
+        if (!relayed)
+            _relay.Send(Id, item);
     }
 }

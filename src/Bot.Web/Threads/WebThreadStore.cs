@@ -9,15 +9,29 @@ using Microsoft.Extensions.Options;
 namespace Bot.Web.Threads;
 
 /// <summary>
-/// The web conversations, each in its own folder under <see cref="WebChatOptions.DataPath"/>: the
-/// transcript, the visitor's uploads (read by the core during the turn) and the generated files the bot
-/// serves. Folders and files are the bot's alone (0700/0600, <see cref="PrivateFiles"/>). Threads are loaded on
-/// first use and stay in memory, except an empty one that nobody watches any more (<see cref="Release"/>).
+/// The web conversations: each transcript in the store (<see cref="IWebTranscripts"/>, shared by every instance on it),
+/// and in its own folder under <see cref="WebChatOptions.DataPath"/> (a shared volume when there are several instances)
+/// the visitor's uploads (read by the core during the turn, on whichever instance runs it) and the generated files the
+/// bot serves. Folders and files are the bot's alone (0700/0600, <see cref="PrivateFiles"/>). Threads are loaded on
+/// first use and stay in memory, kept up to date with other instances by the <see cref="WebEventRelay"/>, except an
+/// empty one that nobody watches any more (<see cref="Release"/>).
 /// </summary>
-internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, ILogger<WebThreadStore> logger)
+internal sealed partial class WebThreadStore
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<WebThread>>> _threads = new(StringComparer.Ordinal);
-    private readonly string _root = Path.GetFullPath(Path.Combine(options.Value.DataPath, "threads"));
+    private readonly string _root;
+    private readonly IWebTranscripts _transcripts;
+    private readonly WebEventRelay _relay;
+    private readonly ILogger<WebThreadStore> _logger;
+
+    public WebThreadStore(IOptions<WebChatOptions> options, IWebTranscripts transcripts, WebEventRelay relay, ILogger<WebThreadStore> logger)
+    {
+        _root = Path.GetFullPath(Path.Combine(options.Value.DataPath, "threads"));
+        _transcripts = transcripts;
+        _relay = relay;
+        _logger = logger;
+        relay.Attach(FindLoaded, ForgetReplaced);
+    }
 
     /// <summary>A new random thread id (16 hex digits).</summary>
     public static string NewThreadId() => NewId(8);
@@ -35,7 +49,18 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
         while (true)
         {
             var entry = _threads.GetOrAdd(threadId, id => new Lazy<Task<WebThread>>(() => LoadAsync(id)));
-            var thread = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            WebThread thread;
+            try
+            {
+                thread = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch when (entry.Value.IsFaulted || entry.Value.IsCanceled)
+            {
+                // The store failed: the next caller reads it again.
+                _threads.TryRemove(new KeyValuePair<string, Lazy<Task<WebThread>>>(threadId, entry));
+                throw;
+            }
+
             if (!thread.IsRetired)
                 return thread;
             _threads.TryRemove(new KeyValuePair<string, Lazy<Task<WebThread>>>(threadId, entry));
@@ -53,6 +78,23 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
             _threads.TryRemove(new KeyValuePair<string, Lazy<Task<WebThread>>>(thread.Id, entry));
     }
 
+    /// <summary>The thread if this instance has it in memory, or null (the relay's changes of other instances go to these).</summary>
+    public WebThread? FindLoaded(string threadId) =>
+        _threads.TryGetValue(threadId, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully && !entry.Value.Result.IsRetired
+            ? entry.Value.Result
+            : null;
+
+    /// <summary>Raised when another instance replaced a thread (New conversation): what this instance knows of it is stale.</summary>
+    public event Action<string>? ReplacedElsewhere;
+
+    // Another instance deleted the thread: its copy here must not be served or saved again.
+    private void ForgetReplaced(string threadId)
+    {
+        if (_threads.TryRemove(threadId, out var loaded) && loaded.IsValueCreated && loaded.Value.IsCompletedSuccessfully)
+            loaded.Value.Result.MarkDeleted();
+        ReplacedElsewhere?.Invoke(threadId);
+    }
+
     /// <summary>How many threads are in memory (for tests of the bound above).</summary>
     internal int LoadedCount => _threads.Count;
 
@@ -67,12 +109,21 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
     }
 
     /// <summary>Forgets a thread: its transcript, uploads and files are deleted.</summary>
-    public void Delete(string threadId)
+    public async Task DeleteAsync(string threadId, CancellationToken cancellationToken = default)
     {
         if (!IsThreadId(threadId))
             return;
         if (_threads.TryRemove(threadId, out var loaded) && loaded.IsValueCreated && loaded.Value.IsCompletedSuccessfully)
             loaded.Value.Result.MarkDeleted();
+        try
+        {
+            await _transcripts.DeleteWebThreadAsync(threadId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.ThreadDeleteFailed(_logger, threadId, ex);
+        }
+
         try
         {
             var directory = Path.Combine(_root, threadId);
@@ -81,7 +132,7 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Log.TranscriptSaveFailed(logger, threadId, ex);
+            Log.TranscriptSaveFailed(_logger, threadId, ex);
         }
     }
 
@@ -111,10 +162,19 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
         return Path.Combine(thread.UploadsDirectory, NewId(6) + "-" + SafeName(fileName));
     }
 
+    /// <summary>
+    /// How an upload is named in the message the store keeps (its attachment's source): relative to the threads folder,
+    /// so that another instance, whose data folder may be mounted elsewhere, finds it in its own.
+    /// </summary>
+    public string UploadSource(string path) => Path.GetRelativePath(_root, path);
+
+    /// <summary>The path of an upload's source (<see cref="UploadSource"/>; an absolute path as earlier versions stored it).</summary>
+    public string UploadPath(string source) => Path.GetFullPath(Path.IsPathRooted(source) ? source : Path.Combine(_root, source));
+
     /// <summary>Opens an upload the channel stored; anything outside the threads folder is refused.</summary>
-    public Stream OpenUpload(string path)
+    public Stream OpenUpload(string source)
     {
-        var full = Path.GetFullPath(path);
+        var full = UploadPath(source);
         if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ||
             !string.Equals(Path.GetFileName(Path.GetDirectoryName(full)), "uploads", StringComparison.Ordinal))
             throw new UnauthorizedAccessException("The attachment is not a web chat upload.");
@@ -134,8 +194,8 @@ internal sealed partial class WebThreadStore(IOptions<WebChatOptions> options, I
     private async Task<WebThread> LoadAsync(string id)
     {
         var directory = Path.Combine(_root, id);
-        var messages = await WebThread.LoadAsync(directory, id, logger, CancellationToken.None).ConfigureAwait(false);
-        return new WebThread(id, directory, messages, logger);
+        var messages = await WebThread.LoadAsync(_transcripts, directory, id, _logger, CancellationToken.None).ConfigureAwait(false);
+        return new WebThread(id, directory, messages, _transcripts, _relay, _logger);
     }
 
     /// <summary>Thread and file ids alike: <see cref="NewId"/> of 8 bytes.</summary>

@@ -25,8 +25,9 @@ public sealed class PostgresStorageServiceCollectionExtensionsTests : StoreTestB
 
         await provider.GetRequiredService<IStoreLifecycle>().InitializeAsync();
 
-        Assert.Equal(15, ports.Count);
+        Assert.Equal(16, ports.Count);
         Assert.All(ports, port => Assert.Same(store, provider.GetRequiredService(port)));
+        Assert.IsType<PostgresNotifications>(provider.GetRequiredService<IStoreNotifications>());
         await provider.GetRequiredService<IStoreLifecycle>().PingAsync();
     }
 

@@ -33,8 +33,9 @@ public sealed class SqliteStorageServiceCollectionExtensionsTests : StoreTestBas
             .Where(t => t.IsInterface && t.Namespace == typeof(IConversationStore).Namespace && t.IsAssignableFrom(typeof(SqliteConversationStore)))
             .ToList();
 
-        Assert.Equal(15, ports.Count);
+        Assert.Equal(16, ports.Count);
         Assert.All(ports, port => Assert.Same(store, provider.GetRequiredService(port)));
+        Assert.False(provider.GetRequiredService<IStoreNotifications>().IsSupported); // SQLite: poll only
     }
 
     [Fact]

@@ -28,10 +28,12 @@ public sealed class ClusterInstance : IAsyncDisposable
 
     /// <summary>
     /// Starts an instance on <paramref name="store"/> (not yet initialized) with a short lease timeout and poll (100 ms
-    /// unless <paramref name="pollInterval"/> says otherwise) and default lane limits unless <paramref name="conversations"/> given.
+    /// unless <paramref name="pollInterval"/> says otherwise), default lane limits unless <paramref name="conversations"/> given,
+    /// and the store's <paramref name="notifications"/> when given.
     /// </summary>
     public static async Task<ClusterInstance> StartAsync<TStore>(TStore store, string instanceId, IAssistantBackend backend,
         RecordingChannel channel, TimeSpan leaseTimeout, ILoggerFactory? loggerFactory = null, ConversationOptions? conversations = null,
+        IStoreNotifications? notifications = null,
         TimeSpan? pollInterval = null)
         where TStore : IConversationStore, IConversationLeases
     {
@@ -40,7 +42,8 @@ public sealed class ClusterInstance : IAsyncDisposable
         var policy = new AttachmentPolicy(new AttachmentOptions(), backend.CodeInterpreterEnabled, backend.FileSearchEnabled);
         var cluster = new ClusterOptions { InstanceId = instanceId, LeaseTimeout = leaseTimeout, PollInterval = pollInterval ?? TimeSpan.FromMilliseconds(100) };
         var service = new ConversationService(store, new BackendCatalog(backend), registry, policy, Options.Create(conversations ?? new ConversationOptions()),
-            TimeProvider.System, loggerFactory.CreateLogger<ConversationService>(), leases: store, cluster: Options.Create(cluster));
+            TimeProvider.System, loggerFactory.CreateLogger<ConversationService>(), leases: store, cluster: Options.Create(cluster),
+            notifications: notifications);
         await service.StartAsync(CancellationToken.None);
         await new ChannelStartup(registry, service).StartAsync(channel);
         return new ClusterInstance(service, store);

@@ -59,14 +59,16 @@ public sealed class DataSafetyTests
             await events.WaitForAsync("done");
         }
 
+        // The transcript is in the store now; the folder holds the upload and the chart.
         var root = Path.Combine(bed.DataPath, "web");
         var folder = Path.Combine(root, "threads", thread);
-        await TestBed.WaitUntilAsync(() => File.Exists(Path.Combine(folder, "transcript.json")), "the transcript");
+        await TestBed.WaitUntilAsync(() => Directory.Exists(Path.Combine(folder, "files")) && Directory.GetFiles(Path.Combine(folder, "files")).Length > 0,
+            "the chart");
         string[] folders = [root, Path.Combine(root, "threads"), folder, Path.Combine(folder, "uploads"), Path.Combine(folder, "files")];
-        string[] files = [Path.Combine(folder, "transcript.json"), .. Directory.GetFiles(Path.Combine(folder, "uploads")),
-            .. Directory.GetFiles(Path.Combine(folder, "files"))];
+        string[] files = [.. Directory.GetFiles(Path.Combine(folder, "uploads")), .. Directory.GetFiles(Path.Combine(folder, "files"))];
 
-        Assert.Equal(3, files.Length); // the transcript, the upload and the chart
+        Assert.Equal(2, files.Length); // the upload and the chart
+        Assert.False(File.Exists(Path.Combine(folder, "transcript.json")));
         foreach (var path in folders)
             Assert.True(File.GetUnixFileMode(path) == PrivateFiles.OwnerOnlyFolder, $"{path}: {File.GetUnixFileMode(path)}");
         foreach (var path in files)
