@@ -32,4 +32,7 @@ internal static partial class Log
 
     [LoggerMessage(3018, LogLevel.Warning, "Run {RunId} cannot be cancelled: its thread is not known to this process")]
     public static partial void RunThreadUnknown(ILogger logger, string runId);
+
+    [LoggerMessage(3019, LogLevel.Warning, "Response {ResponseId}, left running by an earlier turn, could not be cancelled")]
+    public static partial void LeftoverCancelFailed(ILogger logger, string responseId, Exception exception);
 }

@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Bot.Core.Backends;
@@ -13,6 +14,9 @@ namespace Bot.OpenAI.Responses;
 /// </summary>
 public sealed partial class ResponsesBackend
 {
+    // Per remote conversation, the background response a turn of this process left running (stopped, failed, cut).
+    private readonly ConcurrentDictionary<string, string> _unfinished = new(StringComparer.Ordinal);
+
     public async IAsyncEnumerable<AssistantEvent> ResumeTurnAsync(ResumeRequest request, TurnCheckpoint checkpoint,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -71,6 +75,25 @@ public sealed partial class ResponsesBackend
         catch (Exception ex) when (FailureMapping.FromException(ex, midStream: false, cancellationToken) is { } failure)
         {
             throw failure;
+        }
+    }
+
+    /// <summary>
+    /// Cancels the background response an earlier turn on this conversation left running, as the service would refuse
+    /// the next one meanwhile (the conversation is locked while a response runs). Best effort: a failure shows in the
+    /// next request.
+    /// </summary>
+    private async Task CancelUnfinishedAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        if (!_unfinished.TryRemove(conversationId, out var responseId))
+            return;
+        try
+        {
+            await CancelResponseAsync(responseId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AssistantFailureException e)
+        {
+            Log.LeftoverCancelFailed(_logger, responseId, e);
         }
     }
 

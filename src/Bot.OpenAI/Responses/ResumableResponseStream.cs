@@ -14,6 +14,9 @@ internal interface IResponseEvents : IAsyncDisposable
 
     /// <summary>Moves to the next event; false at the end.</summary>
     ValueTask<bool> MoveNextAsync();
+
+    /// <summary>The response read, while it may still run at the service without a reader (a background one); else null.</summary>
+    string? RunningResponseId { get; }
 }
 
 /// <summary>
@@ -37,6 +40,8 @@ internal sealed class ResumableResponseStream(ResponseStreams streams, SseEventR
     private bool _terminal;
 
     public ResponseStreamEvent Current { get; private set; }
+
+    public string? RunningResponseId => _resumable && !_terminal ? _responseId : null;
 
     /// <summary>How many times this stream was opened again.</summary>
     public int Resumes { get; private set; }

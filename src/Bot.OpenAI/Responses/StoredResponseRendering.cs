@@ -68,6 +68,8 @@ internal sealed class StoredResponseRendering : IResponseEvents
 
     public ResponseStreamEvent Current => _events[_next];
 
+    public string? RunningResponseId => null;
+
     public ValueTask<bool> MoveNextAsync() => ValueTask.FromResult(++_next < _events.Count);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -279,12 +279,6 @@ internal sealed partial class ResponseEndpoints(FakeOpenAIState state)
             }
         }
 
-        if (status == "cancelled")
-        {
-            // Cancelling twice is idempotent: the response as it ended.
-            return OpenAIHttp.OkAsync(context, response, static (w, r) => r.Write(w));
-        }
-
         if (status is not ("in_progress" or "queued"))
         {
             return OpenAIHttp.BadRequestAsync(context, $"Cannot cancel a response with status '{status}'.", param: "response_id");
