@@ -6,7 +6,8 @@ using Bot.Benchmarks;
 //   fake --port 0 ...         the OpenAI fake, started by each scenario process;
 //   budget [--write path]     only the budget check's cost per turn (BudgetBench), in this process;
 //   store [--write path]      only the stores: accepted messages/s and mapping lookups, SQLite and PostgreSQL (StoreBench);
-//   telemetry [--n 200,1000]  the streaming load with metrics and tracing off, then on (TelemetryBench).
+//   telemetry [--n 200,1000]  the streaming load with metrics and tracing off, then on (TelemetryBench);
+//   resume [--n 200] [--cut-every 30]  plain vs background streaming, and background with every stream cut (ResumeBench).
 try
 {
     return args switch
@@ -16,6 +17,7 @@ try
         ["budget", .. var rest] => await BudgetBench.RunAsync(rest),
         ["store", .. var rest] => await StoreBench.RunAsync(rest),
         ["telemetry", .. var rest] => await TelemetryBench.RunAsync(BenchmarkOptions.Parse(rest)),
+        ["resume", .. var rest] => await ResumeBench.RunAsync(BenchmarkOptions.Parse(rest)),
         _ => await Orchestrator.RunAsync(BenchmarkOptions.Parse(args)),
     };
 }

@@ -50,6 +50,12 @@ public sealed partial class FakeOpenAIServer
     /// <summary>Every GET /responses/{id}?stream=true: the response and its `starting_after` (null = from the start), in order.</summary>
     public IReadOnlyList<(string ResponseId, long? StartingAfter)> ResumeRequests => _state.ResumeRequests;
 
+    /// <summary>
+    /// Per cut stream that a client resumed: the time from the cut until the resumed stream sent its next event (the
+    /// answer's extra wait caused by the cut, as the service sees it).
+    /// </summary>
+    public IReadOnlyList<TimeSpan> ResumeGaps => _state.ResumeGaps;
+
     /// <summary>The status of a response (queued, in_progress, completed, incomplete, failed, cancelled), null when unknown.</summary>
     public string? ResponseStatus(string responseId)
     {

@@ -4,6 +4,7 @@ namespace Bot.Testing.OpenAI;
 internal sealed partial class FakeOpenAIState
 {
     private readonly List<(string ResponseId, long? StartingAfter)> _resumeRequests = [];
+    private readonly List<TimeSpan> _resumeGaps = [];
     private int _backgroundRejections;
     private int _cutOnceAfter;
 
@@ -55,6 +56,26 @@ internal sealed partial class FakeOpenAIState
         lock (_observationsSync)
         {
             _resumeRequests.Add((responseId, startingAfter));
+        }
+    }
+
+    /// <summary>Per cut stream that was resumed, the time from the cut until the resumed stream sent its next event.</summary>
+    public IReadOnlyList<TimeSpan> ResumeGaps
+    {
+        get
+        {
+            lock (_observationsSync)
+            {
+                return [.. _resumeGaps];
+            }
+        }
+    }
+
+    public void RecordResumeGap(TimeSpan gap)
+    {
+        lock (_observationsSync)
+        {
+            _resumeGaps.Add(gap);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
 namespace Bot.Testing.OpenAI;
@@ -18,7 +19,7 @@ internal sealed partial class ResponseEndpoints
         }
 
         _ = Task.Run(() => GenerateAsync(response, conversation, script, log));
-        await TailAsync(context, log, startingAfter: -1);
+        await TailAsync(context, response, log, startingAfter: -1);
     }
 
     /// <summary>Generates the response whoever listens; a client that goes away does not stop it, a cancel does.</summary>
@@ -89,11 +90,11 @@ internal sealed partial class ResponseEndpoints
             return;
         }
 
-        await TailAsync(context, log, startingAfter ?? -1);
+        await TailAsync(context, response, log, startingAfter ?? -1);
     }
 
     /// <summary>Streams the log's frames after <paramref name="startingAfter"/>, cut after as many events as asked.</summary>
-    private async Task TailAsync(HttpContext context, ResponseEventLog log, long startingAfter)
+    private async Task TailAsync(HttpContext context, StoredResponse response, ResponseEventLog log, long startingAfter)
     {
         var cutAfter = state.TakeStreamCut();
         using var gone = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, state.Stopping);
@@ -110,8 +111,14 @@ internal sealed partial class ResponseEndpoints
                 }
 
                 await sse.WriteRawAsync(frame);
+                if (sent == 0 && Interlocked.Exchange(ref response.CutAtTimestamp, 0) is var cutAt and not 0)
+                {
+                    state.RecordResumeGap(Stopwatch.GetElapsedTime(cutAt));
+                }
+
                 if (cutAfter is { } events && ++sent >= events)
                 {
+                    Volatile.Write(ref response.CutAtTimestamp, Stopwatch.GetTimestamp());
                     if (state.CutByReset)
                     {
                         // As for a scripted cut: let the written events leave before the connection drops.
