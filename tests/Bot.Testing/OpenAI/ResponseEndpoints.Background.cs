@@ -118,7 +118,6 @@ internal sealed partial class ResponseEndpoints
 
                 if (cutAfter is { } events && ++sent >= events)
                 {
-                    Volatile.Write(ref response.CutAtTimestamp, Stopwatch.GetTimestamp());
                     if (state.CutByReset)
                     {
                         // As for a scripted cut: let the written events leave before the connection drops.
@@ -126,6 +125,7 @@ internal sealed partial class ResponseEndpoints
                         context.Abort();
                     }
 
+                    Volatile.Write(ref response.CutAtTimestamp, Stopwatch.GetTimestamp());
                     return;
                 }
             }
