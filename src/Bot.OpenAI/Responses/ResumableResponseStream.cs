@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bot.Core.Backends;
 using Bot.Core.Net;
 using Bot.OpenAI.Streaming;
@@ -46,6 +47,7 @@ internal sealed class ResumableResponseStream(ResponseStreams streams, SseEventR
     /// <summary>How many times this stream was opened again.</summary>
     public int Resumes { get; private set; }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> MoveNextAsync()
     {
         var tries = 0;
