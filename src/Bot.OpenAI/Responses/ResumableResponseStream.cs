@@ -1,24 +1,9 @@
 using System.Runtime.CompilerServices;
 using Bot.Core.Backends;
-using Bot.Core.Net;
 using Bot.OpenAI.Streaming;
-using Microsoft.Extensions.Logging;
 using OpenAI.Responses;
 
 namespace Bot.OpenAI.Responses;
-
-/// <summary>The events of one response, one at a time, as the turn loop reads them (streamed, or rendered from a stored response).</summary>
-internal interface IResponseEvents : IAsyncDisposable
-{
-    /// <summary>The event <see cref="MoveNextAsync"/> moved to.</summary>
-    ResponseStreamEvent Current { get; }
-
-    /// <summary>Moves to the next event; false at the end.</summary>
-    ValueTask<bool> MoveNextAsync();
-
-    /// <summary>The response read, while it may still run at the service without a reader (a background one); else null.</summary>
-    string? RunningResponseId { get; }
-}
 
 /// <summary>
 /// A response's event stream that survives cuts: when a background response's stream breaks off, or ends without a
@@ -151,20 +136,4 @@ internal sealed class ResumableResponseStream(ResponseStreams streams, SseEventR
     }
 
     public ValueTask DisposeAsync() => _reader?.DisposeAsync() ?? ValueTask.CompletedTask;
-}
-
-/// <summary>Opens and resumes the response streams of the Responses backend (its client, timeouts and backoff).</summary>
-internal sealed class ResponseStreams(ResponsesClient client, OpenAIOptions options, ILogger logger)
-{
-    public ILogger Logger => logger;
-
-    public Backoff Backoff { get; } = new(options.RetryBaseDelay, TimeSpan.FromSeconds(30));
-
-    /// <summary>Streams a stored response again, from its start (<paramref name="startingAfter"/> null) or after an event.</summary>
-    public Task<SseEventReader<ResponseStreamEvent>> ResumeAsync(string responseId, long? startingAfter, CancellationToken cancellationToken) =>
-        ResponseEventParser.ResumeAsync(client, responseId, startingAfter, options.NetworkTimeout, options.ImageByteLimit, cancellationToken);
-
-    /// <summary>Wraps a stream just opened, so that it is resumed when it breaks (only a background response can be).</summary>
-    public ResumableResponseStream Wrap(SseEventReader<ResponseStreamEvent> reader, bool background, TurnCheckpoint? checkpoint, string? responseId,
-        CancellationToken cancellationToken) => new(this, reader, background, checkpoint, responseId, cancellationToken);
 }
