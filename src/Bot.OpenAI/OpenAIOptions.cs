@@ -40,6 +40,13 @@ public sealed partial class OpenAIOptions
     /// <summary>Longest wait for the next bytes of a response (also between stream events).</summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Responses API: create responses with <c>background: true</c> (and <c>stream: true</c>), so that a cut stream is
+    /// resumed from its last event, Stop cancels the response at the service, and a turn interrupted by a restart can be
+    /// finished. An endpoint that rejects the parameter gets plain streaming (noticed once, and logged). Default true.
+    /// </summary>
+    public bool Background { get; set; } = true;
+
     /// <summary>Most function-call rounds in one turn.</summary>
     public int MaxToolRounds { get; set; } = 8;
 

@@ -31,6 +31,8 @@ internal sealed partial class OpenAIOptionsValidator : IValidateOptions<OpenAIOp
             errors.Add("OpenAI:RetryBaseDelay: must be between 0 and 1 minute.");
         if (options.NetworkTimeout <= TimeSpan.Zero)
             errors.Add("OpenAI:NetworkTimeout: must be positive.");
+        // OpenAI:Background (a bool: a value that is not one fails binding) needs nothing more: a background stream that
+        // stalls is resumed after OpenAI:NetworkTimeout, which is checked above to be positive (finite).
         if (options.MaxToolRounds is < 1 or > 100)
             errors.Add("OpenAI:MaxToolRounds: must be between 1 and 100.");
         if (options.MaxInputCharacters < 1)

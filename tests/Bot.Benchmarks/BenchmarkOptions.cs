@@ -35,6 +35,9 @@ internal sealed record BenchmarkOptions
     /// <summary>Channel scenarios to run (<c>--channels discord,teams</c>; default all; <c>--channels none</c> skips them).</summary>
     public IReadOnlyList<string>? Channels { get; init; }
 
+    /// <summary>The fake cuts every background stream after this many events (<c>--cut-every</c>; 0 = never, the default).</summary>
+    public int CutEvery { get; init; }
+
     /// <summary>Where the Markdown report goes (<c>--out</c>); null prints only.</summary>
     public string? OutPath { get; init; }
 
@@ -58,10 +61,11 @@ internal sealed record BenchmarkOptions
                 "--allocations" => options with { SampleAllocations = true },
                 "--turns" => options with { Turns = Int(Value()) },
                 "--out" => options with { OutPath = Value() },
+                "--cut-every" => options with { CutEvery = Int(Value()) },
                 "--backend" => options with { Backends = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Backend)] },
                 "--channels" => options with { Channels = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries)] },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --n 1,50,200,1000 --token-interval-ms 20 " +
-                    "--tokens 120 --edit-interval-ms 1000 --backend responses,assistants --skip-baseline --skip-length --turns 100 --allocations --channels discord,teams|none " +
+                    "--tokens 120 --edit-interval-ms 1000 --backend responses,assistants --skip-baseline --skip-length --turns 100 --allocations --channels discord,teams|none --cut-every 30 " +
                     "--out docs/benchmarks.md"),
             };
         }
@@ -90,6 +94,7 @@ internal sealed record BenchmarkOptions
     [
         "--token-interval-ms", Str(TokenIntervalMs), "--tokens", Str(Tokens), "--edit-interval-ms", Str(EditIntervalMs), "--turns", Str(Turns),
         .. SampleAllocations ? ["--allocations"] : Array.Empty<string>(),
+        .. CutEvery > 0 ? ["--cut-every", Str(CutEvery)] : Array.Empty<string>(),
     ];
 
     private static string Backend(string value) => value.ToLowerInvariant() is "responses" or "assistants"

@@ -16,11 +16,18 @@ namespace Bot.Benchmarks;
 /// <summary>Which client answers: the bot's streaming Responses backend, the 1 s polling baseline, or the bot's Assistants backend.</summary>
 internal enum ClientMode
 {
+    /// <summary>The bot's Responses backend, plainly streamed (<c>OpenAI:Background</c> false).</summary>
     Streaming,
     Polling,
 
     /// <summary>The bot's Assistants backend: a thread per conversation, a message and a streamed run per turn.</summary>
     Assistants,
+
+    /// <summary>The bot's Responses backend with background responses (<c>OpenAI:Background</c> true, the default).</summary>
+    Background,
+
+    /// <summary>As <see cref="Background"/>, with the fake cutting every stream after <c>--cut-every</c> events: each cut is resumed.</summary>
+    BackgroundCut,
 }
 
 /// <summary>The bot as the host wires it, minus the host: core, SQLite in a temp folder, the chosen backend, a recording channel.</summary>
@@ -34,12 +41,17 @@ internal static class BotSetup
     public static IAssistantBackend Backend(ClientMode mode, Uri fakeEndpoint, ConversationOptions conversations)
     {
         // The defaults of appsettings (tools on, retries with backoff), pointed at the fake.
-        var options = new OpenAIOptions { ApiKey = FakeOpenAIServer.ApiKey, Endpoint = fakeEndpoint.ToString() };
+        var options = new OpenAIOptions
+        {
+            ApiKey = FakeOpenAIServer.ApiKey,
+            Endpoint = fakeEndpoint.ToString(),
+            Background = mode is ClientMode.Background or ClientMode.BackgroundCut,
+        };
         var clients = new OpenAIClients(options);
         var tools = new FunctionToolRegistry([], Options.Create(conversations), NullLogger<FunctionToolRegistry>.Instance);
         return mode switch
         {
-            ClientMode.Streaming => new ResponsesBackend(clients, options, tools, NullLogger<ResponsesBackend>.Instance),
+            ClientMode.Streaming or ClientMode.Background or ClientMode.BackgroundCut => new ResponsesBackend(clients, options, tools, NullLogger<ResponsesBackend>.Instance),
             ClientMode.Assistants => AssistantsBackend(clients, options, tools),
             _ => new PollingBackend(clients, options, PollInterval),
         };

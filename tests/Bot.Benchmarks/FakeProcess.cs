@@ -8,7 +8,8 @@ namespace Bot.Benchmarks;
 /// The OpenAI fake in its own process, so that the bot process's CPU time and memory are the bot's alone.
 /// The child prints <c>port N</c> when it listens and then obeys lines on stdin: <c>deltas</c> lists when each
 /// response's (or run's) first text delta left the fake (<c>delta\t{user text}\t{UTC ticks}</c> lines, then <c>end</c>),
-/// <c>quit</c> (or the end of stdin) stops it.
+/// <c>gaps</c> lists, per cut stream resumed, the time from the cut to the resumed stream's next event
+/// (<c>gap\t{ms}</c> lines, then <c>end</c>), <c>quit</c> (or the end of stdin) stops it.
 /// </summary>
 internal sealed class FakeProcess : IAsyncDisposable
 {
@@ -57,6 +58,21 @@ internal sealed class FakeProcess : IAsyncDisposable
         return deltas;
     }
 
+    /// <summary>Per cut stream resumed so far, milliseconds from the cut to the resumed stream's next event.</summary>
+    public async Task<List<double>> ResumeGapsAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("gaps");
+        await _process.StandardInput.FlushAsync();
+        var gaps = new List<double>();
+        while (await _process.StandardOutput.ReadLineAsync() is { } line && line != "end")
+        {
+            if (line.Split('\t') is ["gap", var ms])
+                gaps.Add(double.Parse(ms, CultureInfo.InvariantCulture));
+        }
+
+        return gaps;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -93,6 +109,7 @@ internal sealed class FakeProcess : IAsyncDisposable
         // Warm-up answers are paced too (but faster), so that the client's paths for data that is not there yet run.
         var warmUpInterval = TimeSpan.FromMilliseconds(Math.Min(options.TokenIntervalMs, Answers.WarmUpTokenIntervalMs));
         await using var server = await FakeOpenAIServer.StartAsync(port);
+        server.CutStreamsEvery = options.CutEvery;
         server.Responder = request =>
             request.UserText.StartsWith(Answers.LoadPrefix, StringComparison.Ordinal) ? FakeResponse.Stream().TokenInterval(interval).Text(longAnswer)
             : request.UserText.StartsWith(Answers.WarmUpPrefix, StringComparison.Ordinal) ? FakeResponse.Stream().TokenInterval(warmUpInterval).Text(longAnswer)
@@ -109,6 +126,12 @@ internal sealed class FakeProcess : IAsyncDisposable
                         Console.WriteLine($"delta\t{request.UserText.ReplaceLineEndings(" ")}\t{at.UtcTicks.ToString(CultureInfo.InvariantCulture)}");
                 }
 
+                Console.WriteLine("end");
+            }
+            else if (command == "gaps")
+            {
+                foreach (var gap in server.ResumeGaps)
+                    Console.WriteLine($"gap\t{gap.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}");
                 Console.WriteLine("end");
             }
         }

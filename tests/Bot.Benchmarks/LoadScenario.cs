@@ -24,7 +24,8 @@ internal sealed record LoadResult(
     int EarlyFinalEdits,
     double MaxEarlyMs,
     ResourceUsage Resources,
-    IReadOnlyList<AllocationShare>? Allocations = null);
+    IReadOnlyList<AllocationShare>? Allocations = null,
+    Distribution? ResumeGapMs = null);
 
 /// <summary>
 /// N conversations send one message each, at once, into the core (lanes, turns, SQLite, progressive replies)
@@ -64,6 +65,7 @@ internal static class LoadScenario
         Console.Error.WriteLine($"    warmed up (pid {Environment.ProcessId}); measuring {conversations} conversations …");
         using var sampler = options.SampleAllocations ? new AllocationSampler() : null;
         sampler?.Start();
+        var gapsBefore = mode == ClientMode.BackgroundCut ? (await fake.ResumeGapsAsync()).Count : 0;
         using var monitor = new ResourceMonitor(() => fake.CpuTime);
         var started = DateTimeOffset.UtcNow;
         var statuses = await BurstAsync(bot, "c", scenario, conversations);
@@ -72,7 +74,9 @@ internal static class LoadScenario
         channel.OnWrite = null;
 
         var firstDeltas = await fake.FirstDeltasAsync();
-        return Summarize(options, mode, conversations, scenario, channel, [.. stamps], firstDeltas, started, statuses, resources) with { Allocations = allocations };
+        var gaps = mode == ClientMode.BackgroundCut ? Distribution.Of((await fake.ResumeGapsAsync()).Skip(gapsBefore)) : null;
+        return Summarize(options, mode, conversations, scenario, channel, [.. stamps], firstDeltas, started, statuses, resources)
+            with { Allocations = allocations, ResumeGapMs = gaps };
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ using Bot.Benchmarks;
 //   store [--write path]      only the stores: accepted messages/s and mapping lookups, SQLite and PostgreSQL (StoreBench);
 //   telemetry [--n 200,1000]  the streaming load with metrics and tracing off, then on (TelemetryBench);
 //   cluster [--write path]    one, two, and two instances with one killed, on one PostgreSQL (ClusterBench);
-//   cluster-node ...          one instance of the cluster run, started by ClusterBench.
+//   cluster-node ...          one instance of the cluster run, started by ClusterBench;
+//   resume [--n 200] [--cut-every 30]  plain vs background streaming, and background with every stream cut (ResumeBench).
 try
 {
     return args switch
@@ -20,6 +21,7 @@ try
         ["cluster", .. var rest] => await ClusterBench.RunAsync(rest),
         ["cluster-node", .. var rest] => await ClusterNode.RunAsync(rest),
         ["telemetry", .. var rest] => await TelemetryBench.RunAsync(BenchmarkOptions.Parse(rest)),
+        ["resume", .. var rest] => await ResumeBench.RunAsync(BenchmarkOptions.Parse(rest)),
         _ => await Orchestrator.RunAsync(BenchmarkOptions.Parse(args)),
     };
 }

@@ -218,6 +218,8 @@ internal sealed class Report(BenchmarkOptions options, IReadOnlyList<LoadResult>
     {
         ClientMode.Streaming => "streaming (bot)",
         ClientMode.Assistants => "streaming (bot, Assistants)",
+        ClientMode.Background => "background streaming (bot)",
+        ClientMode.BackgroundCut => "background streaming, cut and resumed (bot)",
         _ => "polling 1 s (baseline)",
     };
 

@@ -59,8 +59,11 @@ public sealed partial class TwoInstanceTeamsTests
         var database = await cluster.CreateDatabaseAsync();
         // The first answer streams slowly: the process that runs it is killed halfway.
         openAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(500)).Text(string.Join(' ', Enumerable.Repeat("slowly", 60))));
-        using var killed = HostProcess.Start("killed", Arguments(openAI, teams, cluster.ConnectionString(database)));
-        using var survivor = HostProcess.Start("survivor", Arguments(openAI, teams, cluster.ConnectionString(database)));
+        // Plain streaming: the killed process's stream dies with it. A background response outlives it, and the survivor
+        // finishing it (instead of telling the user it was lost) is the core's resume after a takeover (issue 16).
+        string[] arguments = [.. Arguments(openAI, teams, cluster.ConnectionString(database)), "--OpenAI:Background", "false"];
+        using var killed = HostProcess.Start("killed", arguments);
+        using var survivor = HostProcess.Start("survivor", arguments);
         using var toKilled = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{killed.Port}") };
         using var toSurvivor = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{survivor.Port}") };
         await WaitForHealthAsync(toKilled);

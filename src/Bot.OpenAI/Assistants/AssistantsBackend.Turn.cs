@@ -15,38 +15,64 @@ public sealed partial class AssistantsBackend
         if (request.Files.Any(f => f.Target == AttachmentTarget.FileSearch))
             await RecordThreadVectorStoreAsync(request.Thread, threadId, cancellationToken).ConfigureAwait(false);
 
-        var output = new TurnOutput(this, request.Thread);
-        string? runId = null;
-        var ended = false;
         var overrides = OverridesFor(request.Overrides);
         Func<RunStreamTranslator, Task<RunEventReader>> open = translator => StartRunAsync(threadId, overrides, translator, cancellationToken);
+        await foreach (var assistantEvent in RunRoundsAsync(new RunLoop(threadId, request.Thread, request.Checkpoint, null), open, cancellationToken)
+            .ConfigureAwait(false))
+            yield return assistantEvent;
+    }
+
+    /// <summary>What the rounds of one turn share.</summary>
+    /// <param name="FollowRunId">A run an earlier process left: the first round follows it (polls) instead of streaming a new one.</param>
+    private sealed record RunLoop(string ThreadId, RemoteThread Thread, TurnCheckpoint? Checkpoint, string? FollowRunId);
+
+    /// <summary>
+    /// The rounds of a turn: each run stream (or, for a run left by an earlier process, the run followed to its end or
+    /// its next function calls) rendered, its function calls run and their outputs submitted, until the run ends.
+    /// </summary>
+    private async IAsyncEnumerable<AssistantEvent> RunRoundsAsync(RunLoop turn, Func<RunStreamTranslator, Task<RunEventReader>>? open,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var threadId = turn.ThreadId;
+        var output = new TurnOutput(this, turn.Thread);
+        var runId = turn.FollowRunId;
+        var ended = false;
         try
         {
             for (var round = 1; ; round++)
             {
                 var translator = new RunStreamTranslator();
-                await using (var stream = await FailureMapping.GuardAsync(() => open(translator), cancellationToken).ConfigureAwait(false))
+                if (open is null)
                 {
+                    // Picked up after a restart: the run went on at the service meanwhile.
+                    await RecoverCutStreamAsync(threadId, runId, translator, output, cancellationToken).ConfigureAwait(false);
+                    if (translator.RequiredCalls.Count > 0)
+                        EnsureRerunnable(runId!, translator.RequiredCalls);
+                }
+                else
+                {
+                    await using var stream = await FailureMapping.GuardAsync(() => open(translator), cancellationToken).ConfigureAwait(false);
                     while (await MoveNextAsync(stream, translator).ConfigureAwait(false))
                     {
                         // By index: a foreach over the interface would box the list's enumerator for every event.
                         var events = stream.Current;
                         for (var i = 0; i < events.Count; i++)
                             yield return events[i];
-                        runId ??= translator.RunId;
+                        if (runId is null && translator.RunId is { } started)
+                            Follow(turn, runId = started);
                         if (translator.FinishedMessages.Count > 0)
                         {
                             foreach (var assistantEvent in await output.RenderAsync(translator, cancellationToken).ConfigureAwait(false))
                                 yield return assistantEvent;
                         }
                     }
-                }
 
-                runId = translator.RunId ?? runId;
-                if (translator.Broken is not null)
-                    translator.RequiredCalls.Clear();
-                if (translator.Terminal is null && translator.RequiredCalls.Count == 0)
-                    await RecoverCutStreamAsync(threadId, runId, translator, output, cancellationToken).ConfigureAwait(false);
+                    runId = translator.RunId ?? runId;
+                    if (translator.Broken is not null)
+                        translator.RequiredCalls.Clear();
+                    if (translator.Terminal is null && translator.RequiredCalls.Count == 0)
+                        await RecoverCutStreamAsync(threadId, runId, translator, output, cancellationToken).ConfigureAwait(false);
+                }
 
                 foreach (var assistantEvent in await output.RenderAsync(translator, cancellationToken).ConfigureAwait(false))
                     yield return assistantEvent;
@@ -69,8 +95,10 @@ public sealed partial class AssistantsBackend
                 Log.RunFunctionCalls(_logger, runId!, translator.RequiredCalls.Count, round);
                 foreach (var call in translator.RequiredCalls)
                     yield return new ToolActivity(ToolKind.Function, Running: true, call.FunctionName);
+                turn.Checkpoint?.RunningTool = RunningToolOf(translator.RequiredCalls);
                 var results = await Task.WhenAll(translator.RequiredCalls.Select(call =>
                     _tools.InvokeAsync(call.FunctionName, call.Arguments, cancellationToken))).ConfigureAwait(false);
+                turn.Checkpoint?.RunningTool = null;
                 yield return new ToolActivity(ToolKind.Function, Running: false);
 
                 var outputs = translator.RequiredCalls.Select((call, i) => (call.CallId, results[i])).ToList();
@@ -80,6 +108,9 @@ public sealed partial class AssistantsBackend
         }
         finally
         {
+            if (runId is not null)
+                _runThreads.TryRemove(runId, out _);
+
             // Stopped, reset, failed or cut short: a run left going would lock the thread for the next turn.
             if (!ended && runId is not null)
                 await AbandonRunAsync(threadId, runId).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.ClientModel;
 using System.Text.Json;
 using Bot.OpenAI.Streaming;
@@ -5,9 +6,15 @@ using OpenAI.Responses;
 
 namespace Bot.OpenAI.Responses;
 
-/// <summary>One event of a response stream: a text delta read on the fast path, or any other update as the SDK models it.</summary>
+/// <summary>
+/// One event of a response stream: a text delta read on the fast path, or any other update as the SDK models it; with
+/// its <c>sequence_number</c> (-1 when the event carries none), where a resumed stream starts after.
+/// </summary>
 internal readonly record struct ResponseStreamEvent(StreamingResponseUpdate? Update, string? ItemId = null, int ContentIndex = 0, string? Delta = null,
-    StreamedImage? Image = null);
+    StreamedImage? Image = null)
+{
+    public long Sequence { get; init; } = -1;
+}
 
 /// <summary>
 /// Parses the events of a streamed response (POST /responses with <c>stream: true</c>, read by
@@ -27,7 +34,23 @@ internal sealed class ResponseEventParser(long maxImageBytes)
             new ResponseEventParser(maxImageBytes).Parse, idleTimeout, cancellationToken).ConfigureAwait(false);
     }
 
-    private ResponseStreamEvent Parse(string eventType, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Streams a stored background response again (GET /responses/{id}?stream=true), from its first event or after
+    /// <paramref name="startingAfter"/>; returns once the response headers arrived (HTTP errors throw here).
+    /// </summary>
+    public static async Task<SseEventReader<ResponseStreamEvent>> ResumeAsync(ResponsesClient client, string responseId, long? startingAfter,
+        TimeSpan idleTimeout, long maxImageBytes, CancellationToken cancellationToken)
+    {
+        int? after = startingAfter is { } n ? checked((int)n) : null;
+        return await SseEventReader<ResponseStreamEvent>.OpenAsync(request => client.GetResponseAsync(responseId, [], stream: true, after, null, request),
+            new ResponseEventParser(maxImageBytes).Parse, idleTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Parses one event given as its type and UTF-8 data (a stream's, or one rendered from a stored response).</summary>
+    public ResponseStreamEvent Parse(string eventType, ReadOnlySpan<byte> data) =>
+        ParseEvent(eventType, data) with { Sequence = SequenceOf(data) };
+
+    private ResponseStreamEvent ParseEvent(string eventType, ReadOnlySpan<byte> data)
     {
         switch (eventType)
         {
@@ -69,5 +92,31 @@ internal sealed class ResponseEventParser(long maxImageBytes)
             return false;
         delta = new ResponseStreamEvent(null, itemId, contentIndex.Value, text);
         return true;
+    }
+
+    // The service writes "sequence_number" right after "type": look there first, and only then read the whole object.
+    private static long SequenceOf(ReadOnlySpan<byte> data)
+    {
+        var head = data[..Math.Min(data.Length, 160)];
+        var at = head.IndexOf("\"sequence_number\":"u8);
+        if (at >= 0)
+        {
+            var rest = data[(at + 18)..].TrimStart(" "u8);
+            if (Utf8Parser.TryParse(rest, out long value, out _))
+                return value;
+        }
+
+        var reader = new Utf8JsonReader(data);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            return -1;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("sequence_number"u8) && reader.Read() && reader.TryGetInt64(out var sequence))
+                return sequence;
+            if (!reader.Read() || !reader.TrySkip())
+                return -1;
+        }
+
+        return -1;
     }
 }

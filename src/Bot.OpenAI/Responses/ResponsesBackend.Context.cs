@@ -8,7 +8,8 @@ namespace Bot.OpenAI.Responses;
 /// <summary>
 /// Long conversations: every request asks for server-side compaction (<c>OpenAI:CompactThreshold</c>). An endpoint
 /// that rejects the parameter (a compatible server without it) gets the same request again with <c>truncation: auto</c>,
-/// and only that from then on.
+/// and only that from then on. Likewise every request asks for a background response (<c>OpenAI:Background</c>), whose
+/// stream can be resumed; an endpoint that rejects it gets plain streaming from then on.
 /// </summary>
 public sealed partial class ResponsesBackend
 {
@@ -17,10 +18,42 @@ public sealed partial class ResponsesBackend
     // 1 once the endpoint rejected context_management; kept for the process lifetime.
     private int _compactionRejected;
 
+    // 1 once the endpoint rejected background: true; kept for the process lifetime.
+    private int _backgroundRejected;
+
     private bool CompactionRejected => Volatile.Read(ref _compactionRejected) == 1;
 
+    private bool BackgroundRejected => Volatile.Read(ref _backgroundRejected) == 1;
+
+    /// <summary>
+    /// Sends the request as a background response where the endpoint takes one (else plainly streamed) and returns its
+    /// event stream, which is resumed after a cut and keeps <paramref name="checkpoint"/>.
+    /// </summary>
+    private async Task<IResponseEvents> OpenStreamAsync(CreateResponseOptions options, TurnCheckpoint? checkpoint, CancellationToken cancellationToken)
+    {
+        var background = Options.Background && !BackgroundRejected;
+        options.BackgroundModeEnabled = background ? true : null;
+        SseEventReader<ResponseStreamEvent> reader;
+        try
+        {
+            reader = await OpenPlainStreamAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AssistantFailureException e) when (background && Rejects(e, "background"))
+        {
+            if (Interlocked.Exchange(ref _backgroundRejected, 1) == 0)
+                Log.BackgroundUnsupported(_logger, Options.Endpoint ?? DefaultEndpoint);
+            background = false;
+            options.BackgroundModeEnabled = null;
+            reader = await OpenPlainStreamAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (checkpoint is not null)
+            checkpoint.Resumable = background;
+        return _streams.Wrap(reader, background, checkpoint, responseId: null, cancellationToken);
+    }
+
     /// <summary>Sends the request with compaction (or, once rejected, truncation) and returns its event stream.</summary>
-    private async Task<SseEventReader<ResponseStreamEvent>> OpenStreamAsync(CreateResponseOptions options, CancellationToken cancellationToken)
+    private async Task<SseEventReader<ResponseStreamEvent>> OpenPlainStreamAsync(CreateResponseOptions options, CancellationToken cancellationToken)
     {
         var threshold = Options.CompactThreshold;
         if (threshold > 0 && !CompactionRejected)
@@ -44,7 +77,10 @@ public sealed partial class ResponsesBackend
     }
 
     // A 400 naming the parameter ("Unknown parameter: 'context_management'."), as a server without compaction answers.
-    private static bool RejectsContextManagement(AssistantFailureException failure) =>
-        failure.InnerException is ClientResultException { Status: 400 } rejected
-        && rejected.Message.Contains("context_management", StringComparison.Ordinal);
+    private static bool RejectsContextManagement(AssistantFailureException failure) => Rejects(failure, "context_management");
+
+    // A 400 (or 422, as some compatible servers answer an unknown field) naming the parameter.
+    private static bool Rejects(AssistantFailureException failure, string parameter) =>
+        failure.InnerException is ClientResultException { Status: 400 or 422 } rejected
+        && rejected.Message.Contains(parameter, StringComparison.Ordinal);
 }

@@ -14,79 +14,117 @@ public sealed partial class ResponsesBackend
     public async IAsyncEnumerable<AssistantEvent> RunTurnAsync(TurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var conversationId = await EnsureConversationAsync(request.Thread, cancellationToken).ConfigureAwait(false);
+        await CancelUnfinishedAsync(conversationId, cancellationToken).ConfigureAwait(false);
         var settings = TurnSettingsFor(request.Overrides);
         var options = NewRequest(conversationId, request.Thread, settings);
         options.InputItems.Add(UserMessage(request));
 
+        var turn = new ToolLoop(conversationId, request.Thread, settings, request.Approvals, request.Checkpoint, EndedBefore: false);
+        var first = await OpenStreamAsync(options, request.Checkpoint, cancellationToken).ConfigureAwait(false);
+        await foreach (var assistantEvent in RunRoundsAsync(turn, first, cancellationToken).ConfigureAwait(false))
+            yield return assistantEvent;
+    }
+
+    /// <summary>What the rounds of one turn share: where they go, the settings, who approves, where progress is kept.</summary>
+    /// <param name="EndedBefore">
+    /// The first round's response had ended before this process read it (a turn picked up after a restart): its function
+    /// calls may already have run once.
+    /// </param>
+    private sealed record ToolLoop(string ConversationId, RemoteThread Thread, RequestSettings Settings, Bot.Core.Tools.Approvals.IToolApprover Approvals,
+        TurnCheckpoint? Checkpoint, bool EndedBefore);
+
+    /// <summary>
+    /// The rounds of a turn from its first response's events on: each response's events translated, its function calls
+    /// run and approvals asked, and the next response streamed, until one ends the turn.
+    /// </summary>
+    private async IAsyncEnumerable<AssistantEvent> RunRoundsAsync(ToolLoop turn, IResponseEvents first, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var downloadedContainerFiles = 0;
         var images = 0;
         var imageOutputs = new List<CodeInterpreterCallImageOutput>();
         var mcp = new McpTurn();
-        for (var round = 1; ; round++)
+        var source = first;
+        var finished = false;
+        try
         {
-            var translator = new ResponseStreamTranslator(images, Options.ImageByteLimit, _logger);
-            await using (var stream = await OpenStreamAsync(options, cancellationToken).ConfigureAwait(false))
+            for (var round = 1; ; round++)
             {
-                while (await stream.MoveNextAsync().ConfigureAwait(false))
+                var translator = new ResponseStreamTranslator(images, Options.ImageByteLimit, _logger);
+                await using (source)
                 {
-                    // By index: a foreach over the interface would box the list's enumerator for every event.
-                    var events = translator.Translate(stream.Current);
-                    for (var i = 0; i < events.Count; i++)
-                        yield return events[i];
-                }
-            }
-
-            // Generated files are delivered with the final message, so fetch them once the stream is read
-            // (the container keeps them for 20 idle minutes).
-            foreach (var reference in translator.ContainerFiles)
-            {
-                if (await DownloadAsync(reference, cancellationToken).ConfigureAwait(false) is { } file)
-                {
-                    downloadedContainerFiles++;
-                    yield return file;
-                }
-            }
-
-            images += translator.Images;
-            if (translator.Final is null && !translator.EndedByImageFailure)
-                throw new AssistantFailureException(FailureKind.StreamCut, "The response stream ended without a terminal event.");
-            imageOutputs.AddRange(translator.ImageOutputs);
-            mcp.Observe(translator);
-
-            if (translator.Incomplete || translator.EndedByImageFailure || (translator.FunctionCalls.Count == 0 && translator.ApprovalRequests.Count == 0))
-            {
-                // Charts usually arrive as container file citations; images only seen as outputs are a fallback.
-                if (downloadedContainerFiles == 0)
-                {
-                    foreach (var image in DecodeImages(imageOutputs))
-                        yield return image;
+                    while (await source.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        // By index: a foreach over the interface would box the list's enumerator for every event.
+                        var events = translator.Translate(source.Current);
+                        for (var i = 0; i < events.Count; i++)
+                            yield return events[i];
+                    }
                 }
 
-                if (mcp.FailedSilently)
-                    yield return new ToolFailed(ToolKind.Mcp);
-                yield return new TurnFinished(translator.Incomplete, OutputText.ReasonOf(translator.Final?.IncompleteStatusDetails?.Reason?.ToString()));
-                yield break;
+                // Generated files are delivered with the final message, so fetch them once the stream is read
+                // (the container keeps them for 20 idle minutes).
+                foreach (var reference in translator.ContainerFiles)
+                {
+                    if (await DownloadAsync(reference, cancellationToken).ConfigureAwait(false) is { } file)
+                    {
+                        downloadedContainerFiles++;
+                        yield return file;
+                    }
+                }
+
+                images += translator.Images;
+                if (translator.Final is null && !translator.EndedByImageFailure)
+                    throw new AssistantFailureException(FailureKind.StreamCut, "The response stream ended without a terminal event.");
+                imageOutputs.AddRange(translator.ImageOutputs);
+                mcp.Observe(translator);
+
+                if (translator.Incomplete || translator.EndedByImageFailure || (translator.FunctionCalls.Count == 0 && translator.ApprovalRequests.Count == 0))
+                {
+                    // Charts usually arrive as container file citations; images only seen as outputs are a fallback.
+                    if (downloadedContainerFiles == 0)
+                    {
+                        foreach (var image in DecodeImages(imageOutputs))
+                            yield return image;
+                    }
+
+                    if (mcp.FailedSilently)
+                        yield return new ToolFailed(ToolKind.Mcp);
+                    finished = true;
+                    yield return new TurnFinished(translator.Incomplete, OutputText.ReasonOf(translator.Final?.IncompleteStatusDetails?.Reason?.ToString()));
+                    yield break;
+                }
+
+                if (round >= Options.MaxToolRounds)
+                    throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for tools in more than {Options.MaxToolRounds} rounds.");
+
+                var next = NewRequest(turn.ConversationId, turn.Thread, turn.Settings);
+                if (translator.FunctionCalls.Count > 0)
+                {
+                    if (round == 1 && turn.EndedBefore)
+                        EnsureRerunnable(translator.Final!.Id, translator.FunctionCalls);
+                    Log.FunctionCalls(_logger, translator.Final!.Id, translator.FunctionCalls.Count, round);
+                    foreach (var call in translator.FunctionCalls)
+                        yield return new ToolActivity(ToolKind.Function, Running: true, call.FunctionName);
+                    turn.Checkpoint?.RunningTool = RunningToolOf(translator.FunctionCalls);
+                    var outputs = await Task.WhenAll(translator.FunctionCalls.Select(call =>
+                        _tools.InvokeAsync(call.FunctionName, call.FunctionArguments?.ToString() ?? "{}", cancellationToken))).ConfigureAwait(false);
+                    turn.Checkpoint?.RunningTool = null;
+                    yield return new ToolActivity(ToolKind.Function, Running: false);
+                    for (var i = 0; i < outputs.Length; i++)
+                        next.InputItems.Add(ResponseItem.CreateFunctionCallOutputItem(translator.FunctionCalls[i].CallId, outputs[i]));
+                }
+
+                // The same turn goes on: each approval request is put to the person who asked, and answered in the next request.
+                await AnswerApprovalsAsync(translator.ApprovalRequests, turn.Approvals, next.InputItems, cancellationToken).ConfigureAwait(false);
+                source = await OpenStreamAsync(next, turn.Checkpoint, cancellationToken).ConfigureAwait(false);
             }
-
-            if (round >= Options.MaxToolRounds)
-                throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for tools in more than {Options.MaxToolRounds} rounds.");
-
-            var next = NewRequest(conversationId, request.Thread, settings);
-            if (translator.FunctionCalls.Count > 0)
-            {
-                Log.FunctionCalls(_logger, translator.Final!.Id, translator.FunctionCalls.Count, round);
-                foreach (var call in translator.FunctionCalls)
-                    yield return new ToolActivity(ToolKind.Function, Running: true, call.FunctionName);
-                var outputs = await Task.WhenAll(translator.FunctionCalls.Select(call =>
-                    _tools.InvokeAsync(call.FunctionName, call.FunctionArguments?.ToString() ?? "{}", cancellationToken))).ConfigureAwait(false);
-                yield return new ToolActivity(ToolKind.Function, Running: false);
-                for (var i = 0; i < outputs.Length; i++)
-                    next.InputItems.Add(ResponseItem.CreateFunctionCallOutputItem(translator.FunctionCalls[i].CallId, outputs[i]));
-            }
-
-            // The same turn goes on: each approval request is put to the person who asked, and answered in the next request.
-            await AnswerApprovalsAsync(translator.ApprovalRequests, request.Approvals, next.InputItems, cancellationToken).ConfigureAwait(false);
-            options = next;
+        }
+        finally
+        {
+            // Stopped, failed or cut past resuming: a background response left going would lock the conversation for
+            // the next turn, which therefore cancels it first (unless the core cancelled it already).
+            if (!finished && source.RunningResponseId is { } running)
+                _unfinished[turn.ConversationId] = running;
         }
     }
 

@@ -20,6 +20,7 @@ public sealed partial class ResponsesBackend : OpenAIBackendBase, IAssistantBack
 
     private readonly FunctionToolRegistry _tools;
     private readonly McpServers _mcpServers;
+    private readonly ResponseStreams _streams;
     private readonly ILogger<ResponsesBackend> _logger;
 
     public ResponsesBackend(OpenAIClients clients, OpenAIOptions options, FunctionToolRegistry tools, ILogger<ResponsesBackend> logger)
@@ -28,6 +29,7 @@ public sealed partial class ResponsesBackend : OpenAIBackendBase, IAssistantBack
         _tools = tools;
         _logger = logger;
         _mcpServers = new McpServers(options.Mcp);
+        _streams = new ResponseStreams(clients.Responses, options, logger);
         if (options.Mcp.Servers.Count > 0 && string.Equals(options.Api, ApiKinds.Responses, StringComparison.OrdinalIgnoreCase))
             Log.McpServersConfigured(logger, string.Join(", ", options.Mcp.Servers.Select(s => $"{s.Label} ({s.RequireApproval})")));
     }

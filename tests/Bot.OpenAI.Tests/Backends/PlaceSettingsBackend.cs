@@ -38,6 +38,12 @@ internal sealed class PlaceSettingsBackend(IAssistantBackend inner) : IAssistant
     public Task<UploadedFile> UploadAsync(RemoteThread thread, AttachmentUpload upload, CancellationToken cancellationToken = default) =>
         inner.UploadAsync(thread, upload, cancellationToken);
 
+    public IAsyncEnumerable<AssistantEvent> ResumeTurnAsync(ResumeRequest request, TurnCheckpoint checkpoint, CancellationToken cancellationToken = default) =>
+        inner.ResumeTurnAsync(request with { Settings = request.Settings ?? Settings }, checkpoint, cancellationToken);
+
+    public Task CancelResponseAsync(string responseId, CancellationToken cancellationToken = default) =>
+        inner.CancelResponseAsync(responseId, cancellationToken);
+
     /// <summary>Every usage the backend reported, in order.</summary>
     public IReadOnlyList<TokenUsage> ReportedUsage
     {

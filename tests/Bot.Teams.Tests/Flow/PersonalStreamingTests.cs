@@ -55,18 +55,21 @@ public sealed class PersonalStreamingTests : IAsyncLifetime
     [Fact]
     public async Task StopPressedByTheUser_CancelsTheRemoteTurn_AndNothingMoreIsSent()
     {
-        _bot.OpenAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(200)).Text(Answer + " " + Answer + " " + Answer));
-        var activity = Activities.Personal(_bot.Teams.ServiceUrl, "talk for a while");
+        // Plain streaming, where closing the stream ends the response. A background response (OpenAI:Background) is
+        // cancelled by the core's Stop through IAssistantBackend.CancelResponseAsync (issue 16, the core's part).
+        await using var bot = await TeamsHarness.StartAsync(new Dictionary<string, string?> { ["OpenAI:Background"] = "false" });
+        bot.OpenAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(200)).Text(Answer + " " + Answer + " " + Answer));
+        var activity = Activities.Personal(bot.Teams.ServiceUrl, "talk for a while");
         var conversation = Activities.ConversationId(activity);
-        await _bot.SendAsync(activity);
-        await _bot.Teams.WaitUntilAsync(r => r.Any(x => x.ConversationId == conversation && x.StreamType == "streaming"));
+        await bot.SendAsync(activity);
+        await bot.Teams.WaitUntilAsync(r => r.Any(x => x.ConversationId == conversation && x.StreamType == "streaming"));
 
-        _bot.Teams.StopStreamOnNextUpdate(conversation);
-        await _bot.Teams.WaitUntilAsync(r => r.Any(x => x.ConversationId == conversation && x.Status == 403));
+        bot.Teams.StopStreamOnNextUpdate(conversation);
+        await bot.Teams.WaitUntilAsync(r => r.Any(x => x.ConversationId == conversation && x.Status == 403));
 
-        var responseId = _bot.OpenAI.ResponseRequests.Single().ResponseId!;
-        Assert.Equal("cancelled", await WaitForResponseStatusAsync(responseId, "cancelled"));
-        var afterStop = _bot.Teams.Requests.Where(r => r.ConversationId == conversation).SkipWhile(r => r.Status != 403).Skip(1).ToList();
+        var responseId = bot.OpenAI.ResponseRequests.Single().ResponseId!;
+        Assert.Equal("cancelled", await WaitForResponseStatusAsync(bot, responseId, "cancelled"));
+        var afterStop = bot.Teams.Requests.Where(r => r.ConversationId == conversation).SkipWhile(r => r.Status != 403).Skip(1).ToList();
         Assert.Empty(afterStop);
     }
 
@@ -137,9 +140,9 @@ public sealed class PersonalStreamingTests : IAsyncLifetime
         Assert.Single(_bot.Teams.Requests, r => r.ConversationId == conversation && r.StreamType == "final");
     }
 
-    private async Task<string?> WaitForResponseStatusAsync(string responseId, string expected)
+    private static async Task<string?> WaitForResponseStatusAsync(TeamsHarness bot, string responseId, string expected)
     {
-        using var http = new HttpClient { BaseAddress = _bot.OpenAI.BaseUri };
+        using var http = new HttpClient { BaseAddress = bot.OpenAI.BaseUri };
         http.DefaultRequestHeaders.Authorization = new("Bearer", FakeOpenAIServer.ApiKey);
         string? status = null;
         for (var attempt = 0; attempt < 300 && status != expected; attempt++)

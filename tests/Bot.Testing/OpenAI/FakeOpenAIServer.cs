@@ -17,7 +17,7 @@ namespace Bot.Testing.OpenAI;
 /// then assert on <see cref="ResponseRequests"/> (<see cref="RunRequests"/> for runs),
 /// <see cref="Ledger"/> and the counters. All state lives in the instance.
 /// </remarks>
-public sealed class FakeOpenAIServer : IAsyncDisposable
+public sealed partial class FakeOpenAIServer : IAsyncDisposable
 {
     /// <summary>An API key for clients of the fake; any non-empty bearer token is accepted.</summary>
     public const string ApiKey = "sk-test-fake";

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Bot.Testing.OpenAI;
 
 /// <summary>/v1/responses: create (streamed or not), get, cancel, delete; one active response per conversation.</summary>
-internal sealed class ResponseEndpoints(FakeOpenAIState state)
+internal sealed partial class ResponseEndpoints(FakeOpenAIState state)
 {
     public const string ConversationLockedMessage =
         "Another process is currently operating on this conversation. Please retry in a few seconds.";
@@ -136,6 +136,12 @@ internal sealed class ResponseEndpoints(FakeOpenAIState state)
     {
         state.Responses[response.Id] = response;
         var streaming = response.Request.Public.Stream;
+        if (response.Request.Public.Background && streaming)
+        {
+            await StreamInBackgroundAsync(context, response, conversation, script);
+            return true;
+        }
+
         if (response.Request.Public.Background && !streaming)
         {
             lock (response.Sync)
@@ -239,6 +245,11 @@ internal sealed class ResponseEndpoints(FakeOpenAIState state)
     private Task GetAsync(HttpContext context)
     {
         var id = OpenAIHttp.Route(context, "id");
+        if (string.Equals(context.Request.Query["stream"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return StreamAgainAsync(context, id);
+        }
+
         return state.Responses.TryGetValue(id, out var response)
             ? OpenAIHttp.OkAsync(context, response, static (w, r) => r.Write(w))
             : NotFoundAsync(context, id);

@@ -75,6 +75,13 @@ internal sealed partial class ResponseValidator(FakeOpenAIState state)
     private async Task<bool> ContextOptionsValidAsync(HttpContext context, ParsedResponseRequest request)
     {
         using var document = JsonDocument.Parse(request.Public.Json.Length == 0 ? "{}" : request.Public.Json);
+        if (state.RejectBackground && ParsedResponseRequest.Property(document.RootElement, "background").ValueKind == JsonValueKind.True)
+        {
+            state.RecordBackgroundRejection();
+            await OpenAIHttp.BadRequestAsync(context, "Unknown parameter: 'background'.", "unknown_parameter", "background");
+            return false;
+        }
+
         var contextManagement = ParsedResponseRequest.Property(document.RootElement, "context_management");
         if (contextManagement.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
         {

@@ -32,6 +32,12 @@ internal sealed class StoredResponse(string id, long createdAt, ParsedResponseRe
     /// <summary>The final response object of a replayed fixture, written as recorded.</summary>
     public byte[]? RecordedJson { get; set; }
 
+    /// <summary>A streamed background response's events, for streams that resume it; null for any other response.</summary>
+    public ResponseEventLog? Events { get; set; }
+
+    /// <summary>When (Stopwatch timestamp) the fake last cut a stream of it, until a resumed stream sends its next event; 0 = none.</summary>
+    public long CutAtTimestamp;
+
     /// <summary>Cancelled by POST /responses/{id}/cancel.</summary>
     public CancellationTokenSource Cancellation { get; } = new();
 
