@@ -58,7 +58,9 @@ public sealed class StructuredReplyTests
     [Fact]
     public async Task AfterACrashDuringAnAnswer_TheRestartNotice_CarriesNoStopButton_WhereTheLiveAnswerHadOne()
     {
-        await using var bot = await DiscordHarness.StartAsync();
+        // Plain streaming: nothing at the service outlives the crash, so the answer is lost and the user told (a background
+        // response is finished into the same message instead: AdoptedReplyTests, DiscordResumeTests).
+        await using var bot = await DiscordHarness.StartAsync(settings: new Dictionary<string, string?> { ["OpenAI:Background"] = "false" });
         bot.OpenAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(100)).Text(string.Join(' ', Enumerable.Repeat("slow", 400))));
         var message = bot.Mention("tell me a long story");
         await bot.SendAsync(message);

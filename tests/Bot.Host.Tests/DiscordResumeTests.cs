@@ -16,7 +16,7 @@ public sealed class DiscordResumeTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
 
-    [Fact(Skip = "Needs background responses in Bot.OpenAI and the OpenAI fake (branch i16-openai): enable after merging it.")]
+    [Fact]
     public async Task Killed_mid_answer_and_started_again_the_same_Discord_message_ends_with_the_complete_answer()
     {
         using var folder = new TempDirectory();

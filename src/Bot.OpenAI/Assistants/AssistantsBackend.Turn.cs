@@ -93,9 +93,10 @@ public sealed partial class AssistantsBackend
                     throw new AssistantFailureException(FailureKind.ServiceError, $"The assistant asked for functions in more than {Options.MaxToolRounds} rounds.");
 
                 Log.RunFunctionCalls(_logger, runId!, translator.RequiredCalls.Count, round);
+                // Recorded before the events that say so: the core stores the resume point when it sees the change.
+                turn.Checkpoint?.RunningTool = RunningToolOf(translator.RequiredCalls);
                 foreach (var call in translator.RequiredCalls)
                     yield return new ToolActivity(ToolKind.Function, Running: true, call.FunctionName);
-                turn.Checkpoint?.RunningTool = RunningToolOf(translator.RequiredCalls);
                 var results = await Task.WhenAll(translator.RequiredCalls.Select(call =>
                     _tools.InvokeAsync(call.FunctionName, call.Arguments, cancellationToken))).ConfigureAwait(false);
                 turn.Checkpoint?.RunningTool = null;
@@ -111,9 +112,13 @@ public sealed partial class AssistantsBackend
             if (runId is not null)
                 _runThreads.TryRemove(runId, out _);
 
-            // Stopped, reset, failed or cut short: a run left going would lock the thread for the next turn.
+            // Stopped, reset, failed or cut short: a run left going would lock the thread for the next turn. Cancelled, it
+            // is nothing a later process could follow either.
             if (!ended && runId is not null)
+            {
+                turn.Checkpoint?.Resumable = false;
                 await AbandonRunAsync(threadId, runId).ConfigureAwait(false);
+            }
         }
     }
 

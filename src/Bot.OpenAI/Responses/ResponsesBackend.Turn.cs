@@ -103,9 +103,10 @@ public sealed partial class ResponsesBackend
                     if (round == 1 && turn.EndedBefore)
                         EnsureRerunnable(translator.Final!.Id, translator.FunctionCalls);
                     Log.FunctionCalls(_logger, translator.Final!.Id, translator.FunctionCalls.Count, round);
+                    // Recorded before the events that say so: the core stores the resume point when it sees the change.
+                    turn.Checkpoint?.RunningTool = RunningToolOf(translator.FunctionCalls);
                     foreach (var call in translator.FunctionCalls)
                         yield return new ToolActivity(ToolKind.Function, Running: true, call.FunctionName);
-                    turn.Checkpoint?.RunningTool = RunningToolOf(translator.FunctionCalls);
                     var outputs = await Task.WhenAll(translator.FunctionCalls.Select(call =>
                         _tools.InvokeAsync(call.FunctionName, call.FunctionArguments?.ToString() ?? "{}", cancellationToken))).ConfigureAwait(false);
                     turn.Checkpoint?.RunningTool = null;

@@ -14,6 +14,8 @@ namespace Bot.Host.Tests.Terminal;
 /// <summary>The bot as a real process, killed during a turn and started again.</summary>
 public sealed class CrashRecoveryTests
 {
+    private static readonly Dictionary<string, string> s_plainStreaming = new() { ["OpenAI__Background"] = "false" };
+
     [Fact]
     public async Task KilledDuringATurn_TheRestartKeepsTheMappingReportsTheLostAnswerAndAnswersNothingTwice()
     {
@@ -21,8 +23,8 @@ public sealed class CrashRecoveryTests
         await using var openAI = await FakeOpenAIServer.StartAsync();
         openAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(50)).Text(string.Join(' ', Enumerable.Repeat("very long story", 200))));
 
-        // First run: the answer starts streaming, then the process is killed.
-        using (var first = BotProcess.Start(folder, openAI))
+        // First run: the answer starts streaming (plain streaming: nothing outlives the process), then the process is killed.
+        using (var first = BotProcess.Start(folder, openAI, s_plainStreaming))
         {
             await first.Input.WriteLineAsync("tell me a long story");
             await first.Input.FlushAsync();
@@ -32,7 +34,7 @@ public sealed class CrashRecoveryTests
         }
 
         // Second run: nothing to say, so it only recovers and exits.
-        using var second = BotProcess.Start(folder, openAI);
+        using var second = BotProcess.Start(folder, openAI, s_plainStreaming);
         second.Input.Close();
         await second.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         await second.OutputClosedAsync();
@@ -49,6 +51,56 @@ public sealed class CrashRecoveryTests
         Assert.Empty(await store.GetUnfinishedInboxAsync("terminal"));
         Assert.Equal(TurnStatus.Interrupted, (await store.GetTurnAsync(1))?.Status);
         Assert.Equal("Failed", InboxStatusOfOnlyMessage(folder.File("bot.db")));
+    }
+
+    [Fact]
+    public async Task KilledDuringABackgroundAnswer_TheRestartPrintsTheWholeAnswer_AsksForNothingAgain_AndExitsZero()
+    {
+        using var folder = new TempDirectory();
+        await using var openAI = await FakeOpenAIServer.StartAsync();
+        var story = string.Join(' ', Enumerable.Range(1, 120).Select(i => $"chapter{i}"));
+        openAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(50)).Text(story));
+
+        using (var first = BotProcess.Start(folder, openAI))
+        {
+            await first.Input.WriteLineAsync("tell me a long story");
+            await first.Input.FlushAsync();
+            await first.WaitForOutputAsync("chapter10 ", TimeSpan.FromSeconds(60));
+            first.Process.Kill(entireProcessTree: true);
+            await first.Process.WaitForExitAsync();
+        }
+
+        // The response went on at the service; the restart finishes the turn from it before the chat ends.
+        using var second = BotProcess.Start(folder, openAI);
+        second.Input.Close();
+        await second.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        await second.OutputClosedAsync();
+
+        Assert.Equal(0, second.Process.ExitCode);
+        Assert.Contains(story, second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(UserMessagesInterrupted, second.Output, StringComparison.Ordinal);
+        Assert.Single(openAI.ResponseRequests);
+    }
+
+    [Fact]
+    public async Task ChatProcess_AgainstAStreamCutEvery30Events_PrintsTheWholeAnswer_ResumedWithStartingAfter_AndExitsZero()
+    {
+        using var folder = new TempDirectory();
+        await using var openAI = await FakeOpenAIServer.StartAsync();
+        var answer = string.Join(' ', Enumerable.Range(1, 100).Select(i => $"word{i}")) + ".";
+        openAI.Enqueue(FakeResponse.Stream().Text(answer));
+        openAI.CutStreamsEvery = 30;
+
+        using var chat = BotProcess.Start(folder, openAI);
+        await chat.Input.WriteLineAsync("tell me everything");
+        chat.Input.Close();
+        await chat.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        await chat.OutputClosedAsync();
+
+        Assert.Equal(0, chat.Process.ExitCode);
+        Assert.Contains(answer, chat.Output, StringComparison.Ordinal);
+        Assert.Contains(openAI.ResumeRequests, r => r.StartingAfter > 0);
+        Assert.Single(openAI.ResponseRequests);
     }
 
     private const string UserMessagesInterrupted = "I was restarted while answering your last message";
@@ -99,7 +151,7 @@ public sealed class CrashRecoveryTests
             }
         }
 
-        public static BotProcess Start(TempDirectory folder, FakeOpenAIServer openAI)
+        public static BotProcess Start(TempDirectory folder, FakeOpenAIServer openAI, IReadOnlyDictionary<string, string>? environment = null)
         {
             var start = new ProcessStartInfo("dotnet")
             {
@@ -114,6 +166,8 @@ public sealed class CrashRecoveryTests
             start.Environment["OPENAI_API_KEY"] = FakeOpenAIServer.ApiKey;
             start.Environment["OPENAI_BASE_URL"] = openAI.BaseUri.ToString().TrimEnd('/');
             start.Environment["Storage__Sqlite__Path"] = folder.File("bot.db");
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+                start.Environment[name] = value;
             return new BotProcess(Process.Start(start)!);
         }
 

@@ -55,9 +55,8 @@ public sealed class PersonalStreamingTests : IAsyncLifetime
     [Fact]
     public async Task StopPressedByTheUser_CancelsTheRemoteTurn_AndNothingMoreIsSent()
     {
-        // Plain streaming, where closing the stream ends the response. A background response (OpenAI:Background) is
-        // cancelled by the core's Stop through IAssistantBackend.CancelResponseAsync (issue 16, the core's part).
-        await using var bot = await TeamsHarness.StartAsync(new Dictionary<string, string?> { ["OpenAI:Background"] = "false" });
+        // A background response (the default) goes on at the service after the stream closes: the core's Stop cancels it.
+        await using var bot = await TeamsHarness.StartAsync();
         bot.OpenAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(200)).Text(Answer + " " + Answer + " " + Answer));
         var activity = Activities.Personal(bot.Teams.ServiceUrl, "talk for a while");
         var conversation = Activities.ConversationId(activity);
