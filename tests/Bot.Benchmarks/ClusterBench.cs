@@ -157,11 +157,13 @@ internal static partial class ClusterBench
                $"{settings.Conversations:N0} conversations × {settings.Messages} messages; each message goes to an instance chosen at random, " +
                $"the next of its conversation only after the previous was stored, after a random pause (0–{settings.SpreadMs / settings.Messages} ms). " +
                $"Instances are `Bot.Host`-like child processes (core, lanes, leases with Cluster:LeaseTimeout = {settings.LeaseTimeout.TotalSeconds:0} s, " +
-               "poll 1 s, the Responses backend) on one throwaway PostgreSQL; the OpenAI fake streams " +
+               "poll 1 s, the Responses backend with background responses, the default, a pool of 20 connections each) on one throwaway PostgreSQL; the OpenAI fake (a process of its own) streams " +
                $"{settings.Tokens} deltas at 20 ms. Lost, duplicated, concurrent and order are read from the database (turn times, inbox rows) " +
                "and the fake (responses per message); bot-added latency is the reply's first post minus the fake's first delta, as in the " +
-               "single-process rows above. In the kill run the last instance gets SIGKILL when half of the messages are stored; turns it was " +
-               "running are closed by the survivor and their users told once (counted apart from lost), messages it had stored are answered by the survivor.\n\n" +
+               "single-process rows above. In the kill run the last instance gets SIGKILL when half of the messages are stored; the survivor " +
+               "takes its conversations over once their leases expire, finishes the turns it was running from their stored background " +
+               "responses (into the same reply messages), and answers the messages it had stored; a turn that could not be resumed would " +
+               "be closed and its user told once (\"in interrupted turns\", counted apart from lost).\n\n" +
                table + "\n";
     }
 

@@ -4,6 +4,7 @@ using Bot.Core.Infrastructure;
 using Bot.Storage.Postgres;
 using Bot.Testing.Channels;
 using Bot.Testing.Conversations;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -11,8 +12,8 @@ namespace Bot.Benchmarks;
 
 /// <summary>
 /// One bot instance of the cluster load (<see cref="ClusterBench"/>) in a process of its own, so that it can be killed:
-/// the core with its lanes, leases and heartbeat on the shared PostgreSQL database, the Responses backend against the
-/// OpenAI fake, a Discord-like recording channel. It prints <c>ready</c> and then obeys lines on stdin:
+/// the core with its lanes, leases and heartbeat on the shared PostgreSQL database, the Responses backend (background
+/// responses, the default) against the OpenAI fake, a Discord-like recording channel. It prints <c>ready</c> and then obeys lines on stdin:
 /// <c>accept {conversation} {message}</c> stores one message and answers <c>accepted {message}</c>;
 /// <c>report</c> lists every finished reply (<c>final\t{reply address}\t{first post, UTC ticks}\t{answer|notice|wrong}</c>,
 /// then <c>end</c>); <c>quit</c> (or the end of stdin) stops it cleanly, handing its leases back.
@@ -36,13 +37,15 @@ internal static class ClusterNode
 
         // One turn slot per conversation, as in the single-process rows at N = 1000.
         var conversations = new ConversationOptions { MaxConcurrentTurns = 1000 };
-        var backend = BotSetup.Backend(ClientMode.Streaming, new Uri(Arg("--openai")), conversations);
+        // Background responses, as the host's default: a turn of a killed instance is finished by the one that takes it over.
+        var backend = BotSetup.Backend(ClientMode.Background, new Uri(Arg("--openai")), conversations);
         var channel = new RecordingChannel("bench", BotSetup.DiscordLike(TimeSpan.FromSeconds(1)));
         await BotSetup.WarmUpAsync(backend, channel.Limits, maxRounds: 4);
 
         await using var store = new PostgresConversationStore(Options.Create(new PostgresStoreOptions { ConnectionString = Arg("--pg") }),
             NullLogger<PostgresConversationStore>.Instance, TimeProvider.System);
-        await using var instance = await ClusterInstance.StartAsync(store, instanceId, backend, channel, leaseTimeout, conversations: conversations,
+        using var logging = args.Contains("--log") ? LoggerFactory.Create(b => b.AddProvider(new StderrLoggerProvider(instanceId))) : null;
+        await using var instance = await ClusterInstance.StartAsync(store, instanceId, backend, channel, leaseTimeout, logging, conversations,
             pollInterval: TimeSpan.FromSeconds(1));
         Console.WriteLine("ready");
 

@@ -30,7 +30,7 @@ internal sealed class ClusterNodeProcess : IAsyncDisposable
     {
         var process = SelfProcess.Start(["cluster-node", "--id", id, "--pg", connectionString, "--openai", openAi.ToString(),
             "--lease-timeout-ms", ((int)leaseTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
-            "--tokens", tokens.ToString(CultureInfo.InvariantCulture)]);
+            "--tokens", tokens.ToString(CultureInfo.InvariantCulture), .. Environment.GetEnvironmentVariable("BOT_BENCH_LOG") == "1" ? ["--log"] : Array.Empty<string>()]);
         await SelfProcess.ReadUntilAsync(process, "ready", TimeSpan.FromMinutes(2));
         return new ClusterNodeProcess(id, process);
     }
