@@ -32,6 +32,8 @@ public sealed partial class PostgresConversationStore
         $"UPDATE inbox SET status = @status, updated_at_ms = @now, {Forget} WHERE turn_id = @turn_id;";
 
     // The status condition is written exactly as in the partial index ix_inbox_unfinished so that the index serves it.
+    private const string SelectInboxStatusesSql = "SELECT id, status FROM inbox WHERE id = ANY(@ids);";
+
     private const string SelectUnfinishedInboxSql =
         $"SELECT {StoreRows.InboxColumns} FROM inbox " +
         "WHERE channel = @channel AND status IN ('Accepted', 'Processing') ORDER BY id;";
@@ -74,6 +76,16 @@ public sealed partial class PostgresConversationStore
         var finished = status is not (InboxStatus.Accepted or InboxStatus.Processing);
         return ExecuteAsync(finished ? FinishInboxMessagesSql : SetInboxStatusSql, cancellationToken,
             ("ids", inboxIds.ToArray()), ("status", status.ToString()), ("now", now));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<long, InboxStatus>> GetInboxStatusesAsync(IReadOnlyList<long> inboxIds,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inboxIds);
+        var rows = await ReadAllAsync(SelectInboxStatusesSql, r => (Id: r.GetInt64(0), Status: Enum.Parse<InboxStatus>(r.GetString(1))),
+            cancellationToken, ("ids", inboxIds.ToArray())).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Id, r => r.Status);
     }
 
     /// <inheritdoc />

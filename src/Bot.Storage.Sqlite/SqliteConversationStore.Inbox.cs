@@ -63,6 +63,22 @@ public sealed partial class SqliteConversationStore
         return ReadInboxAsync(StoreSql.SelectUnfinishedInbox, cancellationToken, ("$channel", channel));
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<long, InboxStatus>> GetInboxStatusesAsync(IReadOnlyList<long> inboxIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inboxIds);
+        var ids = SqliteValues.ToJson(inboxIds);
+        return ReadAsync<IReadOnlyDictionary<long, InboxStatus>>(connection =>
+        {
+            using var command = ReaderCommand(connection, StoreSql.SelectInboxStatuses, [("$ids", ids)]);
+            using var reader = command.ExecuteReader();
+            var statuses = new Dictionary<long, InboxStatus>();
+            while (reader.Read())
+                statuses[reader.GetInt64(0)] = Enum.Parse<InboxStatus>(reader.GetString(1));
+            return statuses;
+        }, cancellationToken);
+    }
+
     // Inbox rows in the column order of StoreRows.InboxColumns.
     private Task<IReadOnlyList<InboxRecord>> ReadInboxAsync(string sql, CancellationToken cancellationToken,
         params (string Name, object? Value)[] values) =>

@@ -41,6 +41,8 @@ internal static partial class StoreSql
     public const string SetInboxStatus =
         "UPDATE inbox SET status = $status, updated_at_ms = $now WHERE id IN (SELECT value FROM json_each($ids));";
 
+    public const string SelectInboxStatuses = "SELECT id, status FROM inbox WHERE id IN (SELECT value FROM json_each($ids));";
+
     public const string FinishInboxMessages =
         $"UPDATE inbox SET status = $status, updated_at_ms = $now, {Forget} WHERE id IN (SELECT value FROM json_each($ids));";
 

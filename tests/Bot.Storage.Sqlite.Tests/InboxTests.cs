@@ -105,6 +105,25 @@ public sealed class InboxTests : StoreTestBase
     }
 
     [Fact]
+    public async Task GetInboxStatusesAsync_tells_how_each_known_message_stands_and_leaves_unknown_ids_out()
+    {
+        var store = await Db.OpenStoreAsync();
+        var m1 = (await store.TryAcceptAsync(Message("discord", "c1", "m1"), T0))!.Value;
+        var m2 = (await store.TryAcceptAsync(Message("discord", "c1", "m2"), T0))!.Value;
+        var m3 = (await store.TryAcceptAsync(Message("discord", "c2", "m3"), T0))!.Value;
+        await store.SetInboxStatusAsync([m1], InboxStatus.Cancelled, T0);
+        await store.SetInboxStatusAsync([m3], InboxStatus.Answered, T0);
+
+        var statuses = await store.GetInboxStatusesAsync([m1, m2, m3, m3 + 1000]);
+
+        Assert.Equal(3, statuses.Count);
+        Assert.Equal(InboxStatus.Cancelled, statuses[m1]);
+        Assert.Equal(InboxStatus.Accepted, statuses[m2]);
+        Assert.Equal(InboxStatus.Answered, statuses[m3]);
+        Assert.Empty(await store.GetInboxStatusesAsync([]));
+    }
+
+    [Fact]
     public async Task A_waiting_message_comes_back_with_its_place_path_so_it_keeps_its_place_settings_and_budgets()
     {
         var store = await Db.OpenStoreAsync();

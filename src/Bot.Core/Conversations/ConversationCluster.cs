@@ -12,7 +12,7 @@ namespace Bot.Core.Conversations;
 /// Where the store has notifications (PostgreSQL), such a message and a signal also notify the other instances, which
 /// look at once instead of at their next poll (ConversationCluster.Notifications.cs).
 /// </summary>
-internal sealed partial class ConversationCluster(IConversationLeases leases, ClusterOptions options, TimeProvider time, ILogger logger,
+internal sealed partial class ConversationCluster(IConversationLeases leases, IInbox inbox, ClusterOptions options, TimeProvider time, ILogger logger,
     IStoreNotifications? notifications = null) : IDisposable
 {
     private const int PollBatch = 100;
@@ -212,19 +212,31 @@ internal sealed partial class ConversationCluster(IConversationLeases leases, Cl
         }
     }
 
-    // A deferred message the store no longer shows waiting or in a turn was answered (or closed) by another instance.
+    // A deferred message the store no longer shows waiting or in a turn was answered (or closed) by another instance: its
+    // caller learns how it ended there (answered, failed, or cancelled by a stop or a reset).
     private async Task CompleteDeferredAsync(CancellationToken stopping)
     {
         if (_deferred.IsEmpty)
             return;
+        var finished = new List<PendingMessage>();
         foreach (var key in _deferred.Values.Select(m => m.Message.Conversation).Distinct().ToList())
         {
             var unfinished = (await leases.GetUnfinishedInboxAsync(key, stopping).ConfigureAwait(false)).Select(r => r.Id).ToHashSet();
-            foreach (var message in _deferred.Values.Where(m => m.Message.Conversation == key && !unfinished.Contains(m.InboxId)).ToList())
-            {
-                if (_deferred.TryRemove(message.InboxId, out _))
-                    message.Complete(TurnStatus.Completed);
-            }
+            finished.AddRange(_deferred.Values.Where(m => m.Message.Conversation == key && !unfinished.Contains(m.InboxId)));
+        }
+
+        if (finished.Count == 0)
+            return;
+        var statuses = await inbox.GetInboxStatusesAsync([.. finished.Select(m => m.InboxId)], stopping).ConfigureAwait(false);
+        foreach (var message in finished)
+        {
+            if (_deferred.TryRemove(message.InboxId, out _))
+                message.Complete(statuses.GetValueOrDefault(message.InboxId) switch
+                {
+                    InboxStatus.Cancelled => TurnStatus.Cancelled,
+                    InboxStatus.Failed => TurnStatus.Failed,
+                    _ => TurnStatus.Completed,
+                });
         }
     }
 }

@@ -68,7 +68,7 @@ public sealed partial class ConversationService : IHostedService, IAsyncDisposab
         _logger = logger;
         // On the service's clock, so that the grace after shutdown (CancelAfter) is as exact as every other wait of the core.
         _delivery = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        _cluster = leases is null ? null : new ConversationCluster(leases, cluster?.Value ?? new ClusterOptions(), time, logger, notifications);
+        _cluster = leases is null ? null : new ConversationCluster(leases, store, cluster?.Value ?? new ClusterOptions(), time, logger, notifications);
         var runner = new TurnRunner(store, backends, channels, new AttachmentIntake(policy, logger), _options, time, logger,
             _shutdown.Token, _delivery.Token, approvals ?? new ApprovalBroker(time), moderation, budgets, places);
         _lanes = new LaneScheduler(

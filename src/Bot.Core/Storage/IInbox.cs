@@ -28,4 +28,7 @@ public interface IInbox
     /// said: what recovery at start answers or cancels.
     /// </summary>
     Task<IReadOnlyList<InboxRecord>> GetUnfinishedInboxAsync(string channel, CancellationToken cancellationToken = default);
+
+    /// <summary>The status of each of the given inbox messages that exists (unknown ids are left out).</summary>
+    Task<IReadOnlyDictionary<long, InboxStatus>> GetInboxStatusesAsync(IReadOnlyList<long> inboxIds, CancellationToken cancellationToken = default);
 }

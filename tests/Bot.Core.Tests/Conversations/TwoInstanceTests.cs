@@ -195,6 +195,29 @@ public abstract partial class TwoInstanceTests<TStore> : IAsyncLifetime
         Assert.Single(backend.Requests);
     }
 
+    [Fact]
+    public async Task A_message_waiting_on_one_instance_and_dropped_by_a_reset_on_the_other_ends_cancelled_for_its_caller()
+    {
+        var backend = new ScriptedBackend { Script = (request, ct) => Hang(ct) };
+        var channel = new RecordingChannel();
+        var holder = await StartAsync("holder", backend, channel, TimeSpan.FromSeconds(15));
+        var other = await StartAsync("other", backend, channel, TimeSpan.FromSeconds(15));
+        var key = new ConversationKey("test", "c1");
+        var first = await holder.Service.AcceptAsync(channel.Message("c1", "first", "m1"));
+        await backend.Changes.UntilAsync(() => backend.Requests.Count == 1);
+        // Stored by the instance that does not hold the lease: it waits there for the holder.
+        var waiting = await other.Service.AcceptAsync(channel.Message("c1", "second", "m2"));
+
+        var result = await holder.Service.ResetAsync(key).WaitAsync(Patience);
+
+        Assert.Equal(1, result.DroppedMessages);
+        Assert.Equal(TurnStatus.Cancelled, await first.Answered.WaitAsync(Patience));
+        // Not "completed": the caller on the other instance learns that its message was dropped.
+        Assert.Equal(TurnStatus.Cancelled, await waiting.Answered.WaitAsync(Patience));
+        Assert.Empty(channel.RepliesTo("c1/m2"));
+        Assert.Single(backend.Requests);
+    }
+
     private async Task<ClusterInstance> StartAsync(string id, IAssistantBackend backend, RecordingChannel channel, TimeSpan leaseTimeout)
     {
         var store = CreateStore();
