@@ -14,7 +14,8 @@ namespace Bot.Host.Tests;
 /// <summary>
 /// Teams behind a load balancer without sticky sessions: two Bot.Host processes (<c>dotnet Bot.Host.dll</c>) on one
 /// PostgreSQL database, the activities of one conversation delivered to them in turn, each answered exactly once, in
-/// order, one response at a time; and one of them killed while it answers.
+/// order, one response at a time; and one of them killed while it answers (a plain stream is lost and its user told once,
+/// a background response is finished by the other into the same message).
 /// </summary>
 public sealed partial class TwoInstanceTeamsTests
 {
@@ -59,8 +60,8 @@ public sealed partial class TwoInstanceTeamsTests
         var database = await cluster.CreateDatabaseAsync();
         // The first answer streams slowly: the process that runs it is killed halfway.
         openAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(500)).Text(string.Join(' ', Enumerable.Repeat("slowly", 60))));
-        // Plain streaming: the killed process's stream dies with it. A background response outlives it, and the survivor
-        // finishing it (instead of telling the user it was lost) is the core's resume after a takeover (issue 16).
+        // Plain streaming: the killed process's stream dies with it, so the answer is lost and the user told once. (A
+        // background response outlives it and the survivor finishes it: the next test.)
         string[] arguments = [.. Arguments(openAI, teams, cluster.ConnectionString(database)), "--OpenAI:Background", "false"];
         using var killed = HostProcess.Start("killed", arguments);
         using var survivor = HostProcess.Start("survivor", arguments);
@@ -82,6 +83,42 @@ public sealed partial class TwoInstanceTeamsTests
         Assert.Single(teams.Requests, r => r.ConversationId == "a:crash" && r.StreamType == "final"
             && r.Text?.Contains("restarted while answering", StringComparison.Ordinal) == true);
         Assert.Single(teams.Requests, r => r.ConversationId == "a:crash" && r.StreamType == "final" && r.Text?.Contains("msg01", StringComparison.Ordinal) == true);
+        Assert.Equal(1, openAI.MaxConcurrentResponsesPerConversation);
+    }
+
+    [Fact]
+    public async Task A_killed_host_process_s_background_answer_is_finished_by_the_other_into_the_same_message_and_asked_for_once()
+    {
+        await using var openAI = await FakeOpenAIServer.StartAsync();
+        await using var teams = await FakeTeamsServer.StartAsync();
+        var cluster = await ThrowawayPostgres.GetAsync();
+        var database = await cluster.CreateDatabaseAsync();
+        // A background response (the default) goes on at the service when the process that streams it dies.
+        var answer = string.Join(' ', Enumerable.Range(1, 40).Select(i => $"slow{i}"));
+        openAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(200)).Text(answer));
+        var arguments = Arguments(openAI, teams, cluster.ConnectionString(database));
+        using var killed = HostProcess.Start("killed", arguments);
+        using var survivor = HostProcess.Start("survivor", arguments);
+        using var toKilled = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{killed.Port}") };
+        using var toSurvivor = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{survivor.Port}") };
+        await WaitForHealthAsync(toKilled);
+        await WaitForHealthAsync(toSurvivor);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(toKilled, Message(teams, "msg00"), teams.CreateToken())).StatusCode);
+        await teams.WaitUntilAsync(requests => requests.Any(r => r.ConversationId == "a:crash" && r.Text?.Contains("slow5 ", StringComparison.Ordinal) == true));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(toSurvivor, Message(teams, "msg01"), teams.CreateToken())).StatusCode);
+        killed.Kill();
+
+        await teams.WaitUntilAsync(requests => requests.Any(r => r.ConversationId == "a:crash" && r.Text?.Contains("msg01", StringComparison.Ordinal) == true
+            && r.StreamType == "final"), TimeSpan.FromSeconds(60));
+
+        // The half-streamed message was updated in place to the whole answer by the survivor, before msg01 was answered.
+        var streamed = teams.Requests.First(r => r.ConversationId == "a:crash" && r.Text?.Contains("slow", StringComparison.Ordinal) == true && r.Status < 300);
+        var whole = Assert.Single(teams.Requests, r => r.ConversationId == "a:crash" && r.Method == "PUT" && r.Text == answer);
+        Assert.NotNull(whole.ActivityId);
+        Assert.DoesNotContain(teams.Requests, r => r.ConversationId == "a:crash" && r.Text?.Contains("restarted while answering", StringComparison.Ordinal) == true);
+        Assert.True(streamed.At < whole.At);
+        Assert.Equal(["msg00", "msg01"], Sent(openAI)); // the first answer was asked for once, finished from the stored response
         Assert.Equal(1, openAI.MaxConcurrentResponsesPerConversation);
     }
 
