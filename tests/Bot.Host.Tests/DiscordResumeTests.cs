@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Bot.Testing;
 using Bot.Testing.Discord;
 using Bot.Testing.OpenAI;
@@ -14,8 +12,6 @@ namespace Bot.Host.Tests;
 /// </summary>
 public sealed class DiscordResumeTests
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
-
     [Fact]
     public async Task Killed_mid_answer_and_started_again_the_same_Discord_message_ends_with_the_complete_answer()
     {
@@ -26,7 +22,7 @@ public sealed class DiscordResumeTests
         openAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(100)).Text(answer));
 
         var mention = discord.Fixture("message_create_guild_bot_mention.json");
-        using (var first = HostRun.Start(folder, discord, openAI))
+        using (var first = Start(folder, discord, openAI))
         {
             await first.WaitUntilAsync(() => discord.Commands is not null, "the commands to be registered");
             await discord.Gateway.DispatchAsync("MESSAGE_CREATE", mention);
@@ -40,7 +36,7 @@ public sealed class DiscordResumeTests
         var message = Assert.Single(discord.Messages);
         Assert.NotEqual(answer, message.Content);
 
-        using var second = HostRun.Start(folder, discord, openAI);
+        using var second = Start(folder, discord, openAI);
         await second.WaitUntilAsync(() => discord.Messages[0] is { HasStopButton: false } m && m.Content == answer, "the complete answer");
 
         var reply = Assert.Single(discord.Messages);
@@ -69,70 +65,15 @@ public sealed class DiscordResumeTests
         }
     }
 
-    /// <summary>One run of <c>dotnet Bot.Host.dll</c> with Discord and OpenAI pointing at the fakes, its output collected.</summary>
-    private sealed class HostRun : IDisposable
-    {
-        private readonly StringBuilder _log = new();
-
-        private HostRun(Process process)
+    private static HostProcess Start(TempDirectory folder, FakeDiscordServer discord, FakeOpenAIServer openAI) => HostProcess.Start([],
+        new Dictionary<string, string>
         {
-            Process = process;
-            process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-            process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public Process Process { get; }
-
-        public static HostRun Start(TempDirectory folder, FakeDiscordServer discord, FakeOpenAIServer openAI)
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = folder.Path,
-            };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Bot.Host.dll"));
-            start.ArgumentList.Add("--urls");
-            start.ArgumentList.Add("http://127.0.0.1:0");
-            start.Environment["OPENAI_API_KEY"] = FakeOpenAIServer.ApiKey;
-            start.Environment["OPENAI_BASE_URL"] = openAI.BaseUri.ToString().TrimEnd('/');
-            start.Environment["Storage__Sqlite__Path"] = folder.File("bot.db");
-            start.Environment["Discord__Token"] = discord.Token;
-            start.Environment["Discord__RestBaseUrl"] = discord.RestBaseUri.ToString();
-            start.Environment["Discord__GatewayUrl"] = discord.GatewayUri().ToString();
-            start.Environment["Discord__EditInterval"] = "00:00:00.300";
-            return new HostRun(Process.Start(start)!);
-        }
-
-        /// <summary>SIGKILL: no shutdown, no last writes.</summary>
-        public void Kill()
-        {
-            Process.Kill(entireProcessTree: true);
-            Process.WaitForExit();
-        }
-
-        public async Task WaitUntilAsync(Func<bool> condition, string what)
-        {
-            var deadline = DateTime.UtcNow + s_timeout;
-            while (!condition())
-            {
-                string text;
-                lock (_log)
-                    text = _log.ToString();
-                Assert.False(Process.HasExited, $"the host exited while waiting for {what}: {text}");
-                Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}: {text}");
-                await Task.Delay(50);
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited)
-                Kill();
-            Process.Dispose();
-        }
-    }
+            ["OPENAI_API_KEY"] = FakeOpenAIServer.ApiKey,
+            ["OPENAI_BASE_URL"] = openAI.BaseUri.ToString().TrimEnd('/'),
+            ["Storage__Sqlite__Path"] = folder.File("bot.db"),
+            ["Discord__Token"] = discord.Token,
+            ["Discord__RestBaseUrl"] = discord.RestBaseUri.ToString(),
+            ["Discord__GatewayUrl"] = discord.GatewayUri().ToString(),
+            ["Discord__EditInterval"] = "00:00:00.300",
+        }, folder.Path);
 }

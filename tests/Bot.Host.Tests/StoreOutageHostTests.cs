@@ -21,7 +21,6 @@ namespace Bot.Host.Tests;
 public sealed class StoreOutageHostTests
 {
     private static readonly TimeSpan s_outage = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task Database_unreachable_for_ten_seconds_loses_no_accepted_message_and_everything_resumes_without_a_restart()
@@ -33,62 +32,47 @@ public sealed class StoreOutageHostTests
         var database = await cluster.CreateDatabaseAsync();
         await using var gate = TcpGate.Start(cluster.Port);
         var connectionString = new NpgsqlConnectionStringBuilder(cluster.ConnectionString(database)) { Port = gate.Port }.ToString();
-        var port = LoopbackHost.FreePort();
-        using var host = StartHost(port, openAI, teams, discord, connectionString, out var log);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        try
-        {
-            await WaitUntilAsync(async () => (await HealthAsync(http)) == HttpStatusCode.OK && discord.Commands is not null, host, log, "a healthy host");
-            var teamsMessage = Activities.FromFixture("personal_message.json", teams.ServiceUrl, "a:outage", "msg-teams");
-            var discordMessages = new[] { Mention(discord, "1460000000000000101", "msg-d1"), Mention(discord, "1460000000000000102", "msg-d2") };
+        using var host = StartHost(openAI, teams, discord, connectionString);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{host.Port}") };
+        await host.WaitUntilAsync(async () => (await HealthAsync(http)) == HttpStatusCode.OK && discord.Commands is not null, "a healthy host");
+        var teamsMessage = Activities.FromFixture("personal_message.json", teams.ServiceUrl, "a:outage", "msg-teams");
+        var discordMessages = new[] { Mention(discord, "1460000000000000101", "msg-d1"), Mention(discord, "1460000000000000102", "msg-d2") };
 
-            var down = Stopwatch.StartNew();
-            gate.Close();
-            await WaitUntilAsync(async () => await HealthAsync(http) == HttpStatusCode.ServiceUnavailable, host, log, "/healthz unhealthy");
-            var refused = await PostAsync(http, teamsMessage, teams.CreateToken());
-            foreach (var message in discordMessages)
-                await discord.Gateway.DispatchAsync("MESSAGE_CREATE", message);
-            await Task.Delay(s_outage - down.Elapsed is { Ticks: > 0 } rest ? rest : TimeSpan.Zero);
-            var refusedAgain = await PostAsync(http, teamsMessage, teams.CreateToken());
-            var healthDuring = await HealthAsync(http);
-            gate.Open();
+        var down = Stopwatch.StartNew();
+        gate.Close();
+        await host.WaitUntilAsync(async () => await HealthAsync(http) == HttpStatusCode.ServiceUnavailable, "/healthz unhealthy");
+        var refused = await PostAsync(http, teamsMessage, teams.CreateToken());
+        foreach (var message in discordMessages)
+            await discord.Gateway.DispatchAsync("MESSAGE_CREATE", message);
+        await Task.Delay(s_outage - down.Elapsed is { Ticks: > 0 } rest ? rest : TimeSpan.Zero);
+        var refusedAgain = await PostAsync(http, teamsMessage, teams.CreateToken());
+        var healthDuring = await HealthAsync(http);
+        gate.Open();
 
-            await WaitUntilAsync(async () => await HealthAsync(http) == HttpStatusCode.OK, host, log, "/healthz healthy again");
-            // The Bot Connector delivers the refused activity again: now it is stored and answered.
-            var redelivered = await PostAsync(http, teamsMessage, teams.CreateToken());
-            await WaitUntilAsync(() => Task.FromResult(teams.Requests.Any(r => r.ConversationId == "a:outage" && r.StreamType == "final")), host, log,
-                "the Teams answer");
-            var lastDiscord = discordMessages[^1]["id"]!.GetValue<string>();
-            await WaitUntilAsync(() => Task.FromResult(discord.Messages.Any(m => m.ReplyTo == lastDiscord && !m.HasStopButton)), host, log,
-                "the Discord answer");
-            var duplicate = await PostAsync(http, teamsMessage, teams.CreateToken());
+        await host.WaitUntilAsync(async () => await HealthAsync(http) == HttpStatusCode.OK, "/healthz healthy again");
+        // The Bot Connector delivers the refused activity again: now it is stored and answered.
+        var redelivered = await PostAsync(http, teamsMessage, teams.CreateToken());
+        await host.WaitUntilAsync(() => teams.Requests.Any(r => r.ConversationId == "a:outage" && r.StreamType == "final"), "the Teams answer");
+        var lastDiscord = discordMessages[^1]["id"]!.GetValue<string>();
+        await host.WaitUntilAsync(() => discord.Messages.Any(m => m.ReplyTo == lastDiscord && !m.HasStopButton), "the Discord answer");
+        var duplicate = await PostAsync(http, teamsMessage, teams.CreateToken());
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-            Assert.NotNull(refused.Headers.RetryAfter);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refusedAgain.StatusCode);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, healthDuring);
-            Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
-            Assert.Equal(HttpStatusCode.OK, duplicate.StatusCode);
-            Assert.False(host.HasExited);
-            var asked = openAI.ResponseRequests.Select(r => r.UserText).ToList();
-            Assert.Single(asked, t => t.Contains("msg-teams", StringComparison.Ordinal));
-            Assert.Single(teams.Requests, r => r.ConversationId == "a:outage" && r.StreamType == "final");
-            // Both Discord messages reached the assistant once, in the order they were sent.
-            var discordText = string.Join("\n", asked.Where(t => t.Contains("msg-d", StringComparison.Ordinal)));
-            Assert.Equal(1, Occurrences(discordText, "msg-d1"));
-            Assert.Equal(1, Occurrences(discordText, "msg-d2"));
-            Assert.True(discordText.IndexOf("msg-d1", StringComparison.Ordinal) < discordText.IndexOf("msg-d2", StringComparison.Ordinal), discordText);
-            string text;
-            lock (log)
-                text = log.ToString();
-            Assert.Contains("waits in memory", text, StringComparison.Ordinal);
-        }
-        finally
-        {
-            if (!host.HasExited)
-                host.Kill(entireProcessTree: true);
-            await host.WaitForExitAsync();
-        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refusedAgain.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, healthDuring);
+        Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, duplicate.StatusCode);
+        Assert.False(host.HasExited);
+        var asked = openAI.ResponseRequests.Select(r => r.UserText).ToList();
+        Assert.Single(asked, t => t.Contains("msg-teams", StringComparison.Ordinal));
+        Assert.Single(teams.Requests, r => r.ConversationId == "a:outage" && r.StreamType == "final");
+        // Both Discord messages reached the assistant once, in the order they were sent.
+        var discordText = string.Join("\n", asked.Where(t => t.Contains("msg-d", StringComparison.Ordinal)));
+        Assert.Equal(1, Occurrences(discordText, "msg-d1"));
+        Assert.Equal(1, Occurrences(discordText, "msg-d2"));
+        Assert.True(discordText.IndexOf("msg-d1", StringComparison.Ordinal) < discordText.IndexOf("msg-d2", StringComparison.Ordinal), discordText);
+        Assert.Contains("waits in memory", host.Log, StringComparison.Ordinal);
     }
 
     private static JsonObject Mention(FakeDiscordServer discord, string id, string text)
@@ -99,43 +83,24 @@ public sealed class StoreOutageHostTests
         return message;
     }
 
-    private static Process StartHost(int port, FakeOpenAIServer openAI, FakeTeamsServer teams, FakeDiscordServer discord, string connectionString,
-        out StringBuilder log)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in (string[])
-                 [
-                     Path.Combine(AppContext.BaseDirectory, "Bot.Host.dll"), "--urls", $"http://127.0.0.1:{port}",
-                     "--OpenAI:ApiKey", FakeOpenAIServer.ApiKey,
-                     "--OpenAI:Endpoint", openAI.BaseUri.ToString(),
-                     "--Storage:Provider", "Postgres",
-                     "--Storage:Postgres:ConnectionString", connectionString,
-                     "--Cluster:InstanceId", "outage",
-                     "--Teams:AppId", FakeTeamsServer.AppId,
-                     "--Teams:AppPassword", FakeTeamsServer.AppPassword,
-                     "--Teams:OpenIdMetadataUrl", teams.OpenIdMetadataUrl,
-                     "--Teams:LoginEndpoint", teams.LoginEndpoint,
-                     "--Teams:ServiceUrlHosts:0", teams.BaseUri.Authority,
-                     "--Discord:Token", discord.Token,
-                     "--Discord:RestBaseUrl", discord.RestBaseUri.ToString(),
-                     "--Discord:GatewayUrl", discord.GatewayUri().ToString(),
-                     "--Discord:EditInterval", "00:00:00.300",
-                 ])
-            start.ArgumentList.Add(argument);
-        var output = new StringBuilder();
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        log = output;
-        return process;
-    }
+    private static HostProcess StartHost(FakeOpenAIServer openAI, FakeTeamsServer teams, FakeDiscordServer discord, string connectionString) =>
+        HostProcess.Start(
+        [
+            "--OpenAI:ApiKey", FakeOpenAIServer.ApiKey,
+            "--OpenAI:Endpoint", openAI.BaseUri.ToString(),
+            "--Storage:Provider", "Postgres",
+            "--Storage:Postgres:ConnectionString", connectionString,
+            "--Cluster:InstanceId", "outage",
+            "--Teams:AppId", FakeTeamsServer.AppId,
+            "--Teams:AppPassword", FakeTeamsServer.AppPassword,
+            "--Teams:OpenIdMetadataUrl", teams.OpenIdMetadataUrl,
+            "--Teams:LoginEndpoint", teams.LoginEndpoint,
+            "--Teams:ServiceUrlHosts:0", teams.BaseUri.Authority,
+            "--Discord:Token", discord.Token,
+            "--Discord:RestBaseUrl", discord.RestBaseUri.ToString(),
+            "--Discord:GatewayUrl", discord.GatewayUri().ToString(),
+            "--Discord:EditInterval", "00:00:00.300",
+        ]);
 
     private static async Task<HttpStatusCode?> HealthAsync(HttpClient http)
     {
@@ -160,18 +125,4 @@ public sealed class StoreOutageHostTests
     }
 
     private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Process process, StringBuilder log, string what)
-    {
-        var deadline = DateTime.UtcNow + s_timeout;
-        while (!await condition())
-        {
-            string text;
-            lock (log)
-                text = log.ToString();
-            Assert.False(process.HasExited, $"the host exited while waiting for {what}: {text}");
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}: {text}");
-            await Task.Delay(100);
-        }
-    }
 }

@@ -28,8 +28,8 @@ public sealed partial class TwoInstanceTeamsTests
         await using var teams = await FakeTeamsServer.StartAsync();
         var cluster = await ThrowawayPostgres.GetAsync();
         var database = await cluster.CreateDatabaseAsync();
-        using var first = HostProcess.Start("first", Arguments(openAI, teams, cluster.ConnectionString(database)));
-        using var second = HostProcess.Start("second", Arguments(openAI, teams, cluster.ConnectionString(database)));
+        using var first = HostProcess.Start(["--Cluster:InstanceId", "first", .. Arguments(openAI, teams, cluster.ConnectionString(database))]);
+        using var second = HostProcess.Start(["--Cluster:InstanceId", "second", .. Arguments(openAI, teams, cluster.ConnectionString(database))]);
         using var toFirst = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{first.Port}") };
         using var toSecond = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{second.Port}") };
         await WaitForHealthAsync(toFirst);
@@ -63,8 +63,8 @@ public sealed partial class TwoInstanceTeamsTests
         // Plain streaming: the killed process's stream dies with it, so the answer is lost and the user told once. (A
         // background response outlives it and the survivor finishes it: the next test.)
         string[] arguments = [.. Arguments(openAI, teams, cluster.ConnectionString(database)), "--OpenAI:Background", "false"];
-        using var killed = HostProcess.Start("killed", arguments);
-        using var survivor = HostProcess.Start("survivor", arguments);
+        using var killed = HostProcess.Start(["--Cluster:InstanceId", "killed", .. arguments]);
+        using var survivor = HostProcess.Start(["--Cluster:InstanceId", "survivor", .. arguments]);
         using var toKilled = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{killed.Port}") };
         using var toSurvivor = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{survivor.Port}") };
         await WaitForHealthAsync(toKilled);
@@ -97,8 +97,8 @@ public sealed partial class TwoInstanceTeamsTests
         var answer = string.Join(' ', Enumerable.Range(1, 40).Select(i => $"slow{i}"));
         openAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(200)).Text(answer));
         var arguments = Arguments(openAI, teams, cluster.ConnectionString(database));
-        using var killed = HostProcess.Start("killed", arguments);
-        using var survivor = HostProcess.Start("survivor", arguments);
+        using var killed = HostProcess.Start(["--Cluster:InstanceId", "killed", .. arguments]);
+        using var survivor = HostProcess.Start(["--Cluster:InstanceId", "survivor", .. arguments]);
         using var toKilled = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{killed.Port}") };
         using var toSurvivor = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{survivor.Port}") };
         await WaitForHealthAsync(toKilled);
@@ -138,49 +138,6 @@ public sealed partial class TwoInstanceTeamsTests
         "--Teams:LoginEndpoint", teams.LoginEndpoint,
         "--Teams:ServiceUrlHosts:0", teams.BaseUri.Authority,
     ];
-
-    /// <summary>The built Bot.Host as a process of its own (<c>dotnet Bot.Host.dll</c>), killed (SIGKILL) or stopped at dispose.</summary>
-    private sealed class HostProcess : IDisposable
-    {
-        private readonly Process _process;
-
-        private HostProcess(Process process, int port) => (_process, Port) = (process, port);
-
-        public int Port { get; }
-
-        public static HostProcess Start(string instanceId, string[] arguments)
-        {
-            var port = LoopbackHost.FreePort();
-            var start = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = AppContext.BaseDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "Bot.Host.dll"), "--urls", $"http://127.0.0.1:{port}",
-                         "--Cluster:InstanceId", instanceId, .. arguments])
-                start.ArgumentList.Add(argument);
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return new HostProcess(process, port);
-        }
-
-        public void Kill()
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-                Kill();
-            _process.Dispose();
-        }
-    }
 
     // Every message text the fake was sent, in the order of the responses (a turn may coalesce several).
     private static List<string> Sent(FakeOpenAIServer openAI) =>
