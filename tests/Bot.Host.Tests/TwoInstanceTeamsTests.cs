@@ -63,17 +63,16 @@ public sealed partial class TwoInstanceTeamsTests
         // Plain streaming: the killed process's stream dies with it, so the answer is lost and the user told once. (A
         // background response outlives it and the survivor finishes it: the next test.)
         string[] arguments = [.. Arguments(openAI, teams, cluster.ConnectionString(database)), "--OpenAI:Background", "false"];
-        using var killed = HostProcess.Start(["--Cluster:InstanceId", "killed", .. arguments]);
-        using var survivor = HostProcess.Start(["--Cluster:InstanceId", "survivor", .. arguments]);
-        using var toKilled = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{killed.Port}") };
-        using var toSurvivor = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{survivor.Port}") };
-        await WaitForHealthAsync(toKilled);
-        await WaitForHealthAsync(toSurvivor);
+        var (killed, survivor) = await StartPairAsync(arguments);
+        using var _ = killed.Process;
+        using var __ = survivor.Process;
 
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(toKilled, Message(teams, "msg00"), teams.CreateToken())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(killed.Http, Message(teams, "msg00"), teams.CreateToken())).StatusCode);
         await teams.WaitUntilAsync(requests => requests.Any(r => r.ConversationId == "a:crash" && r.StreamType == "streaming"));
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(toSurvivor, Message(teams, "msg01"), teams.CreateToken())).StatusCode);
-        killed.Kill();
+        // Either instance may have taken the conversation (the other's poll can be first): the one that runs it is killed.
+        (killed, survivor) = await HolderFirstAsync(cluster.ConnectionString(database), killed, survivor);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(survivor.Http, Message(teams, "msg01"), teams.CreateToken())).StatusCode);
+        killed.Process.Kill();
 
         await teams.WaitUntilAsync(requests => requests.Any(r => r.ConversationId == "a:crash" && r.Text?.Contains("msg01", StringComparison.Ordinal) == true
             && r.StreamType == "final"), TimeSpan.FromSeconds(60));
@@ -97,17 +96,15 @@ public sealed partial class TwoInstanceTeamsTests
         var answer = string.Join(' ', Enumerable.Range(1, 40).Select(i => $"slow{i}"));
         openAI.Enqueue(FakeResponse.Stream().TokenInterval(TimeSpan.FromMilliseconds(200)).Text(answer));
         var arguments = Arguments(openAI, teams, cluster.ConnectionString(database));
-        using var killed = HostProcess.Start(["--Cluster:InstanceId", "killed", .. arguments]);
-        using var survivor = HostProcess.Start(["--Cluster:InstanceId", "survivor", .. arguments]);
-        using var toKilled = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{killed.Port}") };
-        using var toSurvivor = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{survivor.Port}") };
-        await WaitForHealthAsync(toKilled);
-        await WaitForHealthAsync(toSurvivor);
+        var (killed, survivor) = await StartPairAsync(arguments);
+        using var _ = killed.Process;
+        using var __ = survivor.Process;
 
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(toKilled, Message(teams, "msg00"), teams.CreateToken())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(killed.Http, Message(teams, "msg00"), teams.CreateToken())).StatusCode);
         await teams.WaitUntilAsync(requests => requests.Any(r => r.ConversationId == "a:crash" && r.Text?.Contains("slow5 ", StringComparison.Ordinal) == true));
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(toSurvivor, Message(teams, "msg01"), teams.CreateToken())).StatusCode);
-        killed.Kill();
+        (killed, survivor) = await HolderFirstAsync(cluster.ConnectionString(database), killed, survivor);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(survivor.Http, Message(teams, "msg01"), teams.CreateToken())).StatusCode);
+        killed.Process.Kill();
 
         await teams.WaitUntilAsync(requests => requests.Any(r => r.ConversationId == "a:crash" && r.Text?.Contains("msg01", StringComparison.Ordinal) == true
             && r.StreamType == "final"), TimeSpan.FromSeconds(60));
@@ -120,6 +117,32 @@ public sealed partial class TwoInstanceTeamsTests
         Assert.True(streamed.At < whole.At);
         Assert.Equal(["msg00", "msg01"], Sent(openAI)); // the first answer was asked for once, finished from the stored response
         Assert.Equal(1, openAI.MaxConcurrentResponsesPerConversation);
+    }
+
+    /// <summary>One of two hosts of a test, with a client for its endpoints.</summary>
+    private sealed record Instance(string Id, HostProcess Process, HttpClient Http);
+
+    private static async Task<(Instance First, Instance Second)> StartPairAsync(string[] arguments)
+    {
+        var first = new Instance("first", HostProcess.Start(["--Cluster:InstanceId", "first", .. arguments]), new HttpClient());
+        var second = new Instance("second", HostProcess.Start(["--Cluster:InstanceId", "second", .. arguments]), new HttpClient());
+        first.Http.BaseAddress = new Uri($"http://127.0.0.1:{first.Process.Port}");
+        second.Http.BaseAddress = new Uri($"http://127.0.0.1:{second.Process.Port}");
+        await WaitForHealthAsync(first.Http);
+        await WaitForHealthAsync(second.Http);
+        return (first, second);
+    }
+
+    // The instance that holds the crash conversation's lease first, the other second.
+    private static async Task<(Instance Holder, Instance Other)> HolderFirstAsync(string connectionString, Instance a, Instance b)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT owner_instance_id FROM conversation_leases WHERE chat_conversation_id LIKE '%a:crash%'", connection);
+        var owner = (string?)await command.ExecuteScalarAsync();
+        Assert.NotNull(owner);
+        return owner == a.Id ? (a, b) : (b, a);
     }
 
     private static JsonObject Message(FakeTeamsServer teams, string text) =>

@@ -97,14 +97,9 @@ internal sealed partial class LaneScheduler
         }
 
         // Left over: still waiting (past the batch limit: the next turn takes them), or finished elsewhere meanwhile.
-        var waiting = unfinished.Select(r => r.Id).ToHashSet();
-        foreach (var message in mine.Values)
-        {
-            if (waiting.Contains(message.InboxId))
-                cluster.Defer([message]);
-            else
-                message.Complete(TurnStatus.Completed);
-        }
+        // Either way they wait with the cluster, which completes each with how the store shows it ended (answered, or
+        // cancelled by a reset on another instance) once it has.
+        cluster.Defer([.. mine.Values]);
 
         return batch;
     }

@@ -128,7 +128,7 @@ public abstract partial class TwoInstanceTests<TStore>
     [Fact]
     public async Task A_second_process_with_the_instance_id_of_a_running_one_refuses_to_start_naming_Cluster_InstanceId()
     {
-        var leaseTimeout = TimeSpan.FromSeconds(1);
+        var leaseTimeout = TimeSpan.FromSeconds(3);
         var backend = new ScriptedBackend();
         var channel = new RecordingChannel();
         var running = await StartAsync("same-machine", backend, channel, leaseTimeout);

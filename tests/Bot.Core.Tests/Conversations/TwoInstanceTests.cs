@@ -200,11 +200,14 @@ public abstract partial class TwoInstanceTests<TStore> : IAsyncLifetime
     {
         var backend = new ScriptedBackend { Script = (request, ct) => Hang(ct) };
         var channel = new RecordingChannel();
-        var holder = await StartAsync("holder", backend, channel, TimeSpan.FromSeconds(15));
-        var other = await StartAsync("other", backend, channel, TimeSpan.FromSeconds(15));
+        var a = await StartAsync("a", backend, channel, TimeSpan.FromSeconds(15));
+        var b = await StartAsync("b", backend, channel, TimeSpan.FromSeconds(15));
         var key = new ConversationKey("test", "c1");
-        var first = await holder.Service.AcceptAsync(channel.Message("c1", "first", "m1"));
+        var first = await a.Service.AcceptAsync(channel.Message("c1", "first", "m1"));
         await backend.Changes.UntilAsync(() => backend.Requests.Count == 1);
+        // Either instance may run the turn (the other's poll can take the conversation first).
+        var runsIt = (await ((IConversationLeases)a.Store).FindLeaseAsync(key))?.OwnerInstanceId == "a";
+        var (holder, other) = runsIt ? (a, b) : (b, a);
         // Stored by the instance that does not hold the lease: it waits there for the holder.
         var waiting = await other.Service.AcceptAsync(channel.Message("c1", "second", "m2"));
 
