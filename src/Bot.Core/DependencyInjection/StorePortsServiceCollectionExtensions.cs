@@ -12,35 +12,25 @@ public static class StorePortsServiceCollectionExtensions
     /// adds): the aggregate <see cref="IConversationStore"/>, each concern's port, and the typed records. The constraint
     /// makes a store that misses a port fail to compile.
     /// </summary>
+    /// <summary>Every store port, in the order <see cref="AddStorePorts{TStore}"/> registers them (test wrappers use the same list).</summary>
+    public static IReadOnlyList<Type> PortTypes { get; } =
+    [
+        typeof(IConversationStore), typeof(IStoreLifecycle), typeof(IConversationMappings), typeof(IInbox), typeof(ITurnLog),
+        typeof(IRemoteObjectRegistry), typeof(IFollowedPlaces), typeof(IVisitorSessions), typeof(IBotSecrets), typeof(IProvisionedAssistants),
+        typeof(IModerationLog), typeof(IUsageLedger), typeof(IPlaceSettingsStore), typeof(IConversationLeases), typeof(IShardLeases),
+        typeof(IWebTranscripts),
+    ];
+
     public static IServiceCollection AddStorePorts<TStore>(this IServiceCollection services)
         where TStore : class, IConversationStore, IFollowedPlaces, IVisitorSessions, IBotSecrets, IProvisionedAssistants,
             IModerationLog, IUsageLedger, IPlaceSettingsStore, IConversationLeases, IShardLeases, IWebTranscripts
     {
         ArgumentNullException.ThrowIfNull(services);
-        Port<TStore, IConversationStore>(services);
-        Port<TStore, IStoreLifecycle>(services);
-        Port<TStore, IConversationMappings>(services);
-        Port<TStore, IInbox>(services);
-        Port<TStore, ITurnLog>(services);
-        Port<TStore, IRemoteObjectRegistry>(services);
-        Port<TStore, IFollowedPlaces>(services);
-        Port<TStore, IVisitorSessions>(services);
-        Port<TStore, IBotSecrets>(services);
-        Port<TStore, IProvisionedAssistants>(services);
-        Port<TStore, IModerationLog>(services);
-        Port<TStore, IUsageLedger>(services);
-        Port<TStore, IPlaceSettingsStore>(services);
-        Port<TStore, IConversationLeases>(services);
-        Port<TStore, IShardLeases>(services);
-        Port<TStore, IWebTranscripts>(services);
+        // One instance behind every port: one schema and one connection pool, whichever port a consumer took.
+        foreach (var port in PortTypes)
+            services.AddSingleton(port, provider => provider.GetRequiredService<TStore>());
         // A store with notifications registers its own before or after; the default is none (poll only).
         services.TryAddSingleton<IStoreNotifications>(NoStoreNotifications.Instance);
         return services;
     }
-
-    // One instance behind every port: one schema and one connection pool, whichever port a consumer took.
-    private static void Port<TStore, TPort>(IServiceCollection services)
-        where TStore : class, TPort
-        where TPort : class =>
-        services.AddSingleton<TPort>(provider => provider.GetRequiredService<TStore>());
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
+using Bot.Core.DependencyInjection;
 using Bot.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -46,28 +47,18 @@ public sealed class StoreOutage
     public IServiceCollection Apply<TStore>(IServiceCollection services) where TStore : class
     {
         ArgumentNullException.ThrowIfNull(services);
-        Port<TStore, IConversationStore>(services);
-        Port<TStore, IStoreLifecycle>(services);
-        Port<TStore, IConversationMappings>(services);
-        Port<TStore, IInbox>(services);
-        Port<TStore, ITurnLog>(services);
-        Port<TStore, IRemoteObjectRegistry>(services);
-        Port<TStore, IFollowedPlaces>(services);
-        Port<TStore, IVisitorSessions>(services);
-        Port<TStore, IBotSecrets>(services);
-        Port<TStore, IProvisionedAssistants>(services);
-        Port<TStore, IModerationLog>(services);
-        Port<TStore, IUsageLedger>(services);
-        Port<TStore, IPlaceSettingsStore>(services);
-        Port<TStore, IConversationLeases>(services);
+        foreach (var port in StorePortsServiceCollectionExtensions.PortTypes)
+            services.AddSingleton(port, provider => Wrap(port, provider.GetRequiredService<TStore>()));
         return services;
     }
 
     /// <summary>A proxy of <paramref name="store"/> as <typeparamref name="TPort"/> that fails while the outage lasts.</summary>
-    public TPort Wrap<TPort>(object store) where TPort : class
+    public TPort Wrap<TPort>(object store) where TPort : class => (TPort)Wrap(typeof(TPort), store);
+
+    private object Wrap(Type port, object store)
     {
-        var proxy = DispatchProxy.Create<TPort, OutageProxy>();
-        var outage = (OutageProxy)(object)proxy;
+        var proxy = DispatchProxy.Create(port, typeof(OutageProxy));
+        var outage = (OutageProxy)proxy;
         outage.Inner = store;
         outage.Outage = this;
         return proxy;
@@ -75,9 +66,6 @@ public sealed class StoreOutage
 
     /// <summary>A proxy of <paramref name="store"/> for one cluster instance (the store and its leases) that fails while the outage lasts.</summary>
     public IClusterStore WrapCluster(object store) => Wrap<IClusterStore>(store);
-
-    private void Port<TStore, TPort>(IServiceCollection services) where TStore : class where TPort : class =>
-        services.AddSingleton<TPort>(provider => Wrap<TPort>(provider.GetRequiredService<TStore>()));
 
     /// <summary>What a driver throws when the database cannot be reached.</summary>
     public sealed class UnreachableException() : DbException("The database cannot be reached (a test outage).");
